@@ -1,0 +1,152 @@
+"""The bot: start-up order, where Discord is, feature loading and clean shutdown."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+import cogs
+from bot import __version__
+from bot.audit import AuditEntry, AuditLog
+from bot.clock import Clock
+from bot.db import Database
+from bot.errors import report_error
+from bot.lookup import find_text_channel
+from bot.migrations import migrate
+from bot.scheduler import Job, Scheduler, SchedulerPolicy
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def point_at_discord(settings: Settings) -> None:
+    """Send REST calls (interaction callbacks included) and the gateway where settings say.
+
+    Both are discord.py class attributes read on every request and connection; by default
+    they stay on Discord's own endpoints.
+    """
+    discord.http.Route.BASE = settings.discord_api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def feature_packages() -> list[str]:
+    """Every package in ``cogs/``: adding a feature is adding a folder."""
+    return sorted(
+        f"cogs.{module.name}" for module in pkgutil.iter_modules(cogs.__path__) if module.ispkg
+    )
+
+
+class HubBot(commands.Bot):
+    """The research hub bot. Features reach the shared core through its attributes."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        point_at_discord(settings)
+        intents = discord.Intents.default()
+        intents.members = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=settings.guild_ready_timeout,
+        )
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.version = __version__
+        self.started_at = self.clock.now()
+        self._db: Database | None = None
+        self._scheduler: Scheduler | None = None
+        self._audit: AuditLog | None = None
+        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+
+    # The core parts exist from setup_hook on; features only run after it.
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("The database is not open yet.")
+        return self._db
+
+    @property
+    def scheduler(self) -> Scheduler:
+        if self._scheduler is None:
+            raise RuntimeError("The scheduler is not started yet.")
+        return self._scheduler
+
+    @property
+    def audit(self) -> AuditLog:
+        if self._audit is None:
+            raise RuntimeError("The audit log is not open yet.")
+        return self._audit
+
+    async def setup_hook(self) -> None:
+        settings = self.settings
+        self._db = await Database.open(settings.database_path)
+        await migrate(self._db, self.clock)
+        self._audit = AuditLog(self._db, self.clock, mirror=self._mirror_audit)
+        policy = SchedulerPolicy(
+            grace_period=settings.late_grace_period,
+            max_attempts=settings.job_max_attempts,
+            retry_delay=settings.job_retry_delay,
+        )
+        self._scheduler = Scheduler(self._db, self.clock, policy, reporter=self._report_job)
+        for package in feature_packages():
+            await self.load_extension(package)
+        await self._scheduler.start()
+        await self.sync_commands()
+        log.info("set up: %d feature(s), version %s", len(self.extensions), self.version)
+
+    async def sync_commands(self) -> None:
+        if not self.settings.guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d global command(s)", len(synced))
+            return
+        for guild_id in self.settings.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d command(s) to server %d", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as bot user %s in %d server(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        """Stop new work first, then Discord, then the database, so no row is half written."""
+        if self._scheduler is not None:
+            await self._scheduler.stop()
+        await super().close()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+        log.info("stopped cleanly")
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction[Any], error: discord.app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+    async def _mirror_audit(self, entry: AuditEntry) -> None:
+        guild = self.get_guild(entry.guild_id) if entry.guild_id else None
+        channel = find_text_channel(guild, self.settings.audit_channel) if guild else None
+        if channel is None:
+            return
+        actor = f"<@{entry.actor_id}>" if entry.actor_id else "the bot"
+        line = f"`{entry.action}` by {actor}"
+        if entry.target:
+            line += f" on {entry.target}"
+        if entry.details:
+            line += f"\n```json\n{json.dumps(entry.details, default=str)[:1500]}\n```"
+        await channel.send(line[:2000], allowed_mentions=discord.AllowedMentions.none())
+
+    async def _report_job(self, job: Job, outcome: str, error: str | None) -> None:
+        await self.audit.record(
+            job.guild_id,
+            f"job.{outcome}",
+            target=f"{job.kind} job {job.id}",
+            details={"due_at": job.due_at.isoformat(), "reason": error},
+        )

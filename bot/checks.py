@@ -1,0 +1,39 @@
+"""Run-time permission checks; commands also set default permissions to hide them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.errors import NotModerator
+from bot.settings import Settings
+
+T = TypeVar("T")
+
+
+def is_moderator(member: discord.Member | discord.User, settings: Settings) -> bool:
+    """Members with the configured moderator role, or server administrators."""
+    if not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.administrator:
+        return True
+    wanted = settings.moderator_role
+    return any(str(role.id) == wanted or role.name == wanted for role in member.roles)
+
+
+def moderator_only() -> Callable[[T], T]:
+    """An app-command check against the moderator role named in the settings."""
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        settings: Settings = interaction.client.settings
+        if not is_moderator(interaction.user, settings):
+            raise NotModerator(
+                f"This command is for moderators (the '{settings.moderator_role}' role). "
+                "Ask a moderator if you need it done."
+            )
+        return True
+
+    return app_commands.check(predicate)

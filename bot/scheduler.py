@@ -1,0 +1,425 @@
+"""Scheduled work whose truth is the ``scheduled_jobs`` table.
+
+The pattern is RoboDanny's, made safer: one APScheduler wake-up is armed for the earliest
+pending row; when it fires it runs everything that is due and re-arms for the next. A new
+row due earlier re-arms it, and so does a jump of the clock. Each job is claimed with one
+UPDATE before its handler runs and marked done only after the handler succeeded, so a
+restart loses nothing and two fires never both run it. Rows are never deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock, ensure_utc, from_db_time, to_db_time
+from bot.db import Database, Row
+
+log = logging.getLogger(__name__)
+
+WAKEUP_JOB_ID = "hub-scheduler-wakeup"
+BATCH_SIZE = 50
+MAX_CONCURRENT_HANDLERS = 8
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row of ``scheduled_jobs`` as its handler sees it."""
+
+    id: int
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+    guild_id: int | None = None
+    key: str | None = None
+    attempts: int = 0
+    late: bool = False
+
+    @classmethod
+    def from_row(cls, row: Row) -> Job:
+        return cls(
+            id=int(row["id"]),
+            kind=str(row["kind"]),
+            due_at=from_db_time(row["due_at"]),
+            payload=json.loads(row["payload"]),
+            guild_id=row["guild_id"],
+            key=row["job_key"],
+            attempts=int(row["attempts"]),
+            late=bool(row["late"]),
+        )
+
+
+JobHandler = Callable[[Job], Awaitable[None]]
+JobReporter = Callable[[Job, str, str | None], Awaitable[None]]
+"""Told about a job that was missed or failed: (job, "missed" | "failed", error text)."""
+
+
+@dataclass(frozen=True)
+class SchedulerPolicy:
+    grace_period: timedelta = timedelta(hours=6)
+    max_attempts: int = 5
+    retry_delay: timedelta = timedelta(seconds=30)
+    late_after: timedelta = timedelta(minutes=1)
+    handler_timeout: float = 120.0
+
+
+class Scheduler:
+    """Runs registered handlers for due rows; create work with ``schedule()``."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: SchedulerPolicy | None = None,
+        reporter: JobReporter | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self.policy = policy or SchedulerPolicy()
+        self._reporter = reporter
+        self._handlers: dict[str, JobHandler] = {}
+        self._timer: AsyncIOScheduler | None = None
+        self._run_lock = asyncio.Lock()
+        self._limit = asyncio.Semaphore(MAX_CONCURRENT_HANDLERS)
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # -- registration and life cycle ------------------------------------------------------
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        if kind in self._handlers:
+            raise ValueError(f"A handler for {kind!r} is already registered.")
+        self._handlers[kind] = handler
+        if self.running:
+            self.rearm()
+
+    @property
+    def running(self) -> bool:
+        return self._timer is not None and bool(self._timer.running)
+
+    async def start(self) -> None:
+        """Re-queue work a crash left claimed, then arm for the earliest pending row."""
+        requeued = await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), "
+            "updated_at = ? WHERE status = 'running'",
+            (to_db_time(self._clock.now()),),
+        )
+        if requeued:
+            log.warning("re-queued %d job(s) left running by an earlier stop", requeued)
+        self._timer = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
+        self._timer.start()
+        self._clock.subscribe(self.rearm)
+        await self.arm()
+
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stop the timer and let running handlers finish (their rows stay claimed otherwise)."""
+        self._clock.unsubscribe(self.rearm)
+        if self._timer is not None:
+            self._timer.shutdown(wait=False)
+            self._timer = None
+        if self._background:
+            _done, still_running = await asyncio.wait(self._background, timeout=grace_seconds)
+            for task in still_running:
+                task.cancel()
+            if still_running:
+                await asyncio.wait(still_running)
+
+    # -- creating and cancelling work -----------------------------------------------------
+
+    async def schedule(
+        self,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        guild_id: int | None = None,
+        key: str | None = None,
+    ) -> int:
+        """Create a job (or, with ``key``, move the pending job of that kind and key).
+
+        Joins the caller's open transaction, so a feature's rows and its jobs commit together.
+        """
+        now = to_db_time(self._clock.now())
+        due = to_db_time(ensure_utc(due_at))
+        body = json.dumps(payload or {}, sort_keys=True)
+        async with self._db.transaction() as tx:
+            job_id: int | None = None
+            if key is not None:
+                row = await tx.fetchone(
+                    "SELECT id FROM scheduled_jobs WHERE kind = ? AND job_key = ? "
+                    "AND status = 'pending'",
+                    (kind, key),
+                )
+                if row is not None:
+                    job_id = int(row["id"])
+                    await tx.execute(
+                        "UPDATE scheduled_jobs SET due_at = ?, payload = ?, guild_id = ?, "
+                        "updated_at = ? WHERE id = ?",
+                        (due, body, guild_id, now, job_id),
+                    )
+            if job_id is None:
+                job_id = await tx.insert(
+                    "INSERT INTO scheduled_jobs (guild_id, kind, job_key, payload, due_at, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, kind, key, body, due, now, now),
+                )
+        self.rearm()
+        return job_id
+
+    async def cancel(self, job_id: int) -> bool:
+        changed = await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'cancelled', updated_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (to_db_time(self._clock.now()), job_id),
+        )
+        self.rearm()
+        return changed == 1
+
+    async def cancel_key(self, kind: str, key_prefix: str) -> int:
+        """Cancel pending jobs of ``kind`` whose key starts with ``key_prefix``."""
+        changed = await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'cancelled', updated_at = ? "
+            "WHERE kind = ? AND status = 'pending' AND substr(job_key, 1, ?) = ?",
+            (to_db_time(self._clock.now()), kind, len(key_prefix), key_prefix),
+        )
+        self.rearm()
+        return changed
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def next_due(self) -> datetime | None:
+        value = await self._db.fetchval(
+            "SELECT MIN(due_at) FROM scheduled_jobs WHERE status = 'pending'"
+        )
+        return None if value is None else from_db_time(value)
+
+    async def pending_count(self, guild_id: int | None = None) -> int:
+        if guild_id is None:
+            sql, params = "SELECT COUNT(*) FROM scheduled_jobs WHERE status = 'pending'", ()
+        else:
+            sql = "SELECT COUNT(*) FROM scheduled_jobs WHERE status = 'pending' AND guild_id = ?"
+            params = (guild_id,)  # type: ignore[assignment]
+        return int(await self._db.fetchval(sql, params))
+
+    async def get(self, job_id: int) -> Row | None:
+        return await self._db.fetchone("SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,))
+
+    # -- the timer -------------------------------------------------------------------------
+
+    def rearm(self) -> None:
+        """Re-arm soon, from sync code (clock listeners, after scheduling)."""
+        if not self.running:
+            return
+        self._spawn(self.arm())
+
+    async def arm(self) -> None:
+        """Point the single wake-up at the earliest pending row of a registered kind."""
+        if self._timer is None:
+            return
+        due = await self._earliest_due()
+        if due is None:
+            if self._timer.get_job(WAKEUP_JOB_ID) is not None:
+                self._timer.remove_job(WAKEUP_JOB_ID)
+            return
+        if due <= self._clock.now():
+            self._spawn(self.run_due())
+            return
+        wall_time = self._clock.to_wall_time(due)
+        self._timer.add_job(
+            self._on_wakeup,
+            DateTrigger(run_date=wall_time, timezone=UTC),
+            id=WAKEUP_JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    async def _on_wakeup(self) -> None:
+        await self.run_due()
+
+    async def _earliest_due(self) -> datetime | None:
+        kinds = list(self._handlers)
+        if not kinds:
+            return None
+        marks = ",".join("?" * len(kinds))
+        value = await self._db.fetchval(
+            "SELECT MIN(due_at) FROM scheduled_jobs "
+            f"WHERE status = 'pending' AND kind IN ({marks})",
+            kinds,
+        )
+        return None if value is None else from_db_time(value)
+
+    def _spawn(self, coroutine: Awaitable[Any]) -> None:
+        task: asyncio.Task[Any] = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # -- running ---------------------------------------------------------------------------
+
+    async def run_due(self) -> int:
+        """Run every job that is due now, batch by batch; return how many were run."""
+        ran = 0
+        async with self._run_lock:
+            while True:
+                ids = await self._due_ids()
+                if not ids:
+                    break
+                outcomes = await asyncio.gather(*(self._run_limited(i) for i in ids))
+                ran += sum(1 for outcome in outcomes if outcome in {"done", "retry", "failed"})
+                if all(outcome == "skipped" for outcome in outcomes):
+                    break
+        await self.arm()
+        return ran
+
+    async def _due_ids(self) -> list[int]:
+        kinds = list(self._handlers)
+        if not kinds:
+            return []
+        marks = ",".join("?" * len(kinds))
+        rows = await self._db.fetchall(
+            f"SELECT id FROM scheduled_jobs WHERE status = 'pending' AND kind IN ({marks}) "
+            f"AND due_at <= ? ORDER BY due_at, id LIMIT {BATCH_SIZE}",
+            [*kinds, to_db_time(self._clock.now())],
+        )
+        return [int(row["id"]) for row in rows]
+
+    async def _run_limited(self, job_id: int) -> str:
+        async with self._limit:
+            return await self.run_job(job_id)
+
+    async def run_job(self, job_id: int) -> str:
+        """Claim and run one job. Returns done, retry, failed, missed or skipped."""
+        now = self._clock.now()
+        row = await self.get(job_id)
+        if row is None or row["status"] != "pending" or from_db_time(row["due_at"]) > now:
+            return "skipped"
+        job = Job.from_row(row)
+        if job.kind not in self._handlers:
+            return "skipped"
+        overdue = now - job.due_at
+        if overdue > self.policy.grace_period:
+            return await self._mark_missed(job, overdue)
+        late = overdue > self.policy.late_after
+        claimed = await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'running', attempts = attempts + 1, late = ?, "
+            "updated_at = ? WHERE id = ? AND status = 'pending'",
+            (int(late), to_db_time(now), job_id),
+        )
+        if claimed != 1:
+            return "skipped"
+        job = Job(**{**job.__dict__, "attempts": job.attempts + 1, "late": late})
+        return await self._execute(job)
+
+    async def _execute(self, job: Job) -> str:
+        handler = self._handlers[job.kind]
+        try:
+            await asyncio.wait_for(handler(job), timeout=self.policy.handler_timeout)
+        except asyncio.CancelledError:
+            await self._release(job)
+            raise
+        except Exception as exc:
+            return await self._record_failure(job, exc)
+        await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'done', last_error = NULL, updated_at = ? "
+            "WHERE id = ?",
+            (to_db_time(self._clock.now()), job.id),
+        )
+        log.info("job %d (%s) done%s", job.id, job.kind, " late" if job.late else "")
+        return "done"
+
+    async def _release(self, job: Job) -> None:
+        """Give a claimed job back when shutdown interrupts its handler."""
+        await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), "
+            "updated_at = ? WHERE id = ? AND status = 'running'",
+            (to_db_time(self._clock.now()), job.id),
+        )
+
+    async def _record_failure(self, job: Job, exc: BaseException) -> str:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        now = self._clock.now()
+        if job.attempts >= self.policy.max_attempts:
+            await self._db.execute(
+                "UPDATE scheduled_jobs SET status = 'failed', last_error = ?, updated_at = ? "
+                "WHERE id = ?",
+                (error, to_db_time(now), job.id),
+            )
+            log.error(
+                "job %d (%s) failed after %d attempts", job.id, job.kind, job.attempts, exc_info=exc
+            )
+            await self._report(job, "failed", error)
+            return "failed"
+        delay = min(self.policy.retry_delay * 2 ** (job.attempts - 1), MAX_RETRY_DELAY)
+        await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'pending', due_at = ?, last_error = ?, "
+            "updated_at = ? WHERE id = ?",
+            (to_db_time(now + delay), error, to_db_time(now), job.id),
+        )
+        log.warning(
+            "job %d (%s) attempt %d failed (%s); retrying in %s",
+            job.id,
+            job.kind,
+            job.attempts,
+            type(exc).__name__,
+            delay,
+        )
+        return "retry"
+
+    async def _mark_missed(self, job: Job, overdue: timedelta) -> str:
+        changed = await self._db.execute(
+            "UPDATE scheduled_jobs SET status = 'missed', last_error = ?, updated_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (f"overdue by {overdue}", to_db_time(self._clock.now()), job.id),
+        )
+        if changed != 1:
+            return "skipped"
+        log.warning("job %d (%s) missed: overdue by %s", job.id, job.kind, overdue)
+        await self._report(job, "missed", f"overdue by {overdue}")
+        return "missed"
+
+    async def _report(self, job: Job, outcome: str, error: str | None) -> None:
+        if self._reporter is None:
+            return
+        try:
+            await self._reporter(job, outcome, error)
+        except Exception:
+            log.exception("could not report %s job %d", outcome, job.id)
+
+
+_CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _standard_weekdays(field: str) -> str:
+    """Standard crontab counts weekdays from Sunday = 0; APScheduler 3 from Monday = 0."""
+    return re.sub(r"\d", lambda m: _CRON_DAY_NAMES[int(m.group(0)) % 8], field)
+
+
+def next_cron_time(expression: str, timezone: str, after: datetime) -> datetime | None:
+    """Next fire of a standard crontab expression in an IANA time zone, after ``after``."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"'{expression}' needs five fields: minute hour day month weekday.")
+    minute, hour, day, month, weekday = fields
+    trigger = CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_standard_weekdays(weekday),
+        timezone=ZoneInfo(timezone),
+    )
+    fire: datetime | None = trigger.get_next_fire_time(
+        None, ensure_utc(after) + timedelta(microseconds=1)
+    )
+    return None if fire is None else fire.astimezone(UTC)

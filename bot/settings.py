@@ -1,0 +1,166 @@
+"""Settings from ``HUB_*`` environment variables and an optional ``.env`` file.
+
+Built by ``load_settings()`` at start-up, never at import time, so importing any module is
+free of side effects and every error can be reported as one clear line (exit code 2).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.timeparse import parse_duration, parse_duration_list
+
+ENV_PREFIX = "HUB_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line fit to print as it is."""
+
+
+def _duration(value: Any) -> Any:
+    return parse_duration(value) if isinstance(value, str) else value
+
+
+def _durations(value: Any) -> Any:
+    return parse_duration_list(value) if isinstance(value, str) else value
+
+
+def _id_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+DurationList = Annotated[list[timedelta], NoDecode, BeforeValidator(_durations)]
+IdList = Annotated[list[int], NoDecode, BeforeValidator(_id_list)]
+
+
+class Settings(BaseSettings):
+    """Every setting, with the hint shown when it is wrong (and in config/example.env)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    discord_token: SecretStr | None = Field(
+        default=None,
+        description="The bot token from the Discord developer portal (Bot > Reset Token).",
+    )
+    database_path: Path = Field(
+        default=Path("data/hub.sqlite3"),
+        description="Path of the SQLite database file; its folder is created if missing.",
+    )
+    guild_ids: IdList = Field(
+        default_factory=list,
+        description="Comma-separated server ids to sync slash commands to at once "
+        "(empty: sync globally, which Discord may take up to an hour to show).",
+    )
+    moderator_role: str = Field(
+        default="Moderator",
+        min_length=1,
+        description="Name or id of the role whose members may use moderator commands.",
+    )
+    welcome_channel: str = Field(
+        default="welcome", min_length=1, description="Name or id of the welcome channel."
+    )
+    introductions_channel: str = Field(
+        default="introductions",
+        min_length=1,
+        description="Name or id of the channel where intro cards are posted.",
+    )
+    announcements_channel: str = Field(
+        default="announcements",
+        min_length=1,
+        description="Name or id of the channel for announcements and events without an area.",
+    )
+    audit_channel: str = Field(
+        default="audit-log",
+        min_length=1,
+        description="Name or id of the moderators' channel that mirrors the audit log.",
+    )
+    event_reminder_offsets: DurationList = Field(
+        default_factory=lambda: [timedelta(days=1), timedelta(hours=1)],
+        description="Default reminders before an event, comma-separated, e.g. 1d,1h.",
+    )
+    late_grace_period: Duration = Field(
+        default=timedelta(hours=6),
+        description="How late scheduled work may still be delivered after downtime, e.g. 6h; "
+        "later work is marked missed and reported in the audit channel.",
+    )
+    job_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts for a failing scheduled job (1 to 20)."
+    )
+    job_retry_delay: Duration = Field(
+        default=timedelta(seconds=30),
+        description="First retry delay of a failing scheduled job; doubles on each attempt.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="One of DEBUG, INFO, WARNING, ERROR."
+    )
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10",
+        description="For testing only: REST base URL of a local Discord-compatible server.",
+    )
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/",
+        description="For testing only: gateway websocket URL of a local Discord-compatible server.",
+    )
+    guild_ready_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Seconds to wait for servers to arrive at start-up (lower in tests).",
+    )
+
+    @field_validator("discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _looks_like_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ValueError("must start with http://, https://, ws:// or wss://")
+        return value.rstrip("/") if value.startswith("http") else value
+
+    @field_validator("event_reminder_offsets")
+    @classmethod
+    def _positive_offsets(cls, value: list[timedelta]) -> list[timedelta]:
+        if any(offset <= timedelta(0) for offset in value):
+            raise ValueError("every offset must be longer than zero")
+        return value
+
+    def require_token(self) -> str:
+        """The token, or a SettingsError telling how to get one."""
+        if self.discord_token is None or not self.discord_token.get_secret_value().strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}DISCORD_TOKEN is not set. Create a bot in the Discord developer "
+                "portal (see README, 'Create the Discord application') and put "
+                f"{ENV_PREFIX}DISCORD_TOKEN=<token> in .env or the environment."
+            )
+        return self.discord_token.get_secret_value().strip()
+
+
+def _describe(error: Any) -> str:
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    field = Settings.model_fields.get(name)
+    hint = field.description if field and field.description else ""
+    given = error.get("input")
+    shown = (
+        f" (got {given!r})"
+        if isinstance(given, str | int | float) and name != "discord_token"
+        else ""
+    )
+    reason = str(error["msg"]).removeprefix("Value error, ").rstrip(".")
+    return f"{variable} is invalid{shown}: {reason}. {hint}".strip()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, turning validation errors into one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(" | ".join(_describe(e) for e in exc.errors())) from None

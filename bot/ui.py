@@ -1,0 +1,36 @@
+"""Shared building blocks for views and modals, so every component reports errors the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.errors import report_error
+
+
+class HubView(discord.ui.View):
+    """A view whose callback errors go through the global error handler."""
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction[Any],
+        error: Exception,
+        item: discord.ui.Item[Any],
+        /,
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class HubModal(discord.ui.Modal):
+    """A modal whose submit errors go through the global error handler."""
+
+    async def on_error(  # type: ignore[override]  # Modal narrows BaseView's signature
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await report_error(interaction, error)
+
+
+def discord_time(moment_unix: int, style: str = "F") -> str:
+    """A Discord timestamp that every reader sees in their own time zone."""
+    return f"<t:{moment_unix}:{style}>"

@@ -1,0 +1,1 @@
+"""Feature packages: one folder per feature, each loaded by the bot at start-up."""

@@ -1,0 +1,46 @@
+"""Shared fixtures: a real SQLite file in a temporary folder and a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import OffsetClock
+from bot.db import Database
+from bot.migrations import migrate
+
+
+@pytest.fixture
+def clock() -> OffsetClock:
+    return OffsetClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "hub.sqlite3"
+
+
+@pytest.fixture
+async def db(db_path: Path, clock: OffsetClock) -> AsyncIterator[Database]:
+    database = await Database.open(db_path)
+    await migrate(database, clock)
+    yield database
+    await database.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the developer's own HUB_* variables or .env file."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("HUB_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
