@@ -16,6 +16,7 @@ from pathlib import Path
 import discord
 
 from bot.app import HubBot
+from bot.challenge_areas import AreaConfigError
 from bot.clock import Clock
 from bot.db import Database, backup_database
 from bot.logs import configure_logging
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         token = settings.require_token()
         asyncio.run(_run(settings, token))
-    except SettingsError as exc:
+    except (SettingsError, AreaConfigError) as exc:
         return _fail(str(exc), EXIT_SETTINGS)
     except discord.LoginFailure:
         return _fail(

@@ -14,11 +14,13 @@ from discord.ext import commands
 import cogs
 from bot import __version__
 from bot.audit import AuditEntry, AuditLog
+from bot.challenge_areas import AreaCatalog, load_areas
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import report_error
 from bot.lookup import find_text_channel
 from bot.migrations import migrate
+from bot.personal_data import PersonalData
 from bot.scheduler import Job, Scheduler, SchedulerPolicy
 from bot.settings import Settings
 
@@ -57,12 +59,14 @@ class HubBot(commands.Bot):
             guild_ready_timeout=settings.guild_ready_timeout,
         )
         self.settings = settings
+        self.areas: AreaCatalog = load_areas(settings.challenge_areas_file)
         self.clock = clock or Clock()
         self.version = __version__
         self.started_at = self.clock.now()
         self._db: Database | None = None
         self._scheduler: Scheduler | None = None
         self._audit: AuditLog | None = None
+        self._personal_data: PersonalData | None = None
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
 
     # The core parts exist from setup_hook on; features only run after it.
@@ -84,6 +88,12 @@ class HubBot(commands.Bot):
             raise RuntimeError("The audit log is not open yet.")
         return self._audit
 
+    @property
+    def personal_data(self) -> PersonalData:
+        if self._personal_data is None:
+            raise RuntimeError("The database is not open yet.")
+        return self._personal_data
+
     async def setup_hook(self) -> None:
         settings = self.settings
         self._db = await Database.open(settings.database_path)
@@ -95,6 +105,15 @@ class HubBot(commands.Bot):
             retry_delay=settings.job_retry_delay,
         )
         self._scheduler = Scheduler(self._db, self.clock, policy, reporter=self._report_job)
+        self._personal_data = PersonalData(self._db)
+        self._personal_data.register(
+            "audit_log", export=self._audit.export_member, erase=self._audit.forget_member
+        )
+        self._personal_data.register(
+            "scheduled_jobs",
+            export=self._scheduler.export_member,
+            erase=self._scheduler.forget_member,
+        )
         for package in feature_packages():
             await self.load_extension(package)
         await self._scheduler.start()

@@ -81,9 +81,28 @@ class AuditLog:
             for row in rows
         ]
 
-    async def forget_actor(self, guild_id: int, actor_id: int) -> int:
-        """Erase a member's id from entries they made, keeping the facts (for data deletion)."""
-        return await self._db.execute(
-            "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND actor_id = ?",
-            (guild_id, actor_id),
+    async def export_member(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+        rows = await self._db.fetchall(
+            "SELECT action, target, created_at FROM audit_log WHERE guild_id = ? "
+            "AND (actor_id = ? OR target = ?) ORDER BY id",
+            (guild_id, user_id, member_target(user_id)),
         )
+        return [dict(row) for row in rows]
+
+    async def forget_member(self, guild_id: int, user_id: int) -> int:
+        """Erase a member's id from entries by or about them, keeping the bare facts."""
+        by_them = await self._db.execute(
+            "UPDATE audit_log SET actor_id = NULL WHERE guild_id = ? AND actor_id = ?",
+            (guild_id, user_id),
+        )
+        about_them = await self._db.execute(
+            "UPDATE audit_log SET target = 'a deleted member', details = '{}' "
+            "WHERE guild_id = ? AND target = ?",
+            (guild_id, member_target(user_id)),
+        )
+        return by_them + about_them
+
+
+def member_target(user_id: int) -> str:
+    """How entries about a member name them, so erasure can find every one."""
+    return f"member:{user_id}"

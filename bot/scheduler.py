@@ -212,6 +212,25 @@ class Scheduler:
             params = (guild_id,)  # type: ignore[assignment]
         return int(await self._db.fetchval(sql, params))
 
+    async def export_member(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+        rows = await self._db.fetchall(
+            "SELECT kind, due_at, status FROM scheduled_jobs WHERE guild_id = ? "
+            "AND json_extract(payload, '$.user_id') = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        return [dict(row) for row in rows]
+
+    async def forget_member(self, guild_id: int, user_id: int) -> int:
+        """Delete the member's jobs (by convention their payload carries ``user_id``).
+
+        Running rows go too: a purge job erasing its own member is the last of its work.
+        """
+        return await self._db.execute(
+            "DELETE FROM scheduled_jobs WHERE guild_id = ? "
+            "AND json_extract(payload, '$.user_id') = ?",
+            (guild_id, user_id),
+        )
+
     async def get(self, job_id: int) -> Row | None:
         return await self._db.fetchone("SELECT * FROM scheduled_jobs WHERE id = ?", (job_id,))
 

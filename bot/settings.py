@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.challenge_areas import DEFAULT_FILE as DEFAULT_AREAS_FILE
 from bot.timeparse import parse_duration, parse_duration_list
 
 ENV_PREFIX = "HUB_"
@@ -83,6 +84,32 @@ class Settings(BaseSettings):
         default="audit-log",
         min_length=1,
         description="Name or id of the moderators' channel that mirrors the audit log.",
+    )
+    verification_channel: str = Field(
+        default="",
+        description="Name or id of the moderators' queue for new introductions; "
+        "empty turns verification off.",
+    )
+    introduced_role: str = Field(
+        default="Introduced",
+        min_length=1,
+        description="Role given when an introduction is confirmed (use it to unlock channels).",
+    )
+    verified_role: str = Field(
+        default="Verified", min_length=1, description="Role given when a moderator verifies."
+    )
+    profile_retention: Duration = Field(
+        default=timedelta(days=30),
+        description="How long a departed member's data is kept in case they return, e.g. 30d.",
+    )
+    profile_nudge_after: Duration = Field(
+        default=timedelta(days=180),
+        description="After this long without confirmation a member is asked to check "
+        "their profile, e.g. 180d.",
+    )
+    challenge_areas_file: Path = Field(
+        default=DEFAULT_AREAS_FILE,
+        description="The TOML file that lists the challenge areas.",
     )
     event_reminder_offsets: DurationList = Field(
         default_factory=lambda: [timedelta(days=1), timedelta(hours=1)],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import discord
@@ -34,3 +36,22 @@ class HubModal(discord.ui.Modal):
 def discord_time(moment_unix: int, style: str = "F") -> str:
     """A Discord timestamp that every reader sees in their own time zone."""
     return f"<t:{moment_unix}:{style}>"
+
+
+def error_reporting(
+    callback: Callable[[Any, discord.Interaction[Any]], Awaitable[None]],
+) -> Callable[[Any, discord.Interaction[Any]], Coroutine[Any, Any, None]]:
+    """Route a DynamicItem callback's errors through the global handler.
+
+    discord.py builds the view around a dynamic item itself, so the view's own ``on_error``
+    cannot be ours; this wrapper gives those items the same tiered answers as commands.
+    """
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+    return wrapper

@@ -14,6 +14,7 @@ from bot.checks import moderator_only
 from bot.timeparse import format_duration
 from bot.ui import discord_time
 from cogs.hub.service import AboutFacts, HealthReport, HubService
+from cogs.profiles.service import ProfileService
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -67,7 +68,10 @@ def health_embed(report: HealthReport, latency_seconds: float) -> discord.Embed:
 class HubCog(commands.GroupCog, group_name="hub", group_description="About this bot"):
     def __init__(self, bot: HubBot) -> None:
         self.bot = bot
-        self.service = HubService(bot.db, bot.scheduler, bot.clock, bot.version, bot.started_at)
+        profiles = ProfileService(bot.db, bot.clock, bot.areas)
+        self.service = HubService(
+            bot.db, bot.scheduler, bot.clock, profiles, bot.version, bot.started_at
+        )
         super().__init__()
 
     @app_commands.command(name="about", description="What this bot is, its version and uptime")

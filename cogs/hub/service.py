@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.migrations import schema_version
 from bot.scheduler import Scheduler
+from cogs.profiles.service import ProfileService
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,16 @@ class HealthReport:
 
 class HubService:
     def __init__(
-        self, db: Database, scheduler: Scheduler, clock: Clock, version: str, started_at: datetime
+        self,
+        db: Database,
+        scheduler: Scheduler,
+        clock: Clock,
+        profiles: ProfileService,
+        version: str,
+        started_at: datetime,
     ) -> None:
         self._db = db
+        self._profiles = profiles
         self._scheduler = scheduler
         self._clock = clock
         self._version = version
@@ -51,13 +59,7 @@ class HubService:
         )
 
     async def _count_profiles(self, guild_id: int) -> int:
-        # The profiles feature owns that table; until its migration exists there are none.
-        if not await self._db.table_exists("profiles"):
-            return 0
-        value = await self._db.fetchval(
-            "SELECT COUNT(*) FROM profiles WHERE guild_id = ?", (guild_id,)
-        )
-        return int(value or 0)
+        return await self._profiles.count(guild_id)
 
     async def health(self) -> HealthReport:
         started = time.perf_counter()

@@ -1,0 +1,47 @@
+"""Cleaning the text members type before it is stored or shown to anyone.
+
+Invisible characters (zero-width, direction overrides) are removed because they can disguise
+a name or reverse how a line reads; markdown is escaped where a card would render it; no
+member text is ever allowed to ping (that is AllowedMentions.none() at every send).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and bidirectional control characters, plus other invisible format characters.
+_INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\ufeff\u180e\u00ad]"
+)
+_LINK = re.compile(r"(https?://|www\.|discord\.gg/)\S*", re.IGNORECASE)
+_MENTION = re.compile(r"<(@[!&]?|#)\d+>|@(everyone|here)\b")
+_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]()-])")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean(text: str) -> str:
+    """Normalise (NFC), drop invisible control characters, trim, collapse inner spaces."""
+    normalised = unicodedata.normalize("NFC", text)
+    visible = _INVISIBLE.sub("", normalised)
+    visible = "".join(c for c in visible if c in "\n\t" or unicodedata.category(c) != "Cc")
+    lines = [_SPACES.sub(" ", line).strip() for line in visible.splitlines()]
+    return "\n".join(lines).strip()
+
+
+def has_link(text: str) -> bool:
+    return _LINK.search(text) is not None
+
+
+def has_mention(text: str) -> bool:
+    return _MENTION.search(text) is not None
+
+
+def escape_markdown(text: str) -> str:
+    """Escape markdown so a name like '*admin*' shows as typed and cannot break a card."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def defuse_mentions(text: str) -> str:
+    """Break mention syntax visibly (for places that render it), besides AllowedMentions.none()."""
+    return re.sub(r"@(everyone|here)", "@\u2024\\1", text)

@@ -1,0 +1,439 @@
+"""Buttons, selects and modals of the introduction flow and of verification.
+
+Every component is a DynamicItem whose custom id carries what it does, and the form's state
+lives in the database draft, so each one keeps working after a restart. The callbacks only
+hand over to ``ProfileFlow`` (flow.py), which holds the Discord-side logic.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import discord
+
+from bot import geo
+from bot.challenge_areas import AreaCatalog
+from bot.ui import HubModal, error_reporting
+from cogs.profiles.fields import LIMITS, CareerStage, OpenTo, Visibility
+
+if TYPE_CHECKING:
+    from cogs.profiles.flow import ProfileFlow
+
+# The network's countries first; anything else is typed in a short form ("Other country").
+COMMON_COUNTRIES = [
+    "US", "GB", "CA", "AU", "NZ", "IE", "DE", "NL", "FR", "BE", "DK", "NO", "SE", "FI",
+    "ES", "IT", "AT", "CH", "IL", "IN", "KE", "NG", "ZA", "SG",
+]  # fmt: skip
+OTHER = "__other__"
+
+
+def flow_of(interaction: discord.Interaction[Any]) -> ProfileFlow:
+    cog = interaction.client.get_cog("ProfilesCog")
+    if cog is None:
+        raise RuntimeError("The profiles feature is not loaded.")
+    flow: ProfileFlow = cog.flow
+    return flow
+
+
+class IntroduceButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"profiles:introduce"
+):
+    """On the welcome message, and on nudges: opens the member's own form."""
+
+    def __init__(self, label: str = "Introduce yourself") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.primary, custom_id="profiles:introduce"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> Self:
+        return cls(getattr(item, "label", None) or "Introduce yourself")
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await flow_of(interaction).open_form(interaction)
+
+
+class FlowButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"profiles:go:(?P<action>about|work|preview|text|confirm|reconfirm)",
+):
+    """Moves through the form: steps, re-opening the text, confirming."""
+
+    LABELS: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
+        "about": ("Back", discord.ButtonStyle.secondary),
+        "work": ("Next: your work", discord.ButtonStyle.primary),
+        "preview": ("Preview", discord.ButtonStyle.primary),
+        "text": ("Edit name, bio and keywords", discord.ButtonStyle.secondary),
+        "confirm": ("Confirm", discord.ButtonStyle.success),
+        "reconfirm": ("Still correct", discord.ButtonStyle.success),
+    }
+
+    def __init__(self, action: str, label: str | None = None) -> None:
+        default_label, style = self.LABELS[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label or default_label, style=style, custom_id=f"profiles:go:{action}"
+            )
+        )
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> Self:
+        return cls(match["action"], getattr(item, "label", None))
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await flow_of(interaction).button(interaction, self.action)
+
+
+class FlowSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"profiles:pick:(?P<field>country|career_stage|languages|timezone|areas|open_to|visibility|searchable)",
+):
+    """One answer of the form; the choice is saved to the draft at once."""
+
+    def __init__(self, field: str, select: discord.ui.Select[Any] | None = None) -> None:
+        super().__init__(select or discord.ui.Select(custom_id=f"profiles:pick:{field}"))
+        self.field = field
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> Self:
+        return cls(match["field"])
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        values = [str(v) for v in data.get("values", [])]
+        await flow_of(interaction).picked(interaction, self.field, values)
+
+
+class VerifyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"profiles:verify:(?P<action>approve|reject):(?P<user>\d+)",
+):
+    """In the moderators' queue: approve or reject one introduction."""
+
+    def __init__(self, action: str, user_id: int) -> None:
+        approve = action == "approve"
+        super().__init__(
+            discord.ui.Button(
+                label="Approve" if approve else "Reject",
+                style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+                custom_id=f"profiles:verify:{action}:{user_id}",
+            )
+        )
+        self.action = action
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> Self:
+        return cls(match["action"], int(match["user"]))
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await flow_of(interaction).review.verify(interaction, self.action, self.user_id)
+
+
+class EraseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"profiles:erase:(?P<user>\d+)"
+):
+    """The confirm button of /profile delete; only the member it names can press it."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Delete everything",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"profiles:erase:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> Self:
+        return cls(int(match["user"]))
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await flow_of(interaction).own_data.erase(interaction, self.user_id)
+
+
+DYNAMIC_ITEMS = (IntroduceButton, FlowButton, FlowSelect, VerifyButton, EraseButton)
+
+
+# -- building the form's screens -------------------------------------------------------------
+
+
+def _select(
+    field: str,
+    placeholder: str,
+    options: list[discord.SelectOption],
+    *,
+    many: bool = False,
+    minimum: int = 1,
+) -> FlowSelect:
+    select: discord.ui.Select[Any] = discord.ui.Select(
+        custom_id=f"profiles:pick:{field}",
+        placeholder=placeholder,
+        options=options[:25],
+        min_values=0 if many else 1,
+        max_values=min(len(options), 25) if many else 1,
+    )
+    if many:
+        select.min_values = minimum
+    return FlowSelect(field, select)
+
+
+def about_view(draft: dict[str, Any]) -> discord.ui.View:
+    """Step 1: country, career stage, languages, time zone."""
+    view = discord.ui.View(timeout=None)
+    country = draft.get("country")
+    codes = list(COMMON_COUNTRIES)
+    if country and country not in codes:
+        codes = [country, *codes[:23]]
+    view.add_item(
+        _select(
+            "country",
+            "Your country",
+            [
+                discord.SelectOption(label=geo.country_name(c), value=c, default=c == country)
+                for c in codes
+            ]
+            + [discord.SelectOption(label="Other country (type it)", value=OTHER)],
+        )
+    )
+    stage = draft.get("career_stage")
+    view.add_item(
+        _select(
+            "career_stage",
+            "Your career stage",
+            [
+                discord.SelectOption(label=s.label[:100], value=s.value, default=s.value == stage)
+                for s in CareerStage
+            ],
+        )
+    )
+    chosen = set(draft.get("languages", []))
+    view.add_item(
+        _select(
+            "languages",
+            "Languages you work in",
+            [
+                discord.SelectOption(label=lang, value=lang, default=lang in chosen)
+                for lang in geo.LANGUAGES
+            ],
+            many=True,
+        )
+    )
+    zone = draft.get("timezone")
+    zones = geo.zones_for_country(country)[:22] if country else []
+    for extra in (zone, "UTC"):
+        if extra and extra not in zones:
+            zones.insert(0, extra)
+    view.add_item(
+        _select(
+            "timezone",
+            "Your time zone",
+            [discord.SelectOption(label=z, value=z, default=z == zone) for z in zones[:24]]
+            + [discord.SelectOption(label="Other time zone (type it)", value=OTHER)],
+        )
+    )
+    view.add_item(FlowButton("text"))
+    view.add_item(FlowButton("work"))
+    return view
+
+
+def work_view(draft: dict[str, Any], areas: AreaCatalog) -> discord.ui.View:
+    """Step 2: challenge areas, what they are open to, who sees their details."""
+    view = discord.ui.View(timeout=None)
+    chosen = set(draft.get("areas", []))
+    view.add_item(
+        _select(
+            "areas",
+            "Challenge areas you work on (optional)",
+            [
+                discord.SelectOption(
+                    label=a.name[:100], value=a.slug, description=a.group, default=a.slug in chosen
+                )
+                for a in areas.areas
+            ],
+            many=True,
+            minimum=0,
+        )
+    )
+    open_to = set(draft.get("open_to", []))
+    view.add_item(
+        _select(
+            "open_to",
+            "What you are open to (optional)",
+            [
+                discord.SelectOption(label=o.label, value=o.value, default=o.value in open_to)
+                for o in OpenTo
+            ],
+            many=True,
+            minimum=0,
+        )
+    )
+    visibility = draft.get("visibility", Visibility.MEMBERS.value)
+    view.add_item(
+        _select(
+            "visibility",
+            "Who sees your affiliation and bio",
+            [
+                discord.SelectOption(
+                    label=f"{v.label} see my affiliation and bio"[:100],
+                    value=v.value,
+                    default=v.value == visibility,
+                )
+                for v in Visibility
+            ],
+        )
+    )
+    searchable = bool(draft.get("searchable", True))
+    view.add_item(
+        _select(
+            "searchable",
+            "Appear in expert search?",
+            [
+                discord.SelectOption(
+                    label="Show me in expert search", value="yes", default=searchable
+                ),
+                discord.SelectOption(
+                    label="Hide me from expert search", value="no", default=not searchable
+                ),
+            ],
+        )
+    )
+    view.add_item(FlowButton("about"))
+    view.add_item(FlowButton("preview"))
+    return view
+
+
+def preview_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FlowButton("work", "Back"))
+    view.add_item(FlowButton("text"))
+    view.add_item(FlowButton("confirm"))
+    return view
+
+
+def retry_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FlowButton("text", "Open the form again"))
+    return view
+
+
+def welcome_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(IntroduceButton())
+    return view
+
+
+def nudge_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FlowButton("reconfirm"))
+    view.add_item(IntroduceButton("Update it"))
+    return view
+
+
+def queue_view(user_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VerifyButton("approve", user_id))
+    view.add_item(VerifyButton("reject", user_id))
+    return view
+
+
+def erase_view(user_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(EraseButton(user_id))
+    return view
+
+
+# -- modals -------------------------------------------------------------------------------------
+
+
+class IntroModal(HubModal, title="Introduce yourself"):
+    """The one form of typed text. Prefilled from the draft, so nothing is typed twice."""
+
+    def __init__(self, draft: dict[str, Any], flow: ProfileFlow) -> None:
+        super().__init__(custom_id="profiles:form", timeout=None)
+        self.flow = flow
+        self.inputs: dict[str, discord.ui.TextInput[Any]] = {
+            "name": discord.ui.TextInput(
+                label="Name as you want it shown", max_length=LIMITS["name"]
+            ),
+            "affiliation": discord.ui.TextInput(
+                label="Institution or organisation", max_length=LIMITS["affiliation"]
+            ),
+            "expertise": discord.ui.TextInput(
+                label="Expertise keywords, comma separated (max 10)",
+                style=discord.TextStyle.paragraph,
+                placeholder="online radicalisation, risk assessment, evaluation",
+                max_length=LIMITS["expertise"],
+            ),
+            "methods": discord.ui.TextInput(
+                label="Methods (optional)",
+                placeholder="interviews, network analysis, RCTs",
+                required=False,
+                max_length=LIMITS["methods"],
+            ),
+            "bio": discord.ui.TextInput(
+                label="Short bio", style=discord.TextStyle.paragraph, max_length=LIMITS["bio"]
+            ),
+        }
+        for key, text_input in self.inputs.items():
+            text_input.custom_id = f"profiles:form:{key}"
+            text_input.default = (
+                str(draft.get(key, "") or "")[: text_input.max_length or 4000] or None
+            )
+            self.add_item(text_input)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        typed = {key: text_input.value for key, text_input in self.inputs.items()}
+        await self.flow.submitted_text(interaction, typed)
+
+
+class OneLineModal(HubModal):
+    """A single typed value: another country, another time zone, a rejection reason."""
+
+    def __init__(self, title: str, label: str, on_value: Any, *, long: bool = False) -> None:
+        super().__init__(title=title, timeout=None)
+        self.on_value = on_value
+        self.value_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=label,
+            style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+            max_length=500 if long else 60,
+        )
+        self.add_item(self.value_input)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await self.on_value(interaction, self.value_input.value)
