@@ -234,8 +234,8 @@ class ProfileService:
         return await self._require(guild_id, user_id)
 
     async def set_timezone(self, guild_id: int, user_id: int, timezone: str) -> Profile:
-        zone = check_timezone(timezone)
         await self._require(guild_id, user_id)
+        zone = check_timezone(timezone)
         now = to_db_time(self._clock.now())
         await self._db.execute(
             "UPDATE profiles SET timezone = ?, updated_at = ?, confirmed_at = ? "

@@ -1,0 +1,560 @@
+"""The REST routes a bot uses, outside interactions: users, commands, messages, DMs, roles,
+channels and permission overwrites, threads, scheduled events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from sandbox.double import limits
+from sandbox.double.server import DiscordError, json_response
+from sandbox.double.state import (
+    MANAGE_CHANNELS,
+    MANAGE_EVENTS,
+    MANAGE_ROLES,
+    Channel,
+    Guild,
+    Message,
+    Role,
+    iso_now,
+    snowflake,
+)
+
+if TYPE_CHECKING:
+    from sandbox.double.server import DiscordDouble
+
+Params = dict[str, str]
+NO_CONTENT = 204
+
+
+def empty() -> web.Response:
+    return web.Response(status=NO_CONTENT)
+
+
+class RestRoutes:
+    def __init__(self, double: DiscordDouble) -> None:
+        self.d = double
+
+    def register(self) -> None:
+        r = self.d.route
+        r("GET", "/users/@me", self.me)
+        r("GET", "/users/{user}", self.user)
+        r("GET", "/gateway", self.gateway)
+        r("GET", "/gateway/bot", self.gateway)
+        r("GET", "/oauth2/applications/@me", self.application)
+        r("GET", "/applications/@me", self.application)
+        for base in ("/applications/{app}/commands", "/applications/{app}/guilds/{guild}/commands"):
+            r("GET", base, self.list_commands)
+            r("PUT", base, self.sync_commands)
+        r("POST", "/users/@me/channels", self.open_dm)
+        r("POST", "/channels/{channel}/messages", self.send_message)
+        r("GET", "/channels/{channel}/messages", self.list_messages)
+        r("GET", "/channels/{channel}/messages/{message}", self.get_message)
+        r("PATCH", "/channels/{channel}/messages/{message}", self.edit_message)
+        r("DELETE", "/channels/{channel}/messages/{message}", self.delete_message)
+        for pins in (
+            "/channels/{channel}/pins/{message}",
+            "/channels/{channel}/messages/pins/{message}",
+        ):
+            r("PUT", pins, self.pin)
+            r("DELETE", pins, self.unpin)
+        r("GET", "/guilds/{guild}", self.get_guild)
+        r("GET", "/guilds/{guild}/channels", self.list_channels)
+        r("POST", "/guilds/{guild}/channels", self.create_channel)
+        r("GET", "/channels/{channel}", self.get_channel)
+        r("PATCH", "/channels/{channel}", self.edit_channel)
+        r("DELETE", "/channels/{channel}", self.delete_channel)
+        r("PUT", "/channels/{channel}/permissions/{target}", self.set_overwrite)
+        r("DELETE", "/channels/{channel}/permissions/{target}", self.delete_overwrite)
+        r("GET", "/guilds/{guild}/roles", self.list_roles)
+        r("POST", "/guilds/{guild}/roles", self.create_role)
+        r("PATCH", "/guilds/{guild}/roles", self.move_roles)
+        r("PATCH", "/guilds/{guild}/roles/{role}", self.edit_role)
+        r("DELETE", "/guilds/{guild}/roles/{role}", self.delete_role)
+        r("GET", "/guilds/{guild}/members", self.list_members)
+        r("GET", "/guilds/{guild}/members/{user}", self.get_member)
+        r("PUT", "/guilds/{guild}/members/{user}/roles/{role}", self.add_role)
+        r("DELETE", "/guilds/{guild}/members/{user}/roles/{role}", self.remove_role)
+        r("POST", "/channels/{channel}/threads", self.create_thread)
+        r("POST", "/channels/{channel}/messages/{message}/threads", self.create_thread)
+        r("PUT", "/channels/{channel}/thread-members/{user}", self.add_thread_member)
+        r("DELETE", "/channels/{channel}/thread-members/{user}", self.remove_thread_member)
+        r("GET", "/channels/{channel}/thread-members", self.list_thread_members)
+        r("GET", "/guilds/{guild}/scheduled-events", self.list_events)
+        r("POST", "/guilds/{guild}/scheduled-events", self.create_event)
+        r("GET", "/guilds/{guild}/scheduled-events/{event}", self.get_event)
+        r("PATCH", "/guilds/{guild}/scheduled-events/{event}", self.edit_event)
+        r("DELETE", "/guilds/{guild}/scheduled-events/{event}", self.delete_event)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def refuse(self, problems: list[str]) -> None:
+        if problems:
+            self.d.refusals.extend(problems)
+            raise DiscordError(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+
+    def channel(self, params: Params) -> Channel:
+        channel = self.d.channels.get(int(params["channel"]))
+        if channel is None:
+            raise DiscordError(404, 10003, "Unknown Channel")
+        return channel
+
+    def guild(self, params: Params) -> Guild:
+        return self.d.guild(int(params["guild"]))
+
+    def require(self, guild: Guild, permission: int) -> None:
+        if not guild.permissions_of(self.d.bot_user.id) & permission:
+            raise DiscordError(403, 50013, "Missing Permissions")
+
+    def below_bot(self, guild: Guild, role: Role) -> None:
+        if role.position >= guild.top_position(self.d.bot_user.id) or role.managed:
+            raise DiscordError(403, 50013, "Missing Permissions")
+
+    def message(self, params: Params) -> Message:
+        message = self.d.messages.get(int(params["message"]))
+        if message is None or message.deleted or message.channel_id != int(params["channel"]):
+            raise DiscordError(404, 10008, "Unknown Message")
+        return message
+
+    # -- users, application, commands -------------------------------------------------------------
+
+    async def me(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response(self.d.bot_user.payload())
+
+    async def user(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        user = self.d.users.get(int(params["user"]))
+        if user is None:
+            raise DiscordError(404, 10013, "Unknown User")
+        return json_response(user.payload())
+
+    async def gateway(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response({
+            "url": self.d.gateway_url, "shards": 1,
+            "session_start_limit": {
+                "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1,
+            },
+        })  # fmt: skip
+
+    async def application(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response({
+            "id": str(self.d.application_id), "name": "Hub Bot", "icon": None,
+            "description": "", "bot_public": True, "bot_require_code_grant": False,
+            "verify_key": "0" * 64, "owner": self.d.owner.payload(), "team": None,
+            "flags": 0, "bot": self.d.bot_user.payload(), "summary": "",
+        })  # fmt: skip
+
+    async def list_commands(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        key = int(params["guild"]) if "guild" in params else None
+        return json_response(self.d.commands.get(key, []))
+
+    async def sync_commands(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        commands = list(body or [])
+        self.refuse(limits.check_commands(commands))
+        key = int(params["guild"]) if "guild" in params else None
+        stored = []
+        for command in commands:
+            stored.append({
+                **command, "id": str(snowflake()), "application_id": str(self.d.application_id),
+                "version": str(snowflake()), "type": command.get("type", 1),
+                "guild_id": str(key) if key else None,
+                "default_member_permissions": command.get("default_member_permissions"),
+            })  # fmt: skip
+        self.d.commands[key] = stored
+        return json_response(stored)
+
+    # -- messages and DMs -------------------------------------------------------------------------
+
+    async def open_dm(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        user = self.d.users.get(int(body["recipient_id"]))
+        if user is None:
+            raise DiscordError(404, 10013, "Unknown User")
+        if user.dm_channel_id is None:
+            channel = Channel(snowflake(), None, "", type=1, recipient=user)
+            self.d.channels[channel.id] = channel
+            user.dm_channel_id = channel.id
+        return json_response(self.d.channels[user.dm_channel_id].payload())
+
+    def build_message(self, channel: Channel, body: dict[str, Any], **extra: Any) -> Message:
+        self.refuse(limits.check_message(body))
+        files = body.get("_files", [])
+        if not (body.get("content") or body.get("embeds") or files or body.get("components")):
+            self.refuse(["Cannot send an empty message"])
+        attachments = [
+            {
+                "id": str(snowflake()), "filename": f["filename"], "size": len(f["bytes"]),
+                "url": f"https://cdn.double/{f['filename']}", "proxy_url": "",
+                "data": f["bytes"].decode("utf-8", "replace"),
+            }
+            for f in files
+        ]  # fmt: skip
+        message = Message(
+            id=snowflake(),
+            channel_id=channel.id,
+            guild_id=channel.guild_id,
+            author=self.d.bot_user,
+            content=body.get("content") or "",
+            embeds=body.get("embeds") or [],
+            components=body.get("components") or [],
+            allowed_mentions=body.get("allowed_mentions"),
+            flags=int(body.get("flags") or 0),
+            attachments=attachments,
+            **extra,
+        )
+        self.d.messages[message.id] = message
+        return message
+
+    async def send_message(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        channel = self.channel(params)
+        if channel.type == 1:
+            assert channel.recipient is not None
+            if not channel.recipient.dms_open:
+                raise DiscordError(403, 50007, "Cannot send messages to this user")
+        message = self.build_message(channel, body or {})
+        await self.d.gateway.dispatch("MESSAGE_CREATE", message.payload())
+        return json_response(message.payload())
+
+    async def list_messages(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        channel = self.channel(params)
+        limit = int(request.query.get("limit", "50"))
+        found = sorted(self.d.messages_in(channel.id), key=lambda m: m.id, reverse=True)
+        return json_response([m.payload() for m in found[:limit]])
+
+    async def get_message(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response(self.message(params).payload())
+
+    def apply_edit(self, message: Message, body: dict[str, Any]) -> None:
+        merged = {
+            "content": body.get("content", message.content),
+            "embeds": body.get("embeds", message.embeds),
+            "components": body.get("components", message.components),
+        }
+        self.refuse(limits.check_message(merged))
+        message.content = merged["content"] or ""
+        message.embeds = merged["embeds"] or []
+        message.components = merged["components"] or []
+        if "allowed_mentions" in body:
+            message.allowed_mentions = body["allowed_mentions"]
+        if "attachments" in body or body.get("_files"):
+            kept = {str(a.get("id")) for a in body.get("attachments") or []}
+            message.attachments = [a for a in message.attachments if a["id"] in kept]
+        message.edited = True
+
+    async def edit_message(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        message = self.message(params)
+        self.apply_edit(message, body or {})
+        await self.d.gateway.dispatch("MESSAGE_UPDATE", message.payload())
+        return json_response(message.payload())
+
+    async def delete_message(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        message = self.message(params)
+        message.deleted = True
+        await self.d.gateway.dispatch("MESSAGE_DELETE", {
+            "id": str(message.id), "channel_id": str(message.channel_id),
+            **({"guild_id": str(message.guild_id)} if message.guild_id else {}),
+        })  # fmt: skip
+        return empty()
+
+    async def pin(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        self.message(params).pinned = True
+        return empty()
+
+    async def unpin(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        self.message(params).pinned = False
+        return empty()
+
+    # -- channels ---------------------------------------------------------------------------------
+
+    async def get_guild(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response(self.guild(params).payload())
+
+    async def list_channels(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        return json_response([c.payload() for c in guild.channels.values() if not c.is_thread])
+
+    async def get_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response(self.channel(params).payload())
+
+    async def create_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_CHANNELS)
+        kind = int(body.get("type") or 0)
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            self.refuse([f"name: must be 1 to 100 characters (got {len(name)})"])
+        if kind == 0:
+            name = name.lower().replace(" ", "-")
+        channel = self.d.create_channel(guild.id, name, kind, _int(body.get("parent_id")))
+        channel.topic = body.get("topic")
+        channel.position = int(body.get("position") or len(guild.channels))
+        channel.permission_overwrites = [
+            _overwrite(o) for o in body.get("permission_overwrites") or []
+        ]
+        await self.d.gateway.dispatch("CHANNEL_CREATE", channel.payload())
+        return json_response(channel.payload())
+
+    async def edit_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        channel = self.channel(params)
+        if channel.guild_id is not None:
+            self.require(self.d.guild(channel.guild_id), MANAGE_CHANNELS)
+        body = body or {}
+        if "name" in body:
+            channel.name = (
+                body["name"].lower().replace(" ", "-") if channel.type == 0 else body["name"]
+            )
+        if "topic" in body:
+            self.refuse(
+                [] if len(body["topic"] or "") <= 1024 else ["topic: must be 1024 or fewer"]
+            )
+            channel.topic = body["topic"]
+        if "parent_id" in body:
+            channel.parent_id = _int(body["parent_id"])
+        if "position" in body:
+            channel.position = int(body["position"])
+        if "permission_overwrites" in body:
+            channel.permission_overwrites = [_overwrite(o) for o in body["permission_overwrites"]]
+        event = "THREAD_UPDATE" if channel.is_thread else "CHANNEL_UPDATE"
+        await self.d.gateway.dispatch(event, channel.payload())
+        return json_response(channel.payload())
+
+    async def delete_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        channel = self.channel(params)
+        await self.remove_channel(channel)
+        return json_response(channel.payload())
+
+    async def remove_channel(self, channel: Channel) -> None:
+        """Also used by tests to delete a channel 'by hand'."""
+        self.d.channels.pop(channel.id, None)
+        if channel.guild_id is not None:
+            self.d.guild(channel.guild_id).channels.pop(channel.id, None)
+        event = "THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE"
+        await self.d.gateway.dispatch(event, channel.payload())
+
+    async def set_overwrite(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        channel = self.channel(params)
+        entry = _overwrite({**(body or {}), "id": params["target"]})
+        channel.permission_overwrites = [
+            o for o in channel.permission_overwrites if o["id"] != entry["id"]
+        ] + [entry]
+        await self.d.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+        return empty()
+
+    async def delete_overwrite(
+        self, request: web.Request, params: Params, body: Any
+    ) -> web.Response:
+        channel = self.channel(params)
+        channel.permission_overwrites = [
+            o for o in channel.permission_overwrites if o["id"] != params["target"]
+        ]
+        await self.d.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+        return empty()
+
+    # -- roles and members ------------------------------------------------------------------------
+
+    async def list_roles(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response([r.payload() for r in self.guild(params).roles.values()])
+
+    async def create_role(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_ROLES)
+        body = body or {}
+        role = self.d.create_role(
+            guild.id, str(body.get("name") or "new role"), 1, int(body.get("permissions") or 0)
+        )
+        role.mentionable = bool(body.get("mentionable", False))
+        role.hoist = bool(body.get("hoist", False))
+        await self.d.gateway.dispatch(
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()}
+        )
+        return json_response(role.payload())
+
+    def role(self, guild: Guild, params: Params) -> Role:
+        role = guild.roles.get(int(params["role"]))
+        if role is None:
+            raise DiscordError(404, 10011, "Unknown Role")
+        return role
+
+    async def edit_role(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_ROLES)
+        role = self.role(guild, params)
+        self.below_bot(guild, role)
+        body = body or {}
+        role.name = str(body.get("name", role.name))
+        role.permissions = int(body.get("permissions", role.permissions))
+        role.mentionable = bool(body.get("mentionable", role.mentionable))
+        await self.d.gateway.dispatch(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.payload()}
+        )
+        return json_response(role.payload())
+
+    async def move_roles(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_ROLES)
+        for entry in body or []:
+            role = self.role(guild, {"role": str(entry["id"])})
+            self.below_bot(guild, role)
+            role.position = int(entry["position"])
+        return json_response([r.payload() for r in guild.roles.values()])
+
+    async def delete_role(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_ROLES)
+        role = self.role(guild, params)
+        self.below_bot(guild, role)
+        del guild.roles[role.id]
+        for member in guild.members.values():
+            if role.id in member.roles:
+                member.roles.remove(role.id)
+        await self.d.gateway.dispatch(
+            "GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)}
+        )
+        return empty()
+
+    async def list_members(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response([m.payload() for m in self.guild(params).members.values()])
+
+    async def get_member(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        member = self.guild(params).members.get(int(params["user"]))
+        if member is None:
+            raise DiscordError(404, 10007, "Unknown Member")
+        return json_response(member.payload())
+
+    async def add_role(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return await self._change_role(params, add=True)
+
+    async def remove_role(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return await self._change_role(params, add=False)
+
+    async def _change_role(self, params: Params, add: bool) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_ROLES)
+        role = self.role(guild, params)
+        self.below_bot(guild, role)
+        member = guild.members.get(int(params["user"]))
+        if member is None:
+            raise DiscordError(404, 10007, "Unknown Member")
+        if add and role.id not in member.roles:
+            member.roles.append(role.id)
+        elif not add and role.id in member.roles:
+            member.roles.remove(role.id)
+        await self.d.gateway.dispatch(
+            "GUILD_MEMBER_UPDATE", member.payload() | {"guild_id": str(guild.id)}
+        )
+        return empty()
+
+    # -- threads ----------------------------------------------------------------------------------
+
+    async def create_thread(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        parent = self.channel(params)
+        body = body or {}
+        kind = 11 if "message" in params else int(body.get("type") or 12)
+        thread = Channel(
+            snowflake(), parent.guild_id, str(body.get("name") or "thread"), kind, parent.id
+        )
+        thread.owner_id = self.d.bot_user.id
+        thread.invitable = bool(body.get("invitable", True))
+        thread.thread_members.add(self.d.bot_user.id)
+        self.d.channels[thread.id] = thread
+        assert parent.guild_id is not None
+        self.d.guild(parent.guild_id).channels[thread.id] = thread
+        await self.d.gateway.dispatch("THREAD_CREATE", thread.payload() | {"newly_created": True})
+        return json_response(thread.payload())
+
+    async def add_thread_member(
+        self, request: web.Request, params: Params, body: Any
+    ) -> web.Response:
+        thread = self.channel(params)
+        user_id = int(params["user"])
+        thread.thread_members.add(user_id)
+        await self.d.gateway.dispatch("THREAD_MEMBERS_UPDATE", {
+            "id": str(thread.id), "guild_id": str(thread.guild_id),
+            "member_count": len(thread.thread_members),
+            "added_members": [{"id": str(thread.id), "user_id": str(user_id),
+                               "join_timestamp": iso_now(), "flags": 0}],
+        })  # fmt: skip
+        return empty()
+
+    async def remove_thread_member(
+        self, request: web.Request, params: Params, body: Any
+    ) -> web.Response:
+        self.channel(params).thread_members.discard(int(params["user"]))
+        return empty()
+
+    async def list_thread_members(
+        self, request: web.Request, params: Params, body: Any
+    ) -> web.Response:
+        thread = self.channel(params)
+        return json_response([
+            {"id": str(thread.id), "user_id": str(u), "join_timestamp": iso_now(), "flags": 0}
+            for u in sorted(thread.thread_members)
+        ])  # fmt: skip
+
+    # -- scheduled events -------------------------------------------------------------------------
+
+    async def list_events(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response(list(self.guild(params).events.values()))
+
+    def event(self, guild: Guild, params: Params) -> dict[str, Any]:
+        event = guild.events.get(int(params["event"]))
+        if event is None:
+            raise DiscordError(404, 10070, "Unknown Guild Scheduled Event")
+        return event
+
+    async def get_event(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        return json_response(self.event(self.guild(params), params))
+
+    async def create_event(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_EVENTS)
+        body = body or {}
+        problems = []
+        if not 1 <= len(body.get("name") or "") <= 100:
+            problems.append("name: must be 1 to 100 characters")
+        if len(body.get("description") or "") > 1000:
+            problems.append("description: must be 1000 or fewer in length")
+        if int(body.get("entity_type") or 0) == 3 and not body.get("scheduled_end_time"):
+            problems.append("scheduled_end_time: required for external events")
+        self.refuse(problems)
+        event_id = snowflake()
+        event = {
+            "id": str(event_id), "guild_id": str(guild.id), "channel_id": body.get("channel_id"),
+            "creator_id": str(self.d.bot_user.id), "creator": self.d.bot_user.payload(),
+            "name": body["name"], "description": body.get("description"),
+            "scheduled_start_time": body.get("scheduled_start_time"),
+            "scheduled_end_time": body.get("scheduled_end_time"),
+            "privacy_level": body.get("privacy_level", 2), "status": 1,
+            "entity_type": body.get("entity_type", 3), "entity_id": None,
+            "entity_metadata": body.get("entity_metadata"), "user_count": 0, "image": None,
+        }  # fmt: skip
+        guild.events[event_id] = event
+        await self.d.gateway.dispatch("GUILD_SCHEDULED_EVENT_CREATE", event)
+        return json_response(event)
+
+    async def edit_event(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_EVENTS)
+        event = self.event(guild, params)
+        event.update({k: v for k, v in (body or {}).items() if k in event or k == "status"})
+        await self.d.gateway.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", event)
+        return json_response(event)
+
+    async def delete_event(self, request: web.Request, params: Params, body: Any) -> web.Response:
+        guild = self.guild(params)
+        self.require(guild, MANAGE_EVENTS)
+        event = guild.events.pop(int(self.event(guild, params)["id"]))
+        await self.d.gateway.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event)
+        return empty()
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _overwrite(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(entry["id"]),
+        "type": int(entry.get("type") or 0),
+        "allow": str(entry.get("allow") or "0"),
+        "deny": str(entry.get("deny") or "0"),
+    }
