@@ -10,6 +10,7 @@ import pytest
 from bot.clock import OffsetClock
 from bot.db import Database
 from bot.migrations import migrate
+from sandbox.fixtures import discord_double  # noqa: F401  (a fixture for every test folder)
 
 
 @pytest.fixture

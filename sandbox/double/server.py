@@ -358,6 +358,47 @@ class DiscordDouble(Actors):
             )
             await self.settle()
 
+    async def post_message(self, channel_id: int, user_id: int, content: str) -> Message:
+        """A member writes in a channel or thread (MESSAGE_CREATE)."""
+        channel = self.channels[channel_id]
+        message = Message(snowflake(), channel_id, channel.guild_id, self.users[user_id], content)
+        self.messages[message.id] = message
+        payload = message.payload()
+        if channel.guild_id is not None:
+            member = self.guild(channel.guild_id).members[user_id]
+            payload["member"] = member.payload(with_user=False)
+        await self.gateway.dispatch("MESSAGE_CREATE", payload)
+        await self.settle()
+        return message
+
+    async def set_member_roles(self, guild_id: int, user_id: int, roles: list[int]) -> None:
+        """A moderator changes a member's roles by hand (GUILD_MEMBER_UPDATE)."""
+        member = self.guild(guild_id).members[user_id]
+        member.roles = list(roles)
+        await self.gateway.dispatch(
+            "GUILD_MEMBER_UPDATE", member.payload() | {"guild_id": str(guild_id)}
+        )
+        await self.settle()
+
+    async def delete_channel_by_hand(self, channel_id: int) -> None:
+        channel = self.channels.pop(channel_id)
+        if channel.guild_id is not None:
+            self.guild(channel.guild_id).channels.pop(channel_id, None)
+        event = "THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE"
+        await self.gateway.dispatch(event, channel.payload())
+        await self.settle()
+
+    async def delete_role_by_hand(self, guild_id: int, role_id: int) -> None:
+        guild = self.guild(guild_id)
+        del guild.roles[role_id]
+        for member in guild.members.values():
+            if role_id in member.roles:
+                member.roles.remove(role_id)
+        await self.gateway.dispatch(
+            "GUILD_ROLE_DELETE", {"guild_id": str(guild_id), "role_id": str(role_id)}
+        )
+        await self.settle()
+
     async def wait_until_ready(self, timeout: float = 5.0) -> None:
         waiter = asyncio.ensure_future(self.gateway.identified.wait())
         try:

@@ -9,13 +9,12 @@ import pytest
 
 from bot.clock import OffsetClock
 from sandbox.double import DiscordDouble
-from sandbox.fixtures import discord_double  # noqa: F401  (the fixture itself)
 from tests.e2e.harness import Hub, build_hub
 
 
 @pytest.fixture
 async def hub(
-    discord_double: DiscordDouble,  # noqa: F811
+    discord_double: DiscordDouble,
     tmp_path: Path,
     clock: OffsetClock,
     request: pytest.FixtureRequest,

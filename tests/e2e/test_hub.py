@@ -97,3 +97,11 @@ async def test_bot_started_as_a_user_would(discord_double: DiscordDouble, tmp_pa
     log = stderr.decode()
     assert "stopped cleanly" in log
     assert discord_double.bot_token not in log
+
+
+async def test_the_bot_resumes_after_the_gateway_drops(hub: Hub) -> None:
+    member = await hub.double.add_member(hub.guild_id, "amira")
+    await hub.double.drop_gateway()
+    await hub.double.wait_for(lambda: hub.double.gateway.resumes == 1, what="a RESUME")
+    result = await hub.double.run_command(hub.guild_id, member.id, "hub about")
+    assert field_values(result.embeds[0])["Version"] == "0.1.0"

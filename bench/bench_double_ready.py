@@ -1,0 +1,73 @@
+"""The Discord double plus the real bot: time to ready, and interactions per second.
+
+Prints the time from nothing to a bot that is ready (target: under 0.5 s) and the rate of
+1,000 sequential /hub about commands, against a baseline measured in the same run: the
+same number of bare REST requests to the double (the transport's own ceiling).
+
+Run: python bench/bench_double_ready.py [count]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bot.app import HubBot
+from bot.clock import OffsetClock
+from bot.settings import load_settings
+from sandbox.double import DiscordDouble
+
+
+async def main(count: int) -> None:
+    logging.disable(logging.WARNING)
+    folder = Path(tempfile.mkdtemp())
+    started = time.perf_counter()
+    double = DiscordDouble(rate_limit_per_second=1e9)
+    await double.start()
+    guild = double.create_guild("Bench")
+    settings = load_settings(
+        discord_token=double.bot_token,
+        database_path=folder / "bench.sqlite3",
+        guild_ids=[guild.id],
+        discord_api_base=double.api_base,
+        discord_gateway_url=double.gateway_url,
+        guild_ready_timeout=0.01,
+    )
+    bot = HubBot(settings, clock=OffsetClock())
+    task = asyncio.create_task(bot.start(double.bot_token))
+    double.watch_client(task)
+    await double.wait_until_ready()
+    await bot.wait_until_ready()
+    ready = time.perf_counter() - started
+    member = await double.add_member(guild.id, "bench")
+
+    began = time.perf_counter()
+    for _ in range(count):
+        await double.run_command(guild.id, member.id, "hub about", settle=False)
+    bot_rate = count / (time.perf_counter() - began)
+
+    headers = {"Authorization": f"Bot {double.bot_token}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        began = time.perf_counter()
+        for _ in range(count):
+            async with session.get(double.api_base + "/users/@me") as response:
+                await response.read()
+        baseline_rate = count / (time.perf_counter() - began)
+
+    await bot.close()
+    await task
+    await double.stop()
+    print(f"double + bot ready:               {ready * 1000:7.0f} ms (target < 500 ms)")
+    print(f"/hub about, {count} sequential:    {bot_rate:7.0f} interactions/s")
+    print(f"baseline, {count} bare REST calls: {baseline_rate:7.0f} requests/s")
+    print(f"ratio (interactions / baseline):  {bot_rate / baseline_rate:7.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
