@@ -62,6 +62,19 @@ class Hub:
         await self.stop()
         return await self.start()
 
+    async def next_message(self, channel: str, containing: str, timeout: float = 5.0) -> Any:
+        """Wait for the bot's reaction to an event (a join, a leave) in a channel."""
+
+        def found() -> Any:
+            return next(
+                (m for m in reversed(self.messages(channel)) if containing in m.content), None
+            )
+
+        await self.double.wait_for(
+            lambda: found() is not None, timeout, f"{containing!r} in #{channel}"
+        )
+        return found()
+
     def channel(self, name: str) -> int:
         return self.channels[name]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -51,21 +52,31 @@ async def test_health_refuses_a_member_without_the_role(hub: Hub) -> None:
 
 
 async def test_unexpected_error_gets_an_error_id_and_is_logged(hub: Hub, caplog: Any) -> None:
-    assert hub.bot is not None
-    cog = hub.bot.get_cog("HubCog")
-    assert cog is not None
-
-    async def broken(guild_id: int) -> Any:
-        raise RuntimeError("database on fire")
-
-    cog.service.about = broken  # type: ignore[attr-defined]
+    """A real fault (a table gone under the running bot), not a mock."""
     member = await hub.double.add_member(hub.guild_id, "amira")
+    with sqlite3.connect(hub.db_path) as db:
+        db.execute("DROP TABLE profile_keywords")
+        db.execute("DROP TABLE profile_areas")
+        db.execute("DROP TABLE profiles")
     result = await hub.double.run_command(hub.guild_id, member.id, "hub about")
     assert result.ephemeral
     assert "Sorry, something went wrong on our side" in result.content
     error_id = result.content.split("`")[1]
-    assert any(error_id in r.getMessage() for r in caplog.records)
-    assert "database on fire" not in result.content
+    assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
+    assert "no such table" not in result.content
+
+
+async def test_error_after_a_defer_is_answered_as_a_follow_up(hub: Hub) -> None:
+    member = await hub.double.add_member(hub.guild_id, "amira")
+    asked = await hub.double.run_command(hub.guild_id, member.id, "profile delete")
+    with sqlite3.connect(hub.db_path) as db:
+        db.execute("DROP TABLE profile_roles")
+    result = await hub.double.click(
+        hub.guild_id, member.id, asked.message, f"profiles:erase:{member.id}"
+    )
+    assert result.type == 6
+    assert result.followups and result.followups[0].ephemeral
+    assert "give a moderator this error id" in result.followups[0].content
 
 
 async def test_bot_started_as_a_user_would(discord_double: DiscordDouble, tmp_path: Path) -> None:

@@ -37,8 +37,7 @@ def role_names(hub: Hub, user_id: int) -> set[str]:
 
 async def test_join_to_card_roles_and_rows(hub: Hub) -> None:
     member = await hub.double.add_member(hub.guild_id, "amira")
-    welcome = hub.messages("welcome")[-1]
-    assert f"<@{member.id}>" in welcome.content
+    welcome = await hub.next_message("welcome", f"<@{member.id}>")
     assert welcome.allowed_mentions["users"] == [str(member.id)] or welcome.allowed_mentions[
         "users"
     ] == [member.id]
@@ -196,34 +195,39 @@ async def test_delete_leaves_no_row_about_the_member(hub: Hub) -> None:
     assert "profile.deleted" in _audit_actions(hub)
 
 
+def stored(hub: Hub, sql: str) -> Any:
+    with sqlite3.connect(hub.db_path) as db:
+        row = db.execute(sql).fetchone()
+    return None if row is None else row[0]
+
+
 async def test_leave_and_return_inside_retention(hub: Hub) -> None:
     amira = await hub.double.add_member(hub.guild_id, "amira")
     await introduce(hub, amira.id)
     await hub.double.remove_member(hub.guild_id, amira.id)
-    await _settle(hub)
-    db = sqlite3.connect(hub.db_path)
-    assert db.execute("SELECT status FROM profiles").fetchone() == ("left",)
+    await hub.double.wait_for(lambda: stored(hub, "SELECT status FROM profiles") == "left")
+    purge = "SELECT status FROM scheduled_jobs WHERE kind = 'profiles.purge'"
+    assert stored(hub, purge) == "pending"
     hub.clock.advance(timedelta(days=10))
     returned = await hub.double.add_member(hub.guild_id, "amira", user_id=amira.id)
-    await _settle(hub)
-    assert db.execute("SELECT status FROM profiles").fetchone() == ("active",)
-    assert "Welcome back" in hub.messages("welcome")[-1].content
+    await hub.next_message("welcome", "Welcome back")
+    assert stored(hub, "SELECT status FROM profiles") == "active"
+    assert stored(hub, purge) == "cancelled"
     assert "Introduced" in role_names(hub, returned.id)
     hub.clock.advance(timedelta(days=40))
-    await _settle(hub)
-    assert db.execute("SELECT COUNT(*) FROM profiles").fetchone() == (1,)
-    db.close()
+    assert hub.bot is not None
+    assert await hub.bot.scheduler.run_due() == 0
+    assert stored(hub, "SELECT COUNT(*) FROM profiles") == 1
 
 
 async def test_member_gone_past_retention_is_deleted(hub: Hub) -> None:
     amira = await hub.double.add_member(hub.guild_id, "amira")
     await introduce(hub, amira.id)
     await hub.double.remove_member(hub.guild_id, amira.id)
-    await _settle(hub)
+    await hub.double.wait_for(lambda: stored(hub, "SELECT status FROM profiles") == "left")
     hub.clock.advance(timedelta(days=30, minutes=1))
-    await _settle(hub, 0.5)
-    assert rows_mentioning(hub, amira.id) == {}
-    assert hub.messages("introductions") == []
+    await hub.double.wait_for(lambda: rows_mentioning(hub, amira.id) == {}, what="the purge")
+    await hub.double.wait_for(lambda: hub.messages("introductions") == [], what="the card to go")
 
 
 async def test_role_above_the_bot_is_reported(hub: Hub) -> None:
@@ -334,10 +338,44 @@ async def test_profile_view_without_a_profile(hub: Hub) -> None:
 
 async def test_welcome_button_survives_a_restart(hub: Hub) -> None:
     amira = await hub.double.add_member(hub.guild_id, "amira")
-    welcome = hub.messages("welcome")[-1]
+    welcome = await hub.next_message("welcome", f"<@{amira.id}>")
     await hub.restart()
     start = await hub.double.click(hub.guild_id, amira.id, welcome, "profiles:introduce")
     assert start.modal is not None and start.modal["title"] == "Introduce yourself"
+
+
+async def test_abandoned_form_reopens_with_what_was_typed(hub: Hub) -> None:
+    amira = await hub.double.add_member(hub.guild_id, "amira")
+    start = await hub.double.run_command(hub.guild_id, amira.id, "introduce")
+    screen = await fill_text(hub, amira.id, start, bio="Half a thought")
+    await choose(hub, amira.id, screen, "country", "DE")
+    hub.clock.advance(timedelta(hours=25))
+    again = await hub.double.run_command(hub.guild_id, amira.id, "introduce")
+    prefilled = {c["custom_id"]: c.get("value") for c in _inputs(again.modal)}
+    assert prefilled["profiles:form:bio"] == "Half a thought"
+    screen = await fill_text(hub, amira.id, again, bio="Half a thought")
+    country = screen.message.component("profiles:pick:country") if screen.message else None
+    assert country is not None
+    assert [o["value"] for o in country["options"] if o.get("default")] == ["DE"]
+
+
+@pytest.mark.hub_settings(profile_nudge_after="180d")
+async def test_old_profile_gets_a_gentle_nudge(hub: Hub) -> None:
+    amira = await hub.double.add_member(hub.guild_id, "amira")
+    await introduce(hub, amira.id)
+    quiet = await hub.double.run_command(hub.guild_id, amira.id, "hub about")
+    assert quiet.followups == []
+    hub.clock.advance(timedelta(days=181))
+    result = await hub.double.run_command(hub.guild_id, amira.id, "hub about")
+    nudge = await result.wait_for_followup()
+    assert nudge.ephemeral and "not been confirmed for a while" in nudge.content
+    thanks = await hub.double.click(hub.guild_id, amira.id, nudge, "profiles:go:reconfirm")
+    assert "marked as confirmed today" in thanks.content
+    again = await hub.double.run_command(hub.guild_id, amira.id, "hub about")
+    assert again.followups == []
+    seen = await hub.double.run_command(hub.guild_id, amira.id, "profile view")
+    footer = seen.embeds[0]["footer"]["text"]
+    assert footer == f"Last confirmed {hub.clock.now().date().isoformat()}"
 
 
 def _inputs(modal: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -355,9 +393,3 @@ def _audit_actions(hub: Hub) -> list[str]:
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
     db.close()
     return actions
-
-
-async def _settle(hub: Hub, seconds: float = 0.2) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)

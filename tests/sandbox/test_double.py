@@ -114,6 +114,32 @@ async def test_persistent_view_works_after_restart(discord_double: DiscordDouble
         await task
 
 
+async def test_member_side_events_reach_the_bot(probed: Probed) -> None:
+    d, g, bot = probed.double, probed.guild, probed.bot
+    seen: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        seen.append(message.content)
+
+    bot.add_listener(on_message)
+    amira = await d.add_member(g.id, "amira")
+    general = next(iter(g.channels))
+    await d.post_message(general, amira.id, "hello everyone")
+    assert seen == ["hello everyone"]
+    role = d.create_role(g.id, "Reader")
+    await d.set_member_roles(g.id, amira.id, [role.id])
+    cached = bot.get_guild(g.id)
+    assert cached is not None
+    member = cached.get_member(amira.id)
+    assert member is not None and [r.name for r in member.roles[1:]] == ["Reader"]
+    await d.delete_role_by_hand(g.id, role.id)
+    assert cached.get_role(role.id) is None
+    await d.delete_channel_by_hand(general)
+    assert bot.get_channel(general) is None
+    await d.remove_member(g.id, amira.id)
+    assert cached.get_member(amira.id) is None
+
+
 # -- faults ---------------------------------------------------------------------------------------
 
 
