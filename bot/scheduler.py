@@ -145,8 +145,10 @@ class Scheduler:
         *,
         guild_id: int | None = None,
         key: str | None = None,
+        replace: bool = True,
     ) -> int:
-        """Create a job (or, with ``key``, move the pending job of that kind and key).
+        """Create a job (or, with ``key``, move the pending job of that kind and key; with
+        ``replace=False`` a pending job of that key is left exactly as it is).
 
         Joins the caller's open transaction, so a feature's rows and its jobs commit together.
         """
@@ -161,6 +163,8 @@ class Scheduler:
                     "AND status = 'pending'",
                     (kind, key),
                 )
+                if row is not None and not replace:
+                    return int(row["id"])
                 if row is not None:
                     job_id = int(row["id"])
                     await tx.execute(

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.challenge_areas import DEFAULT_FILE as DEFAULT_AREAS_FILE
+from bot.geo import is_zone
 from bot.timeparse import parse_duration, parse_duration_list
 
 ENV_PREFIX = "HUB_"
@@ -107,6 +108,20 @@ class Settings(BaseSettings):
         description="After this long without confirmation a member is asked to check "
         "their profile, e.g. 180d.",
     )
+    area_access: Literal["introduced", "members"] = Field(
+        default="introduced",
+        description="Who sees area channels: 'introduced' (every introduced member) or "
+        "'members' (only those who joined the area).",
+    )
+    server_timezone: str = Field(
+        default="UTC", description="The server's IANA time zone, for the weekly digest."
+    )
+    digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
+        default="mon", description="Weekday of the weekly area digest: mon, tue, ... sun."
+    )
+    digest_hour: int = Field(
+        default=9, ge=0, le=23, description="Hour (0-23, server time zone) of the weekly digest."
+    )
     challenge_areas_file: Path = Field(
         default=DEFAULT_AREAS_FILE,
         description="The TOML file that lists the challenge areas.",
@@ -151,6 +166,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must start with http://, https://, ws:// or wss://")
         return value.rstrip("/") if value.startswith("http") else value
+
+    @field_validator("server_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not is_zone(value):
+            raise ValueError(f"'{value}' is not an IANA time zone such as Europe/London")
+        return value
 
     @field_validator("event_reminder_offsets")
     @classmethod

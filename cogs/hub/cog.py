@@ -11,8 +11,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import moderator_only
+from bot.errors import UserError
 from bot.timeparse import format_duration
 from bot.ui import discord_time
+from cogs.areas.cog import AreasCog
 from cogs.hub.service import AboutFacts, HealthReport, HubService
 from cogs.profiles.service import ProfileService
 
@@ -80,6 +82,18 @@ class HubCog(commands.GroupCog, group_name="hub", group_description="About this 
         assert interaction.guild_id is not None
         facts = await self.service.about(interaction.guild_id)
         await interaction.response.send_message(embed=about_embed(facts), ephemeral=True)
+
+    @app_commands.command(
+        name="setup", description="Moderators: create the area channels and roles"
+    )
+    @app_commands.describe(dry_run="Only list what would be created or changed")
+    @app_commands.guild_only()
+    @moderator_only()
+    async def setup(self, interaction: discord.Interaction[HubBot], dry_run: bool = False) -> None:
+        areas = self.bot.get_cog("AreasCog")
+        if not isinstance(areas, AreasCog):
+            raise UserError("The areas feature is not loaded, so there is nothing to set up.")
+        await areas.setup_server(interaction, dry_run)
 
     @app_commands.command(name="health", description="Moderators: is everything working?")
     @app_commands.guild_only()

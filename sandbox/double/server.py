@@ -96,8 +96,10 @@ class DiscordDouble(Actors):
         Actors.__init__(self)
         from sandbox.double.interactions import InteractionRoutes
         from sandbox.double.rest import RestRoutes
+        from sandbox.double.threads_events import ThreadAndEventRoutes
 
         RestRoutes(self).register()
+        ThreadAndEventRoutes(self).register()
         InteractionRoutes(self).register()
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -313,11 +315,17 @@ class DiscordDouble(Actors):
         self.announce("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": role.payload()})
         return role
 
-    def set_bot_permissions(self, guild_id: int, permissions: int) -> None:
-        """Change what the bot's own role allows (to test missing permissions)."""
+    def set_bot_permissions(self, guild_id: int, permissions: int, announce: bool = True) -> None:
+        """Change what the bot's own role allows. With ``announce=False`` the bot is not
+        told, as when a permission is lost half way through its work."""
         guild = self.guild(guild_id)
         for role_id in guild.members[self.bot_user.id].roles:
-            guild.roles[role_id].permissions = permissions
+            role = guild.roles[role_id]
+            role.permissions = permissions
+            if announce:
+                self.announce(
+                    "GUILD_ROLE_UPDATE", {"guild_id": str(guild_id), "role": role.payload()}
+                )
 
     def create_channel(
         self, guild_id: int, name: str, type: int = 0, parent_id: int | None = None
@@ -370,6 +378,18 @@ class DiscordDouble(Actors):
         await self.gateway.dispatch("MESSAGE_CREATE", payload)
         await self.settle()
         return message
+
+    async def start_thread(self, channel_id: int, user_id: int, name: str) -> Channel:
+        """A member opens a public thread in a channel (THREAD_CREATE)."""
+        parent = self.channels[channel_id]
+        thread = Channel(snowflake(), parent.guild_id, name, 11, parent.id, owner_id=user_id)
+        thread.thread_members.add(user_id)
+        self.channels[thread.id] = thread
+        if parent.guild_id is not None:
+            self.guild(parent.guild_id).channels[thread.id] = thread
+        await self.gateway.dispatch("THREAD_CREATE", thread.payload() | {"newly_created": True})
+        await self.settle()
+        return thread
 
     async def set_member_roles(self, guild_id: int, user_id: int, roles: list[int]) -> None:
         """A moderator changes a member's roles by hand (GUILD_MEMBER_UPDATE)."""

@@ -27,7 +27,7 @@ async def test_about_answers_everyone_privately(hub: Hub) -> None:
     fields = field_values(result.embeds[0])
     assert fields["Version"] == "0.1.0"
     assert fields["Members with a profile"] == "0"
-    assert fields["Scheduled jobs pending"] == "0"
+    assert fields["Scheduled jobs pending"] == "1"  # the weekly area digest
 
 
 async def test_health_for_moderators(hub: Hub) -> None:
@@ -38,9 +38,9 @@ async def test_health_for_moderators(hub: Hub) -> None:
     assert embed["title"] == "Health: all working"
     fields = field_values(embed)
     assert fields["Database"].startswith("OK")
-    assert fields["Schema version"] == "2"
+    assert fields["Schema version"] == "3"
     assert fields["Scheduler"] == "running"
-    assert fields["Next due job"] == "none pending"
+    assert fields["Next due job"].startswith("<t:") and fields["Next due job"].endswith(":R>")
 
 
 async def test_health_refuses_a_member_without_the_role(hub: Hub) -> None:

@@ -1,0 +1,394 @@
+"""``/areas …``, set-up for ``/hub setup``, roles that follow membership, and the digest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.audit import member_target
+from bot.challenge_areas import Area
+from bot.checks import is_moderator, moderator_only
+from bot.errors import UserError
+from bot.scheduler import Job, next_cron_time
+from bot.text import escape_markdown
+from cogs.areas.planning import about_text, fingerprint
+from cogs.areas.server_setup import ServerSetup
+from cogs.areas.service import AreaService, iso_week
+from cogs.areas.views import DYNAMIC_ITEMS, DescribeModal, choose_view, pages_view, suggestion_view
+from cogs.profiles.cog import ProfilesCog
+from cogs.profiles.fields import Profile, Viewer, can_see_details
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+Interaction = discord.Interaction[Any]
+DIGEST_JOB = "areas.digest"
+
+
+class AreasCog(commands.Cog):
+    areas = app_commands.Group(
+        name="areas", description="Challenge areas: browse, join, see members", guild_only=True
+    )
+
+    def __init__(self, bot: HubBot) -> None:
+        self.bot = bot
+        self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
+        self.service = AreaService(bot.db, bot.clock, bot.areas, self.profiles)
+        self.server_setup = ServerSetup(bot, self.service)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.scheduler.register(DIGEST_JOB, self._digest)
+        self.bot.personal_data.register(
+            "areas", export=self.service.export, erase=self.service.erase
+        )
+
+    def _area(self, text: str) -> Area:
+        area = self.bot.areas.get(text) or self.bot.areas.find(text)
+        if area is None:
+            raise UserError(
+                f"There is no area called '{text}'. Pick one from the list as you type."
+            )
+        return area
+
+    # -- /hub setup (the command lives in the hub feature) --------------------------------------
+
+    async def setup_server(self, interaction: Interaction, dry_run: bool) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        plan = await self.server_setup.plan(guild)
+        if plan.problems:
+            lines = "\n".join(f"- {p}" for p in plan.problems)
+            await interaction.response.send_message(
+                f"I cannot set up the server yet, so nothing was changed.\n{lines}", ephemeral=True
+            )
+            return
+        if dry_run:
+            steps = [s.describe() for s in plan.changes]
+            text = "Dry run: everything is already set up; /hub setup would change nothing."
+            if steps:
+                shown = steps[:40] + ([f"...and {len(steps) - 40} more"] if len(steps) > 40 else [])
+                text = "Dry run, nothing was changed. /hub setup would:\n" + "\n".join(
+                    f"- {s}" for s in shown
+                )
+            await interaction.response.send_message(text[:2000], ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.server_setup.run(guild, plan)
+        await interaction.followup.send(outcome.summary(), ephemeral=True)
+        changed = [s for s in outcome.done if s.action != "adopt"]
+        if changed or outcome.failed:
+            await self.bot.audit.record(
+                guild.id, "areas.setup", actor_id=interaction.user.id,
+                details={"changes": len(changed), "stopped": outcome.error},
+            )  # fmt: skip
+        await self.schedule_digest(guild.id, replace=False)
+
+    # -- browsing and joining -----------------------------------------------------------------
+
+    @areas.command(name="browse", description="See the challenge areas and join or leave them")
+    async def browse(self, interaction: Interaction) -> None:
+        embed, view = await self._browse(interaction)
+        await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )
+
+    async def _browse(
+        self, interaction: Interaction
+    ) -> tuple[discord.Embed, discord.ui.View | None]:
+        assert interaction.guild_id is not None
+        summaries = await self.service.browse(interaction.guild_id, interaction.user.id)
+        has_profile = await self.profiles.get(interaction.guild_id, interaction.user.id) is not None
+        embed = discord.Embed(
+            title="Challenge areas",
+            description="Choose below the areas you work on; their channels and roles follow."
+            if has_profile
+            else "Introduce yourself first with /introduce; then you can join areas here.",
+        )
+        catalog = self.bot.areas
+        for group in catalog.groups:
+            lines = [
+                f"**{s.area.name}**{' (joined)' if s.joined else ''}, {s.members} "
+                f"member{'' if s.members == 1 else 's'}: {s.area.one_line}"
+                for s in summaries
+                if s.area.group == group
+            ]
+            if lines:
+                embed.add_field(
+                    name=catalog.groups[group][:256], value="\n".join(lines)[:1024], inline=False
+                )
+        joined = {s.area.slug for s in summaries if s.joined}
+        return embed, choose_view(catalog, joined) if has_profile else None
+
+    async def chosen(self, interaction: Interaction, values: list[str], add: bool) -> None:
+        guild = interaction.guild
+        assert guild is not None and isinstance(interaction.user, discord.Member)
+        profile = await self.profiles.get(guild.id, interaction.user.id)
+        if profile is None:
+            raise UserError(
+                "Join areas after you introduce yourself: use /introduce (two minutes)."
+            )
+        wanted = set(profile.areas) | set(values) if add else set(values)
+        await self.profiles.set_areas(guild.id, profile.user_id, sorted(wanted))
+        problems = await self.sync_roles(interaction.user, wanted)
+        profile = await self.profiles.get(guild.id, profile.user_id)
+        profiles_cog = self.bot.get_cog("ProfilesCog")
+        if profile is not None and isinstance(profiles_cog, ProfilesCog):
+            await profiles_cog.flow.publish(guild, profile)
+        note = "\n".join(problems)
+        if add:
+            names = ", ".join(a.name for a in map(self._area, values))
+            await interaction.response.edit_message(
+                content=f"Joined: {names}.\n{note}".strip(), view=None
+            )
+            return
+        embed, view = await self._browse(interaction)
+        await interaction.response.edit_message(content=note or None, embed=embed, view=view)
+
+    async def sync_roles(self, member: discord.Member, wanted: set[str]) -> list[str]:
+        """Give the roles of the areas a member is in and take the others; say what failed."""
+        resources = await self.service.resources(member.guild.id)
+        problems = []
+        for area in self.bot.areas.areas:
+            role = member.guild.get_role(resources.get(("role", area.slug), (0, ""))[0])
+            if role is None:
+                continue
+            try:
+                if area.slug in wanted and role not in member.roles:
+                    await member.add_roles(role, reason="Joined the area")
+                elif area.slug not in wanted and role in member.roles:
+                    await member.remove_roles(role, reason="Left the area")
+            except discord.Forbidden:
+                problems.append(
+                    f"I could not change the role '{role.name}'; moderators have been told."
+                )
+                await self.bot.audit.record(
+                    member.guild.id, "areas.role_failed", target=member_target(member.id),
+                    details={"role": role.name, "fix": f"Drag the bot's role above '{role.name}'."},
+                )  # fmt: skip
+        return problems
+
+    async def after_introduction(self, interaction: Interaction, profile: Profile) -> None:
+        """Called by profiles after a confirmed introduction: roles, then suggestions."""
+        if isinstance(interaction.user, discord.Member):
+            await self.sync_roles(interaction.user, set(profile.areas))
+        suggestions = await self.service.suggest(profile.guild_id, profile)
+        if not suggestions:
+            return
+        lines = [
+            f"- **{s.area.name}**: matched {', '.join(escape_markdown(b) for b in s.because)}"
+            for s in suggestions
+        ]
+        await interaction.followup.send(
+            "These areas match your keywords:\n" + "\n".join(lines),
+            view=suggestion_view([s.area for s in suggestions]),
+            ephemeral=True,
+        )
+
+    # -- members and descriptions -------------------------------------------------------------
+
+    @areas.command(name="members", description="Who works on an area")
+    @app_commands.describe(area="The challenge area")
+    async def members(self, interaction: Interaction, area: str) -> None:
+        await self.show_members(interaction, self._area(area).slug, 0, edit=False)
+
+    def _choices(self, current: str) -> list[app_commands.Choice[str]]:
+        wanted = current.casefold()
+        return [
+            app_commands.Choice(name=a.name, value=a.slug)
+            for a in self.bot.areas.areas
+            if wanted in a.name.casefold() or wanted in a.slug
+        ][:25]
+
+    @members.autocomplete("area")
+    async def _members_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._choices(current)
+
+    async def show_members(
+        self, interaction: Interaction, slug: str, page: int, edit: bool
+    ) -> None:
+        area = self._area(slug)
+        assert interaction.guild_id is not None
+        own = await self.profiles.get(interaction.guild_id, interaction.user.id)
+        viewer = Viewer(
+            interaction.user.id,
+            is_moderator(interaction.user, self.bot.settings),
+            bool(own and own.verified),
+        )
+        profiles, pages = await self.service.members(interaction.guild_id, area, viewer, page)
+        page = min(max(page, 0), pages - 1)
+        lines = [self._member_line(p, viewer) for p in profiles]
+        embed = discord.Embed(
+            title=f"Members of {area.name}",
+            description="\n".join(lines)[:4096] or "No members yet. Join with /areas browse.",
+        )
+        embed.set_footer(text=f"Page {page + 1} of {pages}")
+        view = pages_view(area.slug, page, pages)
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(
+                embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+            )
+
+    @staticmethod
+    def _member_line(profile: Profile, viewer: Viewer) -> str:
+        parts = [f"**{escape_markdown(profile.name)}**"]
+        if can_see_details(profile, viewer):
+            parts.append(escape_markdown(profile.affiliation))
+        parts.append(profile.country)
+        parts.append(escape_markdown(", ".join(profile.expertise[:3])))
+        return " · ".join(parts)
+
+    @areas.command(name="describe", description="Moderators: edit an area's purpose and questions")
+    @app_commands.describe(area="The challenge area")
+    @moderator_only()
+    async def describe(self, interaction: Interaction, area: str) -> None:
+        chosen = self._area(area)
+        assert interaction.guild_id is not None
+        purpose, questions = await self.service.text(interaction.guild_id, chosen)
+        await interaction.response.send_modal(DescribeModal(chosen, purpose, questions, self))
+
+    @describe.autocomplete("area")
+    async def _describe_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._choices(current)
+
+    async def described(
+        self, interaction: Interaction, area: Area, purpose: str, questions: list[str]
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        if not purpose:
+            raise UserError("The purpose is empty. Write one paragraph about what the area is for.")
+        if len(questions) > 10 or any(len(q) > 300 for q in questions):
+            raise UserError("Keep to 10 questions of at most 300 characters each.")
+        await self.service.describe(guild.id, area, purpose, questions, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        resources = await self.service.resources(guild.id)
+        channel = guild.get_channel(resources.get(("channel", area.slug), (0, ""))[0])
+        pinned = resources.get(("pin", area.slug))
+        text = about_text(area, purpose, questions)
+        where = "Run /hub setup to create the area's channel."
+        if isinstance(channel, discord.TextChannel):
+            await channel.edit(topic=purpose[:1024], reason="/areas describe")
+            if pinned:
+                await channel.get_partial_message(pinned[0]).edit(
+                    content=text, allowed_mentions=discord.AllowedMentions.none()
+                )
+                await self.service.record(guild.id, "pin", area.slug, pinned[0], fingerprint(text))
+            where = f"The topic and pinned message in <#{channel.id}> are updated."
+        await interaction.followup.send(f"Saved. {where}", ephemeral=True)
+        await self.bot.audit.record(
+            guild.id, "areas.described", actor_id=interaction.user.id, target=area.slug
+        )
+
+    # -- noticing hand-made changes and thread activity ---------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self._deleted(channel.guild, channel.id, f"#{channel.name}")
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        await self._deleted(role.guild, role.id, f"role '{role.name}'")
+
+    async def _deleted(self, guild: discord.Guild, discord_id: int, what: str) -> None:
+        found = await self.service.resource_by_id(guild.id, discord_id)
+        if found is None:
+            return
+        await self.bot.audit.record(
+            guild.id, "areas.resource_deleted", target=found[1],
+            details={"deleted": what, "fix": "Run /hub setup to recreate it."},
+        )  # fmt: skip
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if (
+            message.author.bot
+            or message.guild is None
+            or not isinstance(message.channel, discord.Thread)
+        ):
+            return
+        parent = message.channel.parent_id
+        slug = await self.service.area_of_channel(message.guild.id, parent) if parent else None
+        if slug is not None:
+            await self.service.count_thread_message(message.guild.id, slug, message.channel.id)
+
+    # -- the weekly digest -----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        for guild in self.bot.guilds:
+            await self.schedule_digest(guild.id, replace=False)
+
+    async def schedule_digest(
+        self, guild_id: int, *, replace: bool, after: datetime | None = None
+    ) -> None:
+        settings = self.bot.settings
+        expression = f"0 {settings.digest_hour} * * {settings.digest_day}"
+        due = next_cron_time(expression, settings.server_timezone, after or self.bot.clock.now())
+        if due is not None:
+            await self.bot.scheduler.schedule(
+                DIGEST_JOB, due, {}, guild_id=guild_id, key=f"{guild_id}", replace=replace
+            )
+
+    async def _digest(self, job: Job) -> None:
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if guild is None:
+            return
+        week = iso_week(job.due_at.astimezone(ZoneInfo(self.bot.settings.server_timezone)))
+        since = job.due_at - timedelta(days=7)
+        resources = await self.service.resources(guild.id)
+        for area in self.bot.areas.areas:
+            channel = guild.get_channel(resources.get(("channel", area.slug), (0, ""))[0])
+            if not isinstance(channel, discord.TextChannel):
+                continue
+            if not await self.service.claim_digest(guild.id, area.slug, week):
+                continue
+            try:
+                embed = await self._digest_embed(guild.id, area, since, week, job.late)
+                message = await channel.send(
+                    embed=embed, allowed_mentions=discord.AllowedMentions.none()
+                )
+            except Exception:
+                await self.service.release_digest(guild.id, area.slug, week)
+                raise
+            await self.service.digest_sent(guild.id, area.slug, week, message.id)
+        await self.schedule_digest(guild.id, replace=True, after=job.due_at)
+
+    async def _digest_embed(
+        self, guild_id: int, area: Area, since: datetime, week: str, late: bool
+    ) -> discord.Embed:
+        newcomers = await self.service.new_members(guild_id, area.slug, since)
+        threads = await self.service.busiest_threads(guild_id, area.slug, since)
+        purpose, questions = await self.service.text(guild_id, area)
+        embed = discord.Embed(
+            title=f"This week in {area.name} ({week})",
+            description=f"A question to discuss: {questions[0]}" if questions else purpose[:300],
+        )
+        embed.add_field(
+            name="New members",
+            value=escape_markdown(", ".join(newcomers))[:1024]
+            if newcomers
+            else "No one new this week.",
+            inline=False,
+        )
+        embed.add_field(
+            name="Most active threads",
+            value="\n".join(f"<#{t}>: {n} message{'' if n == 1 else 's'}" for t, n in threads)
+            or "No thread activity this week. Start one with a question.",
+            inline=False,
+        )
+        if late:
+            embed.set_footer(text="Delivered late: the bot was offline when this was due.")
+        return embed

@@ -1,0 +1,136 @@
+"""The areas feature's components: the join/leave select, suggestion select, member pages,
+and the moderators' describe form. Persistent DynamicItems; the cog does the work."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Self
+
+import discord
+
+from bot.challenge_areas import Area, AreaCatalog
+from bot.ui import HubModal, error_reporting
+
+if TYPE_CHECKING:
+    from cogs.areas.cog import AreasCog
+
+
+def cog_of(interaction: discord.Interaction[Any]) -> AreasCog:
+    cog = interaction.client.get_cog("AreasCog")
+    if cog is None:
+        raise RuntimeError("The areas feature is not loaded.")
+    areas: AreasCog = cog
+    return areas
+
+
+def _values(interaction: discord.Interaction[Any]) -> list[str]:
+    data: dict[str, Any] = dict(interaction.data or {})
+    return [str(v) for v in data.get("values", [])]
+
+
+class ChooseAreas(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"areas:(?P<mode>choose|add)"
+):
+    """``choose`` sets exactly the chosen areas; ``add`` (suggestions) adds to them."""
+
+    def __init__(self, mode: str, select: discord.ui.Select[Any] | None = None) -> None:
+        super().__init__(select or discord.ui.Select(custom_id=f"areas:{mode}"))
+        self.mode = mode
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["mode"])
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await cog_of(interaction).chosen(interaction, _values(interaction), add=self.mode == "add")
+
+
+class MembersPage(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"areas:members:(?P<slug>[a-z0-9-]+):(?P<page>\d+):(?P<label>prev|next)",
+):
+    def __init__(self, slug: str, page: int, label: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Previous" if label == "prev" else "Next",
+                custom_id=f"areas:members:{slug}:{page}:{label}",
+                disabled=disabled,
+            )
+        )
+        self.slug, self.page = slug, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(match["slug"], int(match["page"]), match["label"])
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await cog_of(interaction).show_members(interaction, self.slug, self.page, edit=True)
+
+
+DYNAMIC_ITEMS = (ChooseAreas, MembersPage)
+
+
+def choose_view(catalog: AreaCatalog, joined: set[str]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    select: discord.ui.Select[Any] = discord.ui.Select(
+        custom_id="areas:choose",
+        placeholder="Choose the areas you work on",
+        min_values=0,
+        max_values=len(catalog.areas),
+        options=[
+            discord.SelectOption(
+                label=a.name[:100], value=a.slug, description=a.group, default=a.slug in joined
+            )
+            for a in catalog.areas
+        ],
+    )
+    view.add_item(ChooseAreas("choose", select))
+    return view
+
+
+def suggestion_view(areas: list[Area]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    select: discord.ui.Select[Any] = discord.ui.Select(
+        custom_id="areas:add",
+        placeholder="Join suggested areas",
+        min_values=1,
+        max_values=len(areas),
+        options=[discord.SelectOption(label=a.name[:100], value=a.slug) for a in areas],
+    )
+    view.add_item(ChooseAreas("add", select))
+    return view
+
+
+def pages_view(slug: str, page: int, pages: int) -> discord.ui.View | None:
+    if pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(MembersPage(slug, max(page - 1, 0), "prev", disabled=page <= 0))
+    view.add_item(MembersPage(slug, min(page + 1, pages - 1), "next", disabled=page >= pages - 1))
+    return view
+
+
+class DescribeModal(HubModal, title="Describe this area"):
+    def __init__(self, area: Area, purpose: str, questions: list[str], cog: AreasCog) -> None:
+        super().__init__(timeout=None)
+        self.area, self.cog = area, cog
+        self.purpose: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Purpose (one paragraph)", style=discord.TextStyle.paragraph,
+            max_length=1000, default=purpose[:1000],
+        )  # fmt: skip
+        self.questions: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Open questions, one per line", style=discord.TextStyle.paragraph,
+            max_length=2000, required=False, default="\n".join(questions)[:2000] or None,
+        )  # fmt: skip
+        self.add_item(self.purpose)
+        self.add_item(self.questions)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        questions = [q.strip() for q in self.questions.value.splitlines() if q.strip()]
+        await self.cog.described(interaction, self.area, self.purpose.value.strip(), questions)
