@@ -120,7 +120,8 @@ def test_readme_configuration_table_lists_every_setting() -> None:
 def test_bad_areas_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "areas.toml"
     bad.write_text(
-        '[groups]\nacute = "Acute"\n\n[[area]]\nslug = "x"\nname = "X"\ngroup = "slow"\npurpose = "p"\n'
+        '[groups]\nacute = "Acute"\n\n[[area]]\nslug = "x"\nname = "X"\n'
+        'group = "slow"\npurpose = "p"\n'
     )
     result = run_bot({"HUB_CHALLENGE_AREAS_FILE": str(bad), "HUB_DISCORD_TOKEN": "t"}, cwd=tmp_path)
     assert result.returncode == 2
