@@ -281,12 +281,20 @@ async def test_weekly_digest_and_no_duplicate_after_restart(hub: Hub) -> None:
         )
 
     await hub.double.wait_for(quiet_digest, what="the digest of a quiet area")
+
+    def finished() -> bool:
+        with sqlite3.connect(hub.db_path) as db:
+            rows = db.execute("SELECT status FROM scheduled_jobs WHERE kind = 'areas.digest'")
+            return sorted(s for (s,) in rows) == ["done", "pending"]
+
+    await hub.double.wait_for(finished, what="the digest job to finish and schedule the next")
+    # As if the bot had crashed after sending but before marking the job done:
     with sqlite3.connect(hub.db_path) as db:
+        db.execute("DELETE FROM scheduled_jobs WHERE kind = 'areas.digest' AND due_at > ?", (due,))
         db.execute(
             "UPDATE scheduled_jobs SET status = 'pending' "
             "WHERE kind = 'areas.digest' AND status = 'done'"
         )
-        db.execute("DELETE FROM scheduled_jobs WHERE kind = 'areas.digest' AND due_at > ?", (due,))
     await hub.restart()
     await hub.double.settle()
     assert hub.bot is not None
