@@ -16,7 +16,8 @@ _INVISIBLE = re.compile(
 )
 _LINK = re.compile(r"(https?://|www\.|discord\.gg/)\S*", re.IGNORECASE)
 _MENTION = re.compile(r"<(@[!&]?|#)\d+>|@(everyone|here)\b")
-_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]()-])")
+_MARKDOWN = re.compile(r"([\\*_`~|\[\]])")
+_LINE_START = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -39,7 +40,7 @@ def has_mention(text: str) -> bool:
 
 def escape_markdown(text: str) -> str:
     """Escape markdown so a name like '*admin*' shows as typed and cannot break a card."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", text))
 
 
 def defuse_mentions(text: str) -> str:

@@ -136,6 +136,7 @@ class AreasCog(commands.Cog):
             )
         wanted = set(profile.areas) | set(values) if add else set(values)
         await self.profiles.set_areas(guild.id, profile.user_id, sorted(wanted))
+        self.bot.dispatch("profile_changed", guild.id, profile.user_id)
         problems = await self.sync_roles(interaction.user, wanted)
         profile = await self.profiles.get(guild.id, profile.user_id)
         profiles_cog = self.bot.get_cog("ProfilesCog")

@@ -5,70 +5,23 @@ texts and the weekly digest's bookkeeping. Membership itself is the profile's ar
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.challenge_areas import Area, AreaCatalog
 from bot.clock import Clock, to_db_time
 from bot.db import Database
+from bot.textmatch import terms as match_terms
 from cogs.profiles.fields import Profile, Viewer
 from cogs.profiles.service import ProfileService
 
 PAGE_SIZE = 10
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "how",
-        "in",
-        "into",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "them",
-        "this",
-        "to",
-        "what",
-        "when",
-        "which",
-        "who",
-        "why",
-        "with",
-        "work",
-        "research",
-        "study",
-        "studies",
-    ]
-)
+# Words too common in this field to say anything about which area fits.
+_FIELD_WORDS = frozenset({"work", "research", "study", "studie", "studies"})
 
 
 def terms(text: str) -> set[str]:
-    """Words for matching, spelled one way: no accents, British and American alike."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    found = set()
-    for word in _WORD.findall(plain):
-        if word in _STOP or len(word) < 3:
-            continue
-        word = word.replace("iz", "is").replace("yz", "ys").replace("our", "or")
-        found.add(word[:-1] if word.endswith("s") and len(word) > 4 else word)
-    return found
+    return {t for t in match_terms(text) if len(t) >= 3 and t not in _FIELD_WORDS}
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class ProfilesCog(commands.Cog):
         returned = await self.service.mark_returned(member.guild.id, member.id)
         channel = find_text_channel(member.guild, self.bot.settings.welcome_channel)
         if returned:
+            self.bot.dispatch("profile_changed", member.guild.id, member.id)
             await self.bot.scheduler.cancel_key(PURGE_JOB, f"{member.guild.id}:{member.id}")
             await self._restore_roles(member)
         if channel is None:
@@ -102,6 +103,7 @@ class ProfilesCog(commands.Cog):
         """Hide the profile at once; delete it after the retention period unless they return."""
         guild_id = member.guild.id
         if await self.service.mark_left(guild_id, member.id):
+            self.bot.dispatch("profile_changed", guild_id, member.id)
             due = self.bot.clock.now() + self.bot.settings.profile_retention
             await self.bot.scheduler.schedule(
                 PURGE_JOB,
@@ -157,6 +159,7 @@ class ProfilesCog(commands.Cog):
         await interaction.response.send_message(
             f"Your time zone is now {profile.timezone} (it is {local} there).", ephemeral=True
         )
+        self.bot.dispatch("profile_changed", guild_id, interaction.user.id)
         if interaction.guild is not None:
             await self.flow.publish(interaction.guild, profile)
 
@@ -198,6 +201,7 @@ class ProfilesCog(commands.Cog):
             "expert search.",
             ephemeral=True,
         )
+        self.bot.dispatch("profile_changed", guild_id, interaction.user.id)
         if interaction.guild is not None:
             await self.flow.publish(interaction.guild, profile)
 

@@ -236,6 +236,7 @@ class ProfileFlow:
         if problems:
             done += "\n" + "\n".join(f"- {p}" for p in problems)
         await interaction.edit_original_response(content=done, embed=None, view=None)
+        self.bot.dispatch("profile_changed", guild_id, user_id)
         await self.bot.audit.record(
             guild_id,
             "profile.created" if result.created else "profile.updated",

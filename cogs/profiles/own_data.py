@@ -53,6 +53,7 @@ class OwnData:
         queue_id = await self.service.queue_message(guild.id, user_id)
         role_ids = await self.service.roles_given(guild.id, user_id)
         removed = await self.bot.personal_data.erase(guild.id, user_id)
+        self.bot.dispatch("profile_changed", guild.id, user_id)
         if profile and profile.intro_channel_id and profile.intro_message_id:
             await _delete_message(guild, profile.intro_channel_id, profile.intro_message_id)
         verification = find_text_channel(guild, self.bot.settings.verification_channel or "-")

@@ -87,6 +87,7 @@ class ReviewFlow:
                 role = find_role(guild, self.bot.settings.verified_role)
                 if role is not None:
                     await self.service.record_roles(guild_id, user_id, [role.id])
+        self.bot.dispatch("profile_changed", guild_id, user_id)
         await self.flow.publish(guild, profile)
         await self.bot.audit.record(
             guild_id, "profile.verified", actor_id=moderator_id, target=member_target(user_id)

@@ -49,7 +49,7 @@ class ProfileService:
         if row is None:
             return None
         areas = await self.areas_of(guild_id, user_id)
-        return _profile_from_row(row, areas)
+        return profile_from_row(row, areas)
 
     async def areas_of(self, guild_id: int, user_id: int) -> tuple[str, ...]:
         rows = await self._db.fetchall(
@@ -390,7 +390,7 @@ def _plain(row: Row) -> dict[str, Any]:
     return data
 
 
-def _profile_from_row(row: Row, areas: tuple[str, ...]) -> Profile:
+def profile_from_row(row: Row, areas: tuple[str, ...]) -> Profile:
     return Profile(
         guild_id=int(row["guild_id"]),
         user_id=int(row["user_id"]),

@@ -38,7 +38,7 @@ async def test_health_for_moderators(hub: Hub) -> None:
     assert embed["title"] == "Health: all working"
     fields = field_values(embed)
     assert fields["Database"].startswith("OK")
-    assert fields["Schema version"] == "3"
+    assert fields["Schema version"] == "4"
     assert fields["Scheduler"] == "running"
     assert fields["Next due job"].startswith("<t:") and fields["Next due job"].endswith(":R>")
 

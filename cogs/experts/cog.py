@@ -1,0 +1,196 @@
+"""``/expert find``: ranked members, five a page, with why each one matched."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import geo
+from bot.checks import is_moderator
+from bot.errors import UserError
+from bot.text import escape_markdown
+from cogs.experts.index import Filters
+from cogs.experts.service import ExpertInputError, ExpertService, SavedSearches, SearchPage
+from cogs.experts.views import SearchPageButton, pages_view
+from cogs.profiles.fields import CareerStage, OpenTo, Viewer, can_see_details
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+Interaction = discord.Interaction[Any]
+
+
+class ExpertsCog(commands.Cog):
+    expert = app_commands.Group(name="expert", description="Find the right people", guild_only=True)
+
+    def __init__(self, bot: HubBot) -> None:
+        self.bot = bot
+        self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
+        self.service = ExpertService(bot.db, bot.areas, self.profiles)
+        self.searches = SavedSearches(bot.db, bot.clock)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SearchPageButton)
+        self.bot.personal_data.register(
+            "expert_searches", export=self.searches.export, erase=self.searches.erase
+        )
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.service.load(guild.id)
+
+    @commands.Cog.listener()
+    async def on_profile_changed(self, guild_id: int, user_id: int) -> None:
+        await self.service.refresh(guild_id, user_id)
+
+    @expert.command(name="find", description="Find members by expertise, with optional filters")
+    @app_commands.describe(
+        query="What you are looking for, e.g. online radicalisation",
+        area="Only members in this challenge area",
+        country="Only members in this country",
+        career_stage="Only members at this career stage",
+        open_to="Only members open to this",
+        language="Only members who work in this language",
+    )
+    @app_commands.choices(
+        career_stage=[app_commands.Choice(name=s.label[:100], value=s.value) for s in CareerStage],
+        open_to=[app_commands.Choice(name=o.label, value=o.value) for o in OpenTo],
+    )
+    async def find(
+        self,
+        interaction: Interaction,
+        query: str = "",
+        area: str | None = None,
+        country: str | None = None,
+        career_stage: app_commands.Choice[str] | None = None,
+        open_to: app_commands.Choice[str] | None = None,
+        language: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        code = None
+        if country:
+            code = geo.find_country(country)
+            if code is None:
+                raise UserError(
+                    f"'{country}' is not a country I know. Pick one from the list as you type."
+                )
+        slug = None
+        if area:
+            found = self.bot.areas.get(area) or self.bot.areas.find(area)
+            if found is None:
+                raise UserError(
+                    f"There is no area called '{area}'. Pick one from the list as you type."
+                )
+            slug = found.slug
+        filters = Filters(
+            area=slug,
+            country=code,
+            stage=career_stage.value if career_stage else None,
+            open_to=open_to.value if open_to else None,
+            language=language.strip().title() if language else None,
+        )
+        page = self._search(interaction.guild_id, query, filters, 0)
+        search_id = await self.searches.save(
+            interaction.guild_id, interaction.user.id, query, filters
+        )
+        embed = await self._render(interaction, query, page)
+        view = pages_view(search_id, page.page, page.pages)
+        await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )
+
+    def _search(self, guild_id: int, query: str, filters: Filters, page: int) -> SearchPage:
+        try:
+            return self.service.find(guild_id, query, filters, page)
+        except ExpertInputError as exc:
+            raise UserError(str(exc)) from exc
+
+    async def show_page(self, interaction: Interaction, search_id: int, page: int) -> None:
+        assert interaction.guild_id is not None
+        saved = await self.searches.get(search_id, interaction.user.id)
+        if saved is None:
+            raise UserError("That search is no longer available. Run /expert find again.")
+        query, filters = saved
+        result = self._search(interaction.guild_id, query, filters, page)
+        embed = await self._render(interaction, query, result)
+        await interaction.response.edit_message(
+            embed=embed, view=pages_view(search_id, result.page, result.pages)
+        )
+
+    async def _render(
+        self, interaction: Interaction, query: str, page: SearchPage
+    ) -> discord.Embed:
+        assert interaction.guild_id is not None
+        own = await self.profiles.get(interaction.guild_id, interaction.user.id)
+        viewer = Viewer(
+            interaction.user.id,
+            is_moderator(interaction.user, self.bot.settings),
+            bool(own and own.verified),
+        )
+        shown = escape_markdown(query.strip()) or "your filters"
+        embed = discord.Embed(title=f"Experts for {shown}"[:256])
+        notes = [f"Showing results for '{c}' instead of '{w}'." for w, c in page.corrected.items()]
+        if not page.results:
+            hint = f" Try '{page.suggestion}'." if page.suggestion else ""
+            notes.append(f"No one matched.{hint} Or drop a filter, or use fewer words.")
+        embed.description = "\n".join(notes) or None
+        now = self.bot.clock.now()
+        for result in page.results:
+            p = result.profile
+            local = now.astimezone(ZoneInfo(p.timezone)).strftime("%a %H:%M")
+            lines = []
+            if can_see_details(p, viewer):
+                lines.append(escape_markdown(p.affiliation))
+            areas = [a.name for a in (self.bot.areas.get(s) for s in p.areas) if a]
+            lines.append(f"{geo.country_name(p.country)} · local time {local}")
+            if areas:
+                lines.append("Areas: " + ", ".join(areas))
+            lines.append("Expertise: " + escape_markdown(", ".join(p.expertise[:5])))
+            if result.why:
+                lines.append("matched: " + escape_markdown(", ".join(result.why)))
+            badge = " (verified)" if p.verified else ""
+            embed.add_field(
+                name=f"{escape_markdown(p.name)}{badge}"[:256],
+                value="\n".join(lines)[:1024],
+                inline=False,
+            )
+        embed.set_footer(text=f"Page {page.page + 1} of {page.pages} · {page.total} found")
+        return embed
+
+    @find.autocomplete("query")
+    async def _queries(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        keywords = self.service.common_keywords(interaction.guild_id or 0, current)
+        return [app_commands.Choice(name=k, value=k) for k in keywords]
+
+    @find.autocomplete("area")
+    async def _areas(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = current.casefold()
+        return [
+            app_commands.Choice(name=a.name, value=a.slug)
+            for a in self.bot.areas.areas
+            if wanted in a.name.casefold()
+        ][:25]
+
+    @find.autocomplete("country")
+    async def _countries(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=c) for c, n in geo.search_countries(current)]
+
+    @find.autocomplete("language")
+    async def _languages(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = current.casefold()
+        return [
+            app_commands.Choice(name=x, value=x) for x in geo.LANGUAGES if wanted in x.casefold()
+        ][:25]
