@@ -7,6 +7,7 @@ Zipf-like curve, so common queries match most profiles, as they would in the rea
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 
@@ -44,10 +45,10 @@ def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
 def profiles(count: int, seed: int = 7) -> Iterator[dict[str, object]]:
     rng = random.Random(seed)
     words = _vocabulary(rng)
-    weights = [1 / (rank + 1) ** 1.05 for rank in range(len(words))]
+    cumulative = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(words))))
 
     def some(k: int) -> list[str]:
-        return rng.choices(words, weights=weights, k=k)
+        return rng.choices(words, cum_weights=cumulative, k=k)
 
     for i in range(count):
         anchor = "radicalisation" if rng.random() < 0.6 else "extremism"

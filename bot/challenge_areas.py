@@ -65,6 +65,11 @@ class AreaCatalog(BaseModel):
     def in_group(self, group: str) -> list[Area]:
         return [area for area in self.areas if area.group == group]
 
+    def matching(self, typed: str, limit: int = 25) -> list[Area]:
+        """Areas whose name or slug contains what was typed, for autocomplete."""
+        wanted = typed.strip().casefold()
+        return [a for a in self.areas if wanted in a.name.casefold() or wanted in a.slug][:limit]
+
     def find(self, text: str) -> Area | None:
         """An area by slug or by name, ignoring case."""
         wanted = text.strip().casefold()

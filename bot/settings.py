@@ -122,6 +122,23 @@ class Settings(BaseSettings):
     digest_hour: int = Field(
         default=9, ge=0, le=23, description="Hour (0-23, server time zone) of the weekly digest."
     )
+    requests_channel: str = Field(
+        default="expert-requests",
+        description="Name or id of the channel where introduction requests go when an "
+        "expert's DMs are closed.",
+    )
+    expert_requests_per_day: int = Field(
+        default=5, ge=1, le=100, description="Introduction requests a member may send a day."
+    )
+    expert_pending_per_requester: int = Field(
+        default=3, ge=1, le=50, description="Unanswered requests a member may have at once."
+    )
+    expert_pending_per_expert: int = Field(
+        default=5, ge=1, le=50, description="Unanswered requests an expert may receive at once."
+    )
+    expert_request_expiry: Duration = Field(
+        default=timedelta(days=14), description="Unanswered requests expire after this, e.g. 14d."
+    )
     challenge_areas_file: Path = Field(
         default=DEFAULT_AREAS_FILE,
         description="The TOML file that lists the challenge areas.",

@@ -200,12 +200,9 @@ class AreasCog(commands.Cog):
         await self.show_members(interaction, self._area(area).slug, 0, edit=False)
 
     def _choices(self, current: str) -> list[app_commands.Choice[str]]:
-        wanted = current.casefold()
         return [
-            app_commands.Choice(name=a.name, value=a.slug)
-            for a in self.bot.areas.areas
-            if wanted in a.name.casefold() or wanted in a.slug
-        ][:25]
+            app_commands.Choice(name=a.name, value=a.slug) for a in self.bot.areas.matching(current)
+        ]
 
     @members.autocomplete("area")
     async def _members_choices(

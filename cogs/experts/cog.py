@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,10 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.text import escape_markdown
 from cogs.experts.index import Filters
+from cogs.experts.introductions import Introductions
+from cogs.experts.requests import EXPIRY_JOB, RequestError, RequestLimits, RequestService
 from cogs.experts.service import ExpertInputError, ExpertService, SavedSearches, SearchPage
-from cogs.experts.views import SearchPageButton, pages_view
+from cogs.experts.views import AnswerButton, AskButton, SearchPageButton, results_view
 from cogs.profiles.fields import CareerStage, OpenTo, Viewer, can_see_details
 from cogs.profiles.service import ProfileService
 
@@ -33,9 +36,22 @@ class ExpertsCog(commands.Cog):
         self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
         self.service = ExpertService(bot.db, bot.areas, self.profiles)
         self.searches = SavedSearches(bot.db, bot.clock)
+        settings = bot.settings
+        limits = RequestLimits(
+            per_day=settings.expert_requests_per_day,
+            pending_per_requester=settings.expert_pending_per_requester,
+            pending_per_expert=settings.expert_pending_per_expert,
+            expiry=settings.expert_request_expiry,
+        )
+        self.requests = RequestService(bot.db, bot.clock, bot.scheduler, limits)
+        self.introductions = Introductions(bot, self.requests, self.profiles)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(SearchPageButton)
+        self.bot.add_dynamic_items(SearchPageButton, AskButton, AnswerButton)
+        self.bot.scheduler.register(EXPIRY_JOB, self.introductions.expire)
+        self.bot.personal_data.register(
+            "expert_requests", export=self.requests.export, erase=self.requests.erase
+        )
         self.bot.personal_data.register(
             "expert_searches", export=self.searches.export, erase=self.searches.erase
         )
@@ -99,7 +115,7 @@ class ExpertsCog(commands.Cog):
             interaction.guild_id, interaction.user.id, query, filters
         )
         embed = await self._render(interaction, query, page)
-        view = pages_view(search_id, page.page, page.pages)
+        view = self._view(search_id, page)
         await interaction.response.send_message(
             embed=embed, view=view or discord.utils.MISSING, ephemeral=True
         )
@@ -118,9 +134,37 @@ class ExpertsCog(commands.Cog):
         query, filters = saved
         result = self._search(interaction.guild_id, query, filters, page)
         embed = await self._render(interaction, query, result)
-        await interaction.response.edit_message(
-            embed=embed, view=pages_view(search_id, result.page, result.pages)
-        )
+        await interaction.response.edit_message(embed=embed, view=self._view(search_id, result))
+
+    @staticmethod
+    def _view(search_id: int, page: SearchPage) -> discord.ui.View | None:
+        experts = [(r.profile.user_id, r.profile.name) for r in page.results]
+        return results_view(search_id, page.page, page.pages, experts)
+
+    @expert.command(name="pause", description="Stop receiving introduction requests until a date")
+    @app_commands.describe(until="The date to start again, e.g. 2026-12-31")
+    async def pause(self, interaction: Interaction, until: str) -> None:
+        assert interaction.guild_id is not None
+        try:
+            day = datetime.strptime(until.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+            await self.requests.pause(interaction.guild_id, interaction.user.id, day)
+        except ValueError as exc:
+            message = (
+                str(exc)
+                if isinstance(exc, RequestError)
+                else (f"'{until}' is not a date. Write it as year-month-day, e.g. 2026-12-31.")
+            )
+            raise UserError(message) from exc
+        await interaction.response.send_message(
+            f"You will not get introduction requests until {day.date().isoformat()}. "
+            "Use /expert resume to start again sooner.", ephemeral=True)  # fmt: skip
+
+    @expert.command(name="resume", description="Receive introduction requests again")
+    async def resume(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        resumed = await self.requests.resume(interaction.guild_id, interaction.user.id)
+        text = "You can receive introduction requests again." if resumed else "You were not paused."
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def _render(
         self, interaction: Interaction, query: str, page: SearchPage
@@ -173,12 +217,9 @@ class ExpertsCog(commands.Cog):
     async def _areas(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        wanted = current.casefold()
         return [
-            app_commands.Choice(name=a.name, value=a.slug)
-            for a in self.bot.areas.areas
-            if wanted in a.name.casefold()
-        ][:25]
+            app_commands.Choice(name=a.name, value=a.slug) for a in self.bot.areas.matching(current)
+        ]
 
     @find.autocomplete("country")
     async def _countries(

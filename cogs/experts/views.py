@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from bot.ui import error_reporting
+from bot.ui import HubModal, error_reporting
 
 if TYPE_CHECKING:
     from cogs.experts.cog import ExpertsCog
@@ -40,12 +40,104 @@ class SearchPageButton(
         await cog.show_page(interaction, self.search_id, self.page)
 
 
-def pages_view(search_id: int, page: int, pages: int) -> discord.ui.View | None:
-    if pages <= 1:
+def results_view(
+    search_id: int, page: int, pages: int, experts: list[tuple[int, str]]
+) -> discord.ui.View | None:
+    """A "Request introduction" button per result, then Previous and Next."""
+    if pages <= 1 and not experts:
         return None
     view = discord.ui.View(timeout=None)
+    for expert_id, name in experts:
+        view.add_item(AskButton(expert_id, f"Introduce me: {name}"))
+    if pages <= 1:
+        return view
     view.add_item(SearchPageButton(search_id, max(page - 1, 0), "prev", disabled=page <= 0))
     view.add_item(
         SearchPageButton(search_id, min(page + 1, pages - 1), "next", disabled=page >= pages - 1)
     )
     return view
+
+
+class AskButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"experts:ask:(?P<expert>\d+)"
+):
+    """ "Request introduction" under a search result."""
+
+    def __init__(self, expert_id: int, label: str = "Request introduction") -> None:
+        super().__init__(discord.ui.Button(label=label[:80], custom_id=f"experts:ask:{expert_id}"))
+        self.expert_id = expert_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["expert"]), getattr(item, "label", None) or "Request introduction")
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
+        assert cog is not None
+        await cog.introductions.ask(interaction, self.expert_id)
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"experts:answer:(?P<request>\d+):(?P<choice>accept|decline)",
+):
+    """Accept or Decline, on the request the expert received."""
+
+    def __init__(self, request_id: int, choice: str) -> None:
+        accept = choice == "accept"
+        super().__init__(
+            discord.ui.Button(
+                label="Accept" if accept else "Decline",
+                style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
+                custom_id=f"experts:answer:{request_id}:{choice}",
+            )
+        )
+        self.request_id, self.accept = request_id, accept
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["request"]), match["choice"])
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
+        assert cog is not None
+        await cog.introductions.answer(interaction, self.request_id, self.accept)
+
+
+def answer_view(request_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnswerButton(request_id, "accept"))
+    view.add_item(AnswerButton(request_id, "decline"))
+    return view
+
+
+class RequestModal(HubModal, title="Request an introduction"):
+    def __init__(self, expert_id: int, expert_name: str, on_submit_: Any) -> None:
+        super().__init__(timeout=None)
+        self.expert_id, self.expert_name, self.on_submit_ = expert_id, expert_name, on_submit_
+        self.who: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Who you are", max_length=300, placeholder="Your role and organisation"
+        )
+        self.topic: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="What you would like to discuss",
+            style=discord.TextStyle.paragraph,
+            max_length=1000,
+        )
+        self.by_when: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="By when (optional)",
+            required=False,
+            max_length=100,
+            placeholder="e.g. end of March",
+        )
+        for item in (self.who, self.topic, self.by_when):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        text = {"who": self.who.value, "topic": self.topic.value, "by_when": self.by_when.value}
+        await self.on_submit_(interaction, self.expert_id, self.expert_name, text)

@@ -12,7 +12,14 @@ from bot.clock import OffsetClock
 from bot.settings import Settings, load_settings
 from sandbox.double import DiscordDouble
 
-CHANNELS = ("welcome", "introductions", "announcements", "audit-log", "verification")
+CHANNELS = (
+    "welcome",
+    "introductions",
+    "announcements",
+    "audit-log",
+    "verification",
+    "expert-requests",
+)
 
 
 @dataclass

@@ -1,0 +1,185 @@
+"""The Discord side of introductions with consent: the form, delivery, answers, expiry.
+
+Requests reach the expert by DM; when their DMs are closed, as a mention in the requests
+channel instead. The requester only learns the answer: a private thread on Accept, a
+polite note on Decline, and a note when a request expires.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserError
+from bot.lookup import find_text_channel
+from bot.scheduler import Job
+from bot.text import escape_markdown
+from cogs.experts.requests import IntroRequest, RequestError, RequestService
+from cogs.experts.views import RequestModal, answer_view
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+Interaction = discord.Interaction[Any]
+NONE = discord.AllowedMentions.none()
+CLOSED_DMS = "you have an introduction request (your DMs are closed)."
+DECLINED = (
+    "Your introduction request could not be taken up this time. This is no reflection on "
+    "you; /expert find can suggest others."
+)
+
+
+class Introductions:
+    def __init__(self, bot: HubBot, requests: RequestService, profiles: ProfileService) -> None:
+        self.bot = bot
+        self.requests = requests
+        self.profiles = profiles
+
+    async def _expert_name(self, guild_id: int, expert_id: int) -> str:
+        profile = await self.profiles.get(guild_id, expert_id)
+        if profile is None or profile.status != "active" or not profile.searchable:
+            raise UserError("That member is no longer available for introductions.")
+        return profile.name
+
+    async def ask(self, interaction: Interaction, expert_id: int) -> None:
+        assert interaction.guild_id is not None
+        name = await self._expert_name(interaction.guild_id, expert_id)
+        try:
+            await self.requests.check(interaction.guild_id, interaction.user.id, expert_id, name)
+        except RequestError as exc:
+            raise UserError(str(exc)) from exc
+        await interaction.response.send_modal(RequestModal(expert_id, name, self.submitted))
+
+    async def submitted(
+        self, interaction: Interaction, expert_id: int, name: str, text: dict[str, str]
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        try:
+            request = await self.requests.create(
+                guild.id, interaction.user.id, expert_id, name, text
+            )
+        except RequestError as exc:
+            raise UserError(str(exc)) from exc
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        delivered = await self._deliver(guild, request)
+        days = self.bot.settings.expert_request_expiry.days
+        where = "" if delivered else " (their DMs are closed, so it went to the requests channel)"
+        await interaction.followup.send(
+            f"Your request was sent to {escape_markdown(name)}{where}. You will hear back when "
+            f"they answer, or in {days} days if they do not.",
+            ephemeral=True,
+        )
+
+    def _card(self, request: IntroRequest, requester: str) -> discord.Embed:
+        embed = discord.Embed(title=f"Introduction request from {escape_markdown(requester)}"[:256])
+        embed.add_field(name="Who they are", value=request.who[:1024], inline=False)
+        embed.add_field(
+            name="What they would like to discuss", value=request.topic[:1024], inline=False
+        )
+        if request.by_when:
+            embed.add_field(name="By when", value=request.by_when[:1024], inline=False)
+        embed.set_footer(text="Accept opens a private thread with both of you. Decline is private.")
+        return embed
+
+    async def _deliver(self, guild: discord.Guild, request: IntroRequest) -> bool:
+        """DM the expert; if that fails, mention them in the requests channel. True for DM."""
+        requester = guild.get_member(request.requester_id)
+        card = self._card(request, requester.display_name if requester else "a member")
+        expert = guild.get_member(request.expert_id)
+        if expert is not None:
+            try:
+                await expert.send(embed=card, view=answer_view(request.id), allowed_mentions=NONE)
+                return True
+            except discord.HTTPException:
+                pass
+        await self._in_channel(
+            guild, request.expert_id, CLOSED_DMS, embed=card, view=answer_view(request.id)
+        )
+        return False
+
+    async def _in_channel(
+        self, guild: discord.Guild, user_id: int, text: str, **extra: Any
+    ) -> None:
+        channel = find_text_channel(guild, self.bot.settings.requests_channel)
+        if channel is None:
+            details = {"channel": self.bot.settings.requests_channel, "fix": "Create it."}
+            await self.bot.audit.record(guild.id, "experts.channel_missing", details=details)
+            return
+        mention = discord.AllowedMentions(users=[discord.Object(user_id)])
+        await channel.send(f"<@{user_id}>, {text}", allowed_mentions=mention, **extra)
+
+    async def _tell(self, guild: discord.Guild, user_id: int, text: str) -> None:
+        member = guild.get_member(user_id)
+        if member is not None:
+            try:
+                await member.send(text, allowed_mentions=NONE)
+                return
+            except discord.HTTPException:
+                pass
+        await self._in_channel(guild, user_id, text)
+
+    async def answer(self, interaction: Interaction, request_id: int, accept: bool) -> None:
+        request = await self.requests.get(request_id)
+        if request is None:
+            raise UserError("This request no longer exists.")
+        if interaction.user.id != request.expert_id:
+            raise UserError("This request is for someone else.")
+        try:
+            request = await self.requests.decide(request_id, interaction.user.id, accept)
+        except RequestError as exc:
+            raise UserError(str(exc)) from exc
+        guild = self.bot.get_guild(request.guild_id)
+        assert guild is not None
+        if not accept:
+            await interaction.response.edit_message(
+                content="Declined. The requester is told politely, with no reason given.", view=None
+            )
+            await self._tell(guild, request.requester_id, DECLINED)
+            return
+        await interaction.response.defer()
+        thread = await self._open_thread(guild, request)
+        note = f" A private thread is open: <#{thread.id}>." if thread else ""
+        await interaction.edit_original_response(content=f"Accepted.{note}", view=None)
+
+    async def _open_thread(
+        self, guild: discord.Guild, request: IntroRequest
+    ) -> discord.Thread | None:
+        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        if channel is None:
+            return None
+        requester, expert = (
+            guild.get_member(request.requester_id),
+            guild.get_member(request.expert_id),
+        )
+        names = " and ".join(m.display_name for m in (requester, expert) if m) or "two members"
+        thread = await channel.create_thread(
+            name=f"Introduction: {names}"[:100],
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+        )
+        for member in (requester, expert):
+            if member is not None:
+                await thread.add_user(member)
+        await self.requests.set_thread(request.id, thread.id)
+        text = (
+            f"<@{request.requester_id}> meet <@{request.expert_id}>.\n**Who:** {request.who}\n"
+            f"**To discuss:** {request.topic}"
+            + (f"\n**By when:** {request.by_when}" if request.by_when else "")
+        )
+        await thread.send(text[:2000], allowed_mentions=NONE)
+        return thread
+
+    async def expire(self, job: Job) -> None:
+        request = await self.requests.expire(int(job.payload["request_id"]))
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if request is None or guild is None:
+            return
+        await self._tell(guild, request.requester_id,
+                         "Your introduction request expired without an answer. /expert find can "
+                         "suggest others.")  # fmt: skip
+        await self._tell(guild, request.expert_id,
+                         "An introduction request to you expired without an answer; nothing more "
+                         "is needed.")  # fmt: skip

@@ -1,0 +1,120 @@
+"""Introductions with consent through the double: request, accept, decline, fallback,
+limits and expiry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import Hub
+from tests.e2e.intro_steps import introduce
+
+ACCEPT = {"type": 2, "style": 3, "label": "Accept", "custom_id": "experts:answer:1:accept"}
+ACCEPT_AGAIN = [{"type": 1, "components": [ACCEPT]}]
+TEXT = {"who": "Policy adviser, Home Office", "topic": "Youth referrals online", "by_when": "March"}
+
+
+async def expert(hub: Hub, name: str, dms_open: bool = True) -> int:
+    member = await hub.double.add_member(hub.guild_id, name.split()[0].lower(), dms_open=dms_open)
+    await introduce(hub, member.id, name=name, expertise="online radicalisation")
+    return member.id
+
+
+async def request(hub: Hub, seeker: int, expert_id: int, query: str = "radicalisation") -> Any:
+    found = await hub.double.run_command(hub.guild_id, seeker, "expert find", {"query": query})
+    asked = await hub.double.click(hub.guild_id, seeker, found.message, f"experts:ask:{expert_id}")
+    if asked.modal is None:
+        return asked
+    ids = [c["custom_id"] for row in asked.modal["components"] for c in row["components"]]
+    return await hub.double.submit_modal(
+        hub.guild_id, seeker, asked.modal, dict(zip(ids, TEXT.values(), strict=True))
+    )
+
+
+async def test_request_accept_opens_a_private_thread(hub: Hub) -> None:
+    amira = await expert(hub, "Amira Haddad")
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    sent = await request(hub, seeker, amira)
+    assert "Your request was sent to Amira Haddad" in sent.content
+    card = hub.double.dms_of(amira)[-1]
+    assert card.embeds[0]["title"] == "Introduction request from seeker"
+    assert hub.double.dms_of(seeker) == []
+    accepted = await hub.double.click(None, amira, card, "experts:answer:1:accept")
+    assert accepted.content.startswith("Accepted. A private thread is open")
+    thread = hub.double.threads_in(hub.guild_id)[-1]
+    assert thread.type == 12 and {amira, seeker} <= thread.thread_members
+    assert "Youth referrals online" in hub.double.messages_in(thread.id)[-1].content
+    # A second click that raced the first (the buttons were still showing):
+    card.components = ACCEPT_AGAIN
+    again = await hub.double.click(None, amira, card, "experts:answer:1:accept")
+    assert "You already accepted this request." in again.content
+    assert len(hub.double.threads_in(hub.guild_id)) == 1
+
+
+async def test_double_click_and_decline(hub: Hub) -> None:
+    amira = await expert(hub, "Amira Haddad")
+    ben = await expert(hub, "Ben Ortiz")
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    await request(hub, seeker, amira)
+    card = hub.double.dms_of(amira)[-1]
+    await hub.double.click(None, amira, card, "experts:answer:1:decline")
+    told = hub.double.dms_of(seeker)[-1]
+    assert "could not be taken up this time" in told.content
+    assert "Amira" not in told.content
+    copy = hub.double.messages[card.id]
+    copy.components = ACCEPT_AGAIN
+    late = await hub.double.click(None, amira, copy, "experts:answer:1:accept")
+    assert "You already declined this request." in late.content
+    own = await request(hub, ben, ben, query="radicalisation")
+    assert "That is your own profile" in own.content
+
+
+async def test_closed_dms_use_the_requests_channel(hub: Hub) -> None:
+    amira = await expert(hub, "Amira Haddad", dms_open=False)
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    sent = await request(hub, seeker, amira)
+    assert "their DMs are closed" in sent.content
+    notice = hub.messages("expert-requests")[-1]
+    assert notice.content.startswith(f"<@{amira}>, you have an introduction request")
+    refused = await hub.double.click(hub.guild_id, seeker, notice, "experts:answer:1:accept")
+    assert "This request is for someone else." in refused.content
+    accepted = await hub.double.click(hub.guild_id, amira, notice, "experts:answer:1:accept")
+    assert accepted.content.startswith("Accepted.")
+
+
+@pytest.mark.hub_settings(expert_requests_per_day=1, expert_pending_per_expert=1)
+async def test_limits(hub: Hub) -> None:
+    amira = await expert(hub, "Amira Haddad")
+    ben = await expert(hub, "Ben Ortiz")
+    first = (await hub.double.add_member(hub.guild_id, "first")).id
+    second = (await hub.double.add_member(hub.guild_id, "second")).id
+    await request(hub, first, amira)
+    again = await request(hub, first, amira)
+    assert "You already have a request waiting with Amira Haddad" in again.content
+    daily = await request(hub, first, ben)
+    assert "You have sent 1 requests in the last day" in daily.content
+    busy = await request(hub, second, amira)
+    assert "Amira Haddad has many requests waiting" in busy.content
+    paused = await hub.double.run_command(
+        hub.guild_id, ben, "expert pause", {"until": "2099-01-01"}
+    )
+    assert "until 2099-01-01" in paused.content
+    stopped = await request(hub, second, ben)
+    assert "Ben Ortiz is not taking requests until 2099-01-01" in stopped.content
+    bad = await hub.double.run_command(hub.guild_id, ben, "expert pause", {"until": "soon"})
+    assert "'soon' is not a date" in bad.content
+
+
+async def test_unanswered_request_expires_and_both_are_told(hub: Hub) -> None:
+    amira = await expert(hub, "Amira Haddad")
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    await request(hub, seeker, amira)
+    card = hub.double.dms_of(amira)[-1]
+    hub.clock.advance(timedelta(days=14, minutes=1))
+    await hub.double.wait_for(lambda: len(hub.double.dms_of(seeker)) == 1, what="the expiry note")
+    assert "expired without an answer" in hub.double.dms_of(seeker)[-1].content
+    assert "expired without an answer" in hub.double.dms_of(amira)[-1].content
+    late = await hub.double.click(None, amira, card, "experts:answer:1:accept")
+    assert "This request expired on" in late.content
