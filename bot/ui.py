@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import discord
+from discord import app_commands
 
+from bot.challenge_areas import AreaCatalog
 from bot.errors import report_error
 
 
@@ -55,3 +57,8 @@ def error_reporting(
             await report_error(interaction, exc)
 
     return wrapper
+
+
+def area_choices(catalog: AreaCatalog, typed: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete over the challenge areas, by name or slug."""
+    return [app_commands.Choice(name=a.name, value=a.slug) for a in catalog.matching(typed)]

@@ -16,6 +16,7 @@ from bot.checks import is_moderator, moderator_only
 from bot.errors import UserError
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
+from bot.ui import area_choices
 from cogs.areas.planning import about_text, fingerprint
 from cogs.areas.server_setup import ServerSetup
 from cogs.areas.service import AreaService, iso_week
@@ -200,9 +201,7 @@ class AreasCog(commands.Cog):
         await self.show_members(interaction, self._area(area).slug, 0, edit=False)
 
     def _choices(self, current: str) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=a.name, value=a.slug) for a in self.bot.areas.matching(current)
-        ]
+        return area_choices(self.bot.areas, current)
 
     @members.autocomplete("area")
     async def _members_choices(
@@ -215,11 +214,10 @@ class AreasCog(commands.Cog):
     ) -> None:
         area = self._area(slug)
         assert interaction.guild_id is not None
-        own = await self.profiles.get(interaction.guild_id, interaction.user.id)
-        viewer = Viewer(
+        viewer = await self.profiles.viewer_for(
+            interaction.guild_id,
             interaction.user.id,
             is_moderator(interaction.user, self.bot.settings),
-            bool(own and own.verified),
         )
         profiles, pages = await self.service.members(interaction.guild_id, area, viewer, page)
         page = min(max(page, 0), pages - 1)

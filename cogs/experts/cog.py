@@ -14,12 +14,13 @@ from bot import geo
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.text import escape_markdown
+from bot.ui import area_choices
 from cogs.experts.index import Filters
 from cogs.experts.introductions import Introductions
 from cogs.experts.requests import EXPIRY_JOB, RequestError, RequestLimits, RequestService
 from cogs.experts.service import ExpertInputError, ExpertService, SavedSearches, SearchPage
 from cogs.experts.views import AnswerButton, AskButton, SearchPageButton, results_view
-from cogs.profiles.fields import CareerStage, OpenTo, Viewer, can_see_details
+from cogs.profiles.fields import CareerStage, OpenTo, can_see_details
 from cogs.profiles.service import ProfileService
 
 if TYPE_CHECKING:
@@ -170,11 +171,10 @@ class ExpertsCog(commands.Cog):
         self, interaction: Interaction, query: str, page: SearchPage
     ) -> discord.Embed:
         assert interaction.guild_id is not None
-        own = await self.profiles.get(interaction.guild_id, interaction.user.id)
-        viewer = Viewer(
+        viewer = await self.profiles.viewer_for(
+            interaction.guild_id,
             interaction.user.id,
             is_moderator(interaction.user, self.bot.settings),
-            bool(own and own.verified),
         )
         shown = escape_markdown(query.strip()) or "your filters"
         embed = discord.Embed(title=f"Experts for {shown}"[:256])
@@ -217,9 +217,7 @@ class ExpertsCog(commands.Cog):
     async def _areas(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=a.name, value=a.slug) for a in self.bot.areas.matching(current)
-        ]
+        return area_choices(self.bot.areas, current)
 
     @find.autocomplete("country")
     async def _countries(

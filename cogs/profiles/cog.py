@@ -16,7 +16,7 @@ from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from cogs.profiles.cards import profile_embed
-from cogs.profiles.fields import ProfileInputError, Viewer, Visibility
+from cogs.profiles.fields import ProfileInputError, Visibility
 from cogs.profiles.flow import ProfileFlow
 from cogs.profiles.service import PURGE_JOB, ProfileService
 from cogs.profiles.views import DYNAMIC_ITEMS, erase_view, nudge_view, welcome_view
@@ -138,8 +138,7 @@ class ProfilesCog(commands.Cog):
                 )
             name = escape_markdown(target.display_name)
             raise UserError(f"{name} has not introduced themself yet.")
-        own = await self.service.get(guild_id, interaction.user.id)
-        viewer = Viewer(interaction.user.id, viewer_is_mod, bool(own and own.verified))
+        viewer = await self.service.viewer_for(guild_id, interaction.user.id, viewer_is_mod)
         embed = profile_embed(profile, self.bot.areas, viewer, now=self.bot.clock.now())
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

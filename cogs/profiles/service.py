@@ -19,6 +19,7 @@ from cogs.profiles.fields import (
     OpenTo,
     Profile,
     ProfileInputError,
+    Viewer,
     Visibility,
     check_timezone,
     validate_text,
@@ -50,6 +51,11 @@ class ProfileService:
             return None
         areas = await self.areas_of(guild_id, user_id)
         return profile_from_row(row, areas)
+
+    async def viewer_for(self, guild_id: int, user_id: int, is_moderator: bool) -> Viewer:
+        """Who is looking, for the visibility rules: moderator, and verified or not."""
+        own = await self.get(guild_id, user_id)
+        return Viewer(user_id, is_moderator, bool(own and own.verified))
 
     async def areas_of(self, guild_id: int, user_id: int) -> tuple[str, ...]:
         rows = await self._db.fetchall(
