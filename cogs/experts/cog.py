@@ -15,11 +15,27 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.text import escape_markdown
 from bot.ui import area_choices
+from cogs.experts.brokering import Brokering
+from cogs.experts.delivery import PrivateDelivery
+from cogs.experts.enquiries import (
+    CLOSE_JOB,
+    NEEDS,
+    EnquiryDraft,
+    EnquiryError,
+    EnquiryService,
+    parse_deadline,
+)
 from cogs.experts.index import Filters
 from cogs.experts.introductions import Introductions
 from cogs.experts.requests import EXPIRY_JOB, RequestError, RequestLimits, RequestService
 from cogs.experts.service import ExpertInputError, ExpertService, SavedSearches, SearchPage
-from cogs.experts.views import AnswerButton, AskButton, SearchPageButton, results_view
+from cogs.experts.views import (
+    AnswerButton,
+    AskButton,
+    EnquiryAnswerButton,
+    SearchPageButton,
+    results_view,
+)
 from cogs.profiles.fields import CareerStage, OpenTo, can_see_details
 from cogs.profiles.service import ProfileService
 
@@ -46,10 +62,17 @@ class ExpertsCog(commands.Cog):
         )
         self.requests = RequestService(bot.db, bot.clock, bot.scheduler, limits)
         self.introductions = Introductions(bot, self.requests, self.profiles)
+        self.enquiries = EnquiryService(bot.db, bot.clock, bot.scheduler)
+        delivery = PrivateDelivery(bot)
+        self.brokering = Brokering(bot, self.enquiries, self.profiles, delivery)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(SearchPageButton, AskButton, AnswerButton)
+        self.bot.add_dynamic_items(SearchPageButton, AskButton, AnswerButton, EnquiryAnswerButton)
         self.bot.scheduler.register(EXPIRY_JOB, self.introductions.expire)
+        self.bot.scheduler.register(CLOSE_JOB, self.brokering.close)
+        self.bot.personal_data.register(
+            "expert_enquiries", export=self.enquiries.export, erase=self.enquiries.erase
+        )
         self.bot.personal_data.register(
             "expert_requests", export=self.requests.export, erase=self.requests.erase
         )
@@ -89,21 +112,8 @@ class ExpertsCog(commands.Cog):
         language: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        code = None
-        if country:
-            code = geo.find_country(country)
-            if code is None:
-                raise UserError(
-                    f"'{country}' is not a country I know. Pick one from the list as you type."
-                )
-        slug = None
-        if area:
-            found = self.bot.areas.get(area) or self.bot.areas.find(area)
-            if found is None:
-                raise UserError(
-                    f"There is no area called '{area}'. Pick one from the list as you type."
-                )
-            slug = found.slug
+        code = self._country_code(country) if country else None
+        slug = self._area_slug(area) if area else None
         filters = Filters(
             area=slug,
             country=code,
@@ -120,6 +130,23 @@ class ExpertsCog(commands.Cog):
         await interaction.response.send_message(
             embed=embed, view=view or discord.utils.MISSING, ephemeral=True
         )
+
+    @staticmethod
+    def _country_code(text: str) -> str:
+        code = geo.find_country(text)
+        if code is None:
+            raise UserError(
+                f"'{text}' is not a country I know. Pick one from the list as you type."
+            )
+        return code
+
+    def _area_slug(self, text: str) -> str:
+        found = self.bot.areas.get(text) or self.bot.areas.find(text)
+        if found is None:
+            raise UserError(
+                f"There is no area called '{text}'. Pick one from the list as you type."
+            )
+        return found.slug
 
     def _search(self, guild_id: int, query: str, filters: Filters, page: int) -> SearchPage:
         try:
@@ -166,6 +193,67 @@ class ExpertsCog(commands.Cog):
         resumed = await self.requests.resume(interaction.guild_id, interaction.user.id)
         text = "You can receive introduction requests again." if resumed else "You were not paused."
         await interaction.response.send_message(text, ephemeral=True)
+
+    @expert.command(name="enquiry", description="Ask members open to government enquiries for help")
+    @app_commands.describe(
+        topic="What the enquiry is about, in a few words",
+        need="What you need from the members who can help",
+        area="The challenge area it belongs to",
+        deadline="The date you need answers by, e.g. 2026-12-31",
+        second_area="Another area it touches",
+        country="Only members in this country",
+        language="Only members who work in this language",
+    )
+    @app_commands.choices(
+        need=[app_commands.Choice(name=label, value=key) for key, label in NEEDS.items()]
+    )
+    async def enquiry(
+        self,
+        interaction: Interaction,
+        topic: str,
+        need: app_commands.Choice[str],
+        area: str,
+        deadline: str,
+        second_area: str | None = None,
+        country: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        profile = await self.profiles.get(interaction.guild_id, interaction.user.id)
+        if not is_moderator(interaction.user, self.bot.settings) and (
+            profile is None or profile.career_stage != CareerStage.POLICY
+        ):
+            raise UserError(
+                "Enquiries are for members in policy or government, and for moderators. "
+                "If that is you, set your career stage with /profile edit. "
+                "Anyone can search with /expert find."
+            )
+        if len(topic.strip()) > 200 or not topic.strip():
+            raise UserError("Give a topic of 1 to 200 characters; the details come next.")
+        areas = tuple(dict.fromkeys(self._area_slug(a) for a in (area, second_area) if a))
+        zone = ZoneInfo(profile.timezone if profile else self.bot.settings.server_timezone)
+        try:
+            when = parse_deadline(deadline, zone, self.bot.clock.now())
+        except EnquiryError as exc:
+            raise UserError(str(exc)) from exc
+        draft = EnquiryDraft(
+            topic=topic.strip(),
+            details="",
+            need=need.value,
+            areas=areas,
+            countries=(self._country_code(country),) if country else (),
+            languages=(language.strip().title(),) if language else (),
+            deadline=when,
+        )
+        await self.brokering.start(interaction, draft)
+
+    @expert.command(name="enquiries", description="Your enquiries and who offered to help")
+    async def enquiries_list(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        text = await self.brokering.listing(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     async def _render(
         self, interaction: Interaction, query: str, page: SearchPage
@@ -214,18 +302,22 @@ class ExpertsCog(commands.Cog):
         return [app_commands.Choice(name=k, value=k) for k in keywords]
 
     @find.autocomplete("area")
+    @enquiry.autocomplete("area")
+    @enquiry.autocomplete("second_area")
     async def _areas(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return area_choices(self.bot.areas, current)
 
     @find.autocomplete("country")
+    @enquiry.autocomplete("country")
     async def _countries(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n, value=c) for c, n in geo.search_countries(current)]
 
     @find.autocomplete("language")
+    @enquiry.autocomplete("language")
     async def _languages(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

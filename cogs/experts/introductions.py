@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
-from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from bot.text import escape_markdown
+from cogs.experts.delivery import PrivateDelivery
 from cogs.experts.requests import IntroRequest, RequestError, RequestService
 from cogs.experts.views import RequestModal, answer_view
 from cogs.profiles.service import ProfileService
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from bot.app import HubBot
 
 Interaction = discord.Interaction[Any]
-NONE = discord.AllowedMentions.none()
 CLOSED_DMS = "you have an introduction request (your DMs are closed)."
 DECLINED = (
     "Your introduction request could not be taken up this time. This is no reflection on "
@@ -36,6 +35,7 @@ class Introductions:
         self.bot = bot
         self.requests = requests
         self.profiles = profiles
+        self.delivery = PrivateDelivery(bot)
 
     async def _expert_name(self, guild_id: int, expert_id: int) -> str:
         profile = await self.profiles.get(guild_id, expert_id)
@@ -88,38 +88,9 @@ class Introductions:
         """DM the expert; if that fails, mention them in the requests channel. True for DM."""
         requester = guild.get_member(request.requester_id)
         card = self._card(request, requester.display_name if requester else "a member")
-        expert = guild.get_member(request.expert_id)
-        if expert is not None:
-            try:
-                await expert.send(embed=card, view=answer_view(request.id), allowed_mentions=NONE)
-                return True
-            except discord.HTTPException:
-                pass
-        await self._in_channel(
+        return await self.delivery.send(
             guild, request.expert_id, CLOSED_DMS, embed=card, view=answer_view(request.id)
         )
-        return False
-
-    async def _in_channel(
-        self, guild: discord.Guild, user_id: int, text: str, **extra: Any
-    ) -> None:
-        channel = find_text_channel(guild, self.bot.settings.requests_channel)
-        if channel is None:
-            details = {"channel": self.bot.settings.requests_channel, "fix": "Create it."}
-            await self.bot.audit.record(guild.id, "experts.channel_missing", details=details)
-            return
-        mention = discord.AllowedMentions(users=[discord.Object(user_id)])
-        await channel.send(f"<@{user_id}>, {text}", allowed_mentions=mention, **extra)
-
-    async def _tell(self, guild: discord.Guild, user_id: int, text: str) -> None:
-        member = guild.get_member(user_id)
-        if member is not None:
-            try:
-                await member.send(text, allowed_mentions=NONE)
-                return
-            except discord.HTTPException:
-                pass
-        await self._in_channel(guild, user_id, text)
 
     async def answer(self, interaction: Interaction, request_id: int, accept: bool) -> None:
         request = await self.requests.get(request_id)
@@ -137,7 +108,7 @@ class Introductions:
             await interaction.response.edit_message(
                 content="Declined. The requester is told politely, with no reason given.", view=None
             )
-            await self._tell(guild, request.requester_id, DECLINED)
+            await self.delivery.tell(guild, request.requester_id, DECLINED)
             return
         await interaction.response.defer()
         thread = await self._open_thread(guild, request)
@@ -147,29 +118,15 @@ class Introductions:
     async def _open_thread(
         self, guild: discord.Guild, request: IntroRequest
     ) -> discord.Thread | None:
-        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
-        if channel is None:
-            return None
-        requester, expert = (
-            guild.get_member(request.requester_id),
-            guild.get_member(request.expert_id),
-        )
-        names = " and ".join(m.display_name for m in (requester, expert) if m) or "two members"
-        thread = await channel.create_thread(
-            name=f"Introduction: {names}"[:100],
-            type=discord.ChannelType.private_thread,
-            invitable=False,
-        )
-        for member in (requester, expert):
-            if member is not None:
-                await thread.add_user(member)
-        await self.requests.set_thread(request.id, thread.id)
         text = (
             f"<@{request.requester_id}> meet <@{request.expert_id}>.\n**Who:** {request.who}\n"
             f"**To discuss:** {request.topic}"
             + (f"\n**By when:** {request.by_when}" if request.by_when else "")
         )
-        await thread.send(text[:2000], allowed_mentions=NONE)
+        members = (request.requester_id, request.expert_id)
+        thread = await self.delivery.open_thread(guild, "Introduction", members, text)
+        if thread is not None:
+            await self.requests.set_thread(request.id, thread.id)
         return thread
 
     async def expire(self, job: Job) -> None:
@@ -177,9 +134,9 @@ class Introductions:
         guild = self.bot.get_guild(job.guild_id or 0)
         if request is None or guild is None:
             return
-        await self._tell(guild, request.requester_id,
+        await self.delivery.tell(guild, request.requester_id,
                          "Your introduction request expired without an answer. /expert find can "
                          "suggest others.")  # fmt: skip
-        await self._tell(guild, request.expert_id,
+        await self.delivery.tell(guild, request.expert_id,
                          "An introduction request to you expired without an answer; nothing more "
                          "is needed.")  # fmt: skip

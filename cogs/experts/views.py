@@ -141,3 +141,59 @@ class RequestModal(HubModal, title="Request an introduction"):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         text = {"who": self.who.value, "topic": self.topic.value, "by_when": self.by_when.value}
         await self.on_submit_(interaction, self.expert_id, self.expert_name, text)
+
+
+class EnquiryAnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"experts:enquiry:(?P<enquiry>\d+):(?P<choice>yes|no)",
+):
+    """ "I can help" or "Not for me", on an enquiry a member received."""
+
+    def __init__(self, enquiry_id: int, choice: str) -> None:
+        yes = choice == "yes"
+        super().__init__(
+            discord.ui.Button(
+                label="I can help" if yes else "Not for me",
+                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
+                custom_id=f"experts:enquiry:{enquiry_id}:{choice}",
+            )
+        )
+        self.enquiry_id, self.yes = enquiry_id, yes
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["enquiry"]), match["choice"])
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
+        assert cog is not None
+        await cog.brokering.answer(interaction, self.enquiry_id, self.yes)
+
+
+def enquiry_view(enquiry_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(EnquiryAnswerButton(enquiry_id, "yes"))
+    view.add_item(EnquiryAnswerButton(enquiry_id, "no"))
+    return view
+
+
+class EnquiryModal(HubModal, title="Describe your enquiry"):
+    """The one long field of an enquiry; the structured parts come from the command."""
+
+    def __init__(self, on_submit_: Any) -> None:
+        super().__init__(timeout=None)
+        self.on_submit_ = on_submit_
+        self.details: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="What exactly you need",
+            custom_id="experts:enquiry:details",
+            style=discord.TextStyle.paragraph,
+            max_length=1000,
+            placeholder="The question, the format, who it is for, and anything already known",
+        )
+        self.add_item(self.details)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await self.on_submit_(interaction, self.details.value)

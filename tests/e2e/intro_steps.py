@@ -40,6 +40,7 @@ async def introduce(
     stage: str = "early-career",
     areas: tuple[str, ...] = ("youth-radicalisation",),
     visibility: str = "members",
+    open_to: tuple[str, ...] = (),
     **text: str,
 ) -> Any:
     """Run /introduce to the end; return the final screen."""
@@ -51,6 +52,8 @@ async def introduce(
     screen = await press(hub, user_id, screen, "work")
     if areas:
         screen = await choose(hub, user_id, screen, "areas", *areas)
+    if open_to:
+        screen = await choose(hub, user_id, screen, "open_to", *open_to)
     screen = await choose(hub, user_id, screen, "visibility", visibility)
     screen = await press(hub, user_id, screen, "preview")
     return await press(hub, user_id, screen, "confirm")

@@ -3,6 +3,7 @@ limits and expiry."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -121,3 +122,27 @@ async def test_unanswered_request_expires_and_both_are_told(hub: Hub) -> None:
     assert "expired without an answer" in hub.double.dms_of(amira)[-1].content
     late = await hub.double.click(None, amira, card, "experts:answer:1:accept")
     assert "This request expired on" in late.content
+
+
+async def test_request_to_a_member_who_left_is_refused(hub: Hub) -> None:
+    amira = await expert(hub, "Amira Haddad")
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    found = await hub.double.run_command(hub.guild_id, seeker, "expert find", {"query": "online"})
+    assert "Amira Haddad" in found.embeds[0]["fields"][0]["name"]
+    await hub.double.remove_member(hub.guild_id, amira)
+    assert hub.bot is not None
+    db = hub.bot.db
+    left = "SELECT status FROM profiles WHERE user_id = ?"
+    await hub.double.wait_for(lambda: stored_status(hub, amira) == "left", what="the leave")
+    asked = await hub.double.click(hub.guild_id, seeker, found.message, f"experts:ask:{amira}")
+    assert asked.ephemeral and "no longer available for introductions" in asked.content
+    assert await db.fetchval(left, (amira,)) == "left"
+    assert await db.fetchval("SELECT COUNT(*) FROM expert_requests") == 0
+    again = await hub.double.run_command(hub.guild_id, seeker, "expert find", {"query": "online"})
+    assert "Amira Haddad" not in str(again.embeds)
+
+
+def stored_status(hub: Hub, user_id: int) -> str | None:
+    with sqlite3.connect(hub.db_path) as db:
+        row = db.execute("SELECT status FROM profiles WHERE user_id = ?", (user_id,)).fetchone()
+    return None if row is None else str(row[0])

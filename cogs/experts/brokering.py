@@ -1,0 +1,179 @@
+"""The Discord side of brokered enquiries: the form, private delivery, answers, closing.
+
+Each matching member gets the enquiry privately (DM, or a mention in the requests channel
+when DMs are closed). "I can help" tells the enquirer at once and opens a private thread
+for the two of them; "Not for me" is recorded and never shown to anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import geo
+from bot.errors import UserError
+from bot.scheduler import Job
+from bot.text import escape_markdown
+from bot.ui import discord_time
+from cogs.experts.delivery import PrivateDelivery
+from cogs.experts.enquiries import NEEDS, Enquiry, EnquiryDraft, EnquiryError, EnquiryService
+from cogs.experts.views import EnquiryModal, enquiry_view
+from cogs.profiles.fields import can_see_details
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+Interaction = discord.Interaction[Any]
+CLOSED_DMS = "you have an enquiry from a government member (your DMs are closed)."
+
+
+class Brokering:
+    def __init__(
+        self,
+        bot: HubBot,
+        enquiries: EnquiryService,
+        profiles: ProfileService,
+        delivery: PrivateDelivery,
+    ) -> None:
+        self.bot = bot
+        self.enquiries = enquiries
+        self.profiles = profiles
+        self.delivery = delivery
+
+    async def start(self, interaction: Interaction, draft: EnquiryDraft) -> None:
+        """Check there is someone to ask before the enquirer writes the details."""
+        assert interaction.guild_id is not None
+        if not await self.enquiries.audience(interaction.guild_id, interaction.user.id, draft):
+            raise UserError(
+                "No member open to government enquiries matches those areas"
+                + (", countries or languages" if draft.countries or draft.languages else "")
+                + ". Add an area, or drop the country or language."
+            )
+        await interaction.response.send_modal(EnquiryModal(partial(self._submitted, draft)))
+
+    async def _submitted(self, draft: EnquiryDraft, interaction: Interaction, details: str) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        try:
+            enquiry, recipients = await self.enquiries.create(
+                guild.id, interaction.user.id, replace(draft, details=details)
+            )
+        except EnquiryError as exc:
+            raise UserError(str(exc)) from exc
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        card = self._card(enquiry, interaction.user.display_name)
+        for user_id in recipients:
+            by_dm = await self.delivery.send(
+                guild, user_id, CLOSED_DMS, embed=card, view=enquiry_view(enquiry.id)
+            )
+            await self.enquiries.record_delivery(enquiry.id, user_id, "dm" if by_dm else "channel")
+        await interaction.followup.send(
+            f"Your enquiry went privately to {len(recipients)} members open to government "
+            f"enquiries in {self._areas(enquiry)}. As each one says 'I can help' you get a "
+            "message and a private thread with them; no one else's answer is shown. "
+            f"It closes {discord_time(int(enquiry.deadline.timestamp()), 'D')}. "
+            "/expert enquiries lists the answers so far.",
+            ephemeral=True,
+        )
+
+    def _areas(self, enquiry: Enquiry) -> str:
+        return ", ".join(a.name for a in (self.bot.areas.get(s) for s in enquiry.areas) if a)
+
+    def _card(self, enquiry: Enquiry, enquirer: str) -> discord.Embed:
+        embed = discord.Embed(title=f"Enquiry: {escape_markdown(enquiry.topic)}"[:256])
+        embed.add_field(name="From", value=escape_markdown(enquirer)[:1024], inline=True)
+        embed.add_field(name="Needed", value=NEEDS[enquiry.need], inline=True)
+        embed.add_field(
+            name="Answers by", value=discord_time(int(enquiry.deadline.timestamp()), "D")
+        )
+        embed.add_field(name="Areas", value=self._areas(enquiry)[:1024] or "-", inline=False)
+        if enquiry.countries:
+            names = ", ".join(geo.country_name(c) for c in enquiry.countries)
+            embed.add_field(name="Countries", value=names[:1024], inline=True)
+        if enquiry.languages:
+            embed.add_field(name="Languages", value=", ".join(enquiry.languages)[:1024])
+        embed.add_field(name="Details", value=escape_markdown(enquiry.details)[:1024], inline=False)
+        embed.set_footer(
+            text="Only 'I can help' is shared with the enquirer, with your profile as you "
+            "set its visibility. 'Not for me' stays private."
+        )
+        return embed
+
+    async def answer(self, interaction: Interaction, enquiry_id: int, yes: bool) -> None:
+        try:
+            enquiry = await self.enquiries.answer(enquiry_id, interaction.user.id, yes)
+        except EnquiryError as exc:
+            raise UserError(str(exc)) from exc
+        if not yes:
+            await interaction.response.edit_message(
+                content="Noted: not for you. The enquirer is not told.", view=None
+            )
+            return
+        await interaction.response.defer()
+        guild = self.bot.get_guild(enquiry.guild_id)
+        assert guild is not None
+        summary = await self._helper_summary(enquiry, interaction.user.id)
+        text = (
+            f"<@{enquiry.enquirer_id}> meet <@{interaction.user.id}>, who can help with the "
+            f"enquiry **{escape_markdown(enquiry.topic)}** ({NEEDS[enquiry.need].lower()}).\n"
+            f"**Details:** {escape_markdown(enquiry.details)}"
+        )
+        pair = (enquiry.enquirer_id, interaction.user.id)
+        thread = await self.delivery.open_thread(guild, "Enquiry", pair, text)
+        where = f" A private thread is open: <#{thread.id}>." if thread else ""
+        await self.delivery.tell(
+            guild,
+            enquiry.enquirer_id,
+            f"{summary} can help with your enquiry '{escape_markdown(enquiry.topic)}'.{where}",
+        )
+        await interaction.edit_original_response(
+            content=f"Thank you. The enquirer has been told.{where}", view=None
+        )
+
+    async def _helper_summary(self, enquiry: Enquiry, user_id: int) -> str:
+        """The helper as the enquirer may see them: name, and affiliation if visible."""
+        profile = await self.profiles.get(enquiry.guild_id, user_id)
+        if profile is None:
+            return f"<@{user_id}>"
+        viewer = await self.profiles.viewer_for(enquiry.guild_id, enquiry.enquirer_id, False)
+        parts = [geo.country_name(profile.country)]
+        if can_see_details(profile, viewer):
+            parts.insert(0, profile.affiliation)
+        return f"**{escape_markdown(profile.name)}** ({escape_markdown(', '.join(parts))})"
+
+    async def listing(self, guild_id: int, enquirer_id: int) -> str:
+        """The enquirer's recent enquiries with the members who said yes, and only those."""
+        lines = []
+        for enquiry in await self.enquiries.mine(guild_id, enquirer_id):
+            helpers = await self.enquiries.helpers(enquiry.id)
+            asked = await self.enquiries.recipient_count(enquiry.id)
+            names = [await self._helper_summary(enquiry, h.user_id) for h in helpers]
+            state = "open until" if enquiry.status == "open" else "closed"
+            when = discord_time(int(enquiry.deadline.timestamp()), "D")
+            lines.append(
+                f"**{escape_markdown(enquiry.topic)}** ({state} {when}): "
+                + (f"{len(helpers)} of {asked} can help: " + "; ".join(names) if helpers else
+                   f"no one has offered help yet ({asked} asked)")
+            )  # fmt: skip
+        return "\n".join(lines)[:2000] or "You have not sent any enquiries. Use /expert enquiry."
+
+    async def close(self, job: Job) -> None:
+        enquiry = await self.enquiries.close(int(job.payload["enquiry_id"]))
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if enquiry is None or guild is None:
+            return
+        helpers = await self.enquiries.helpers(enquiry.id)
+        topic = escape_markdown(enquiry.topic)
+        if helpers:
+            names = "; ".join([await self._helper_summary(enquiry, h.user_id) for h in helpers])
+            text = f"Your enquiry '{topic}' has closed. {len(helpers)} offered help: {names}."
+        else:
+            text = (
+                f"Your enquiry '{topic}' has closed with no offers of help. Try wider areas, "
+                "or search with /expert find."
+            )
+        await self.delivery.tell(guild, enquiry.enquirer_id, text[:2000])

@@ -1,0 +1,68 @@
+"""Private delivery for introductions and enquiries: by DM, or, when a member's DMs are
+closed, as a mention in the requests channel, so no one is silently skipped.
+
+Also opens the private thread where two members meet once both have agreed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.lookup import find_text_channel
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+NONE = discord.AllowedMentions.none()
+
+
+class PrivateDelivery:
+    def __init__(self, bot: HubBot) -> None:
+        self.bot = bot
+
+    async def send(
+        self, guild: discord.Guild, user_id: int, closed_dms: str, **message: Any
+    ) -> bool:
+        """DM the member; if that fails, mention them in the requests channel with
+        `closed_dms` as the text. True when the DM went through."""
+        member = guild.get_member(user_id)
+        if member is not None:
+            try:
+                await member.send(allowed_mentions=NONE, **message)
+                return True
+            except discord.HTTPException:
+                pass
+        message.pop("content", None)
+        await self.in_channel(guild, user_id, closed_dms, **message)
+        return False
+
+    async def tell(self, guild: discord.Guild, user_id: int, text: str) -> None:
+        await self.send(guild, user_id, text, content=text)
+
+    async def in_channel(self, guild: discord.Guild, user_id: int, text: str, **extra: Any) -> None:
+        channel = find_text_channel(guild, self.bot.settings.requests_channel)
+        if channel is None:
+            details = {"channel": self.bot.settings.requests_channel, "fix": "Create it."}
+            await self.bot.audit.record(guild.id, "experts.channel_missing", details=details)
+            return
+        mention = discord.AllowedMentions(users=[discord.Object(user_id)])
+        await channel.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
+
+    async def open_thread(
+        self, guild: discord.Guild, title: str, member_ids: tuple[int, int], text: str
+    ) -> discord.Thread | None:
+        """A private thread in the introductions channel with just these two members."""
+        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        if channel is None:
+            return None
+        members = [m for m in (guild.get_member(i) for i in member_ids) if m is not None]
+        names = " and ".join(m.display_name for m in members) or "two members"
+        thread = await channel.create_thread(
+            name=f"{title}: {names}"[:100], type=discord.ChannelType.private_thread, invitable=False
+        )
+        for member in members:
+            await thread.add_user(member)
+        await thread.send(text[:2000], allowed_mentions=NONE)
+        return thread
