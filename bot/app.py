@@ -20,6 +20,7 @@ from bot.db import Database
 from bot.errors import report_error
 from bot.lookup import find_text_channel
 from bot.migrations import migrate
+from bot.paging import PageButton, Pages
 from bot.personal_data import PersonalData
 from bot.scheduler import Job, Scheduler, SchedulerPolicy
 from bot.settings import Settings
@@ -67,6 +68,7 @@ class HubBot(commands.Bot):
         self._scheduler: Scheduler | None = None
         self._audit: AuditLog | None = None
         self._personal_data: PersonalData | None = None
+        self.pages = Pages()
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
 
     # The core parts exist from setup_hook on; features only run after it.
@@ -114,6 +116,7 @@ class HubBot(commands.Bot):
             export=self._scheduler.export_member,
             erase=self._scheduler.forget_member,
         )
+        self.add_dynamic_items(PageButton)
         for package in feature_packages():
             await self.load_extension(package)
         await self._scheduler.start()

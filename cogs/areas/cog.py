@@ -45,6 +45,7 @@ class AreasCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.pages.register("areas", self._members_page)
         self.bot.scheduler.register(DIGEST_JOB, self._digest)
         self.bot.personal_data.register(
             "areas", export=self.service.export, erase=self.service.erase
@@ -208,6 +209,9 @@ class AreasCog(commands.Cog):
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return self._choices(current)
+
+    async def _members_page(self, interaction: Interaction, slug: str, page: int) -> None:
+        await self.show_members(interaction, slug, page, edit=True)
 
     async def show_members(
         self, interaction: Interaction, slug: str, page: int, edit: bool

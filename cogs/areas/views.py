@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.challenge_areas import Area, AreaCatalog
+from bot.paging import page_buttons
 from bot.ui import HubModal, error_reporting
 
 if TYPE_CHECKING:
@@ -48,32 +49,7 @@ class ChooseAreas(
         await cog_of(interaction).chosen(interaction, _values(interaction), add=self.mode == "add")
 
 
-class MembersPage(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"areas:members:(?P<slug>[a-z0-9-]+):(?P<page>\d+):(?P<label>prev|next)",
-):
-    def __init__(self, slug: str, page: int, label: str, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Previous" if label == "prev" else "Next",
-                custom_id=f"areas:members:{slug}:{page}:{label}",
-                disabled=disabled,
-            )
-        )
-        self.slug, self.page = slug, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(match["slug"], int(match["page"]), match["label"])
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await cog_of(interaction).show_members(interaction, self.slug, self.page, edit=True)
-
-
-DYNAMIC_ITEMS = (ChooseAreas, MembersPage)
+DYNAMIC_ITEMS = (ChooseAreas,)
 
 
 def choose_view(catalog: AreaCatalog, joined: set[str]) -> discord.ui.View:
@@ -108,11 +84,12 @@ def suggestion_view(areas: list[Area]) -> discord.ui.View:
 
 
 def pages_view(slug: str, page: int, pages: int) -> discord.ui.View | None:
-    if pages <= 1:
+    buttons = page_buttons("areas", slug, page, pages)
+    if not buttons:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(MembersPage(slug, max(page - 1, 0), "prev", disabled=page <= 0))
-    view.add_item(MembersPage(slug, min(page + 1, pages - 1), "next", disabled=page >= pages - 1))
+    for button in buttons:
+        view.add_item(button)
     return view
 
 

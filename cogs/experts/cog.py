@@ -33,7 +33,6 @@ from cogs.experts.views import (
     AnswerButton,
     AskButton,
     EnquiryAnswerButton,
-    SearchPageButton,
     results_view,
 )
 from cogs.profiles.fields import CareerStage, OpenTo, can_see_details
@@ -67,7 +66,8 @@ class ExpertsCog(commands.Cog):
         self.brokering = Brokering(bot, self.enquiries, self.profiles, delivery)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(SearchPageButton, AskButton, AnswerButton, EnquiryAnswerButton)
+        self.bot.add_dynamic_items(AskButton, AnswerButton, EnquiryAnswerButton)
+        self.bot.pages.register("experts", self._show_page)
         self.bot.scheduler.register(EXPIRY_JOB, self.introductions.expire)
         self.bot.scheduler.register(CLOSE_JOB, self.brokering.close)
         self.bot.personal_data.register(
@@ -154,8 +154,9 @@ class ExpertsCog(commands.Cog):
         except ExpertInputError as exc:
             raise UserError(str(exc)) from exc
 
-    async def show_page(self, interaction: Interaction, search_id: int, page: int) -> None:
+    async def _show_page(self, interaction: Interaction, key: str, page: int) -> None:
         assert interaction.guild_id is not None
+        search_id = int(key)
         saved = await self.searches.get(search_id, interaction.user.id)
         if saved is None:
             raise UserError("That search is no longer available. Run /expert find again.")

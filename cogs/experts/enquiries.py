@@ -46,25 +46,29 @@ class EnquiryDraft:
 
 
 @dataclass(frozen=True)
-class Enquiry:
-    id: int
-    guild_id: int
-    enquirer_id: int
-    topic: str
-    details: str
-    need: str
-    areas: tuple[str, ...]
-    countries: tuple[str, ...]
-    languages: tuple[str, ...]
-    deadline: datetime
-    status: str
+class Enquiry(EnquiryDraft):
+    """A stored enquiry: the draft as sent, with who sent it and whether it is still open."""
+
+    id: int = 0
+    guild_id: int = 0
+    enquirer_id: int = 0
+    status: str = "open"
 
     @classmethod
     def from_row(cls, row: Row) -> Enquiry:
-        return cls(int(row["id"]), int(row["guild_id"]), int(row["enquirer_id"]), row["topic"],
-                   row["details"], row["need"], tuple(json.loads(row["areas"])),
-                   tuple(json.loads(row["countries"])), tuple(json.loads(row["languages"])),
-                   from_db_time(row["deadline"]), row["status"])  # fmt: skip
+        return cls(
+            topic=row["topic"],
+            details=row["details"],
+            need=row["need"],
+            areas=tuple(json.loads(row["areas"])),
+            countries=tuple(json.loads(row["countries"])),
+            languages=tuple(json.loads(row["languages"])),
+            deadline=from_db_time(row["deadline"]),
+            id=int(row["id"]),
+            guild_id=int(row["guild_id"]),
+            enquirer_id=int(row["enquirer_id"]),
+            status=row["status"],
+        )
 
 
 @dataclass(frozen=True)

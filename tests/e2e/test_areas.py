@@ -186,7 +186,7 @@ async def test_members_list_respects_visibility_and_pages(hub: Hub) -> None:
     assert "Hana Hidden" not in text
     assert first.embeds[0]["footer"]["text"] == "Page 1 of 2"
     second = await hub.double.click(
-        hub.guild_id, viewer.id, first.message, "areas:members:data:1:next"
+        hub.guild_id, viewer.id, first.message, "page:areas:data:1:next"
     )
     page_two = second.embeds[0]["description"]
     assert "**Pia Private** · GB" in page_two and "Secret Institute" not in page_two

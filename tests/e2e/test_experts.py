@@ -22,11 +22,11 @@ async def test_find_with_filters_and_paging(hub: Hub) -> None:
     value = embed["fields"][0]["value"]
     assert "matched: online radicalisation (expertise)" in value
     assert "local time" in value and "Areas: Youth radicalisation" in value
-    second = await hub.double.click(hub.guild_id, seeker.id, first.message, "experts:page:1:1:next")
+    second = await hub.double.click(hub.guild_id, seeker.id, first.message, "page:experts:1:1:next")
     assert second.embeds[0]["footer"]["text"] == "Page 2 of 2 · 7 found"
     assert len(second.embeds[0]["fields"]) == 2
     await hub.restart()
-    back = await hub.double.click(hub.guild_id, seeker.id, second.message, "experts:page:1:0:prev")
+    back = await hub.double.click(hub.guild_id, seeker.id, second.message, "page:experts:1:0:prev")
     assert back.embeds[0]["footer"]["text"] == "Page 1 of 2 · 7 found"
 
     german = await hub.double.run_command(
