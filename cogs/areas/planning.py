@@ -29,6 +29,8 @@ class ExistingChannel:
     type: str  # "text" or "category"
     parent_id: int | None = None
     topic: str | None = None
+    shown_to: frozenset[int] = frozenset()  # role ids allowed to view by an overwrite
+    hidden_from_everyone: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Step:
             return f"update the topic of #{self.name}"
         if self.action == "pin":
             return f"pin the 'about this area' message in #{self.name}"
+        if self.action == "access":
+            return f"set who can see #{self.name} (HUB_AREA_ACCESS)"
         return f"use the existing {what} {shown}"
 
 
@@ -167,6 +171,22 @@ class Planner:
         if existing.name != name:
             self.plan.steps.append(Step("rename", "role", key, name, existing.id))
 
+    def access(self, key: str, name: str, role_key: str, other_role_key: str) -> None:
+        """Make an existing area channel visible to exactly the role HUB_AREA_ACCESS names:
+        a change of the setting reaches channels made before it."""
+        existing = self._known_channel("channel", key, name, "text")
+        if existing is None:
+            return  # it is created with the right access
+        wanted = self.stored.get(("role", role_key), (None, ""))[0]
+        other = self.stored.get(("role", other_role_key), (None, ""))[0]
+        right = (
+            existing.hidden_from_everyone
+            and wanted in existing.shown_to
+            and other not in existing.shown_to
+        )
+        if not right:
+            self.plan.steps.append(Step("access", "channel", key, existing.name, existing.id))
+
     def pin(self, key: str, channel_name_: str, text: str) -> None:
         stored = self.stored.get(("pin", key))
         channel_missing = any(
@@ -196,6 +216,7 @@ def plan_setup(
     named_channels: dict[str, str],
     texts: dict[str, tuple[str, list[str]]],
     introduced_role: str,
+    area_access: str = "introduced",
 ) -> SetupPlan:
     """Everything /hub setup would do in this server, and what stops it."""
     planner = Planner(snapshot, stored)
@@ -211,6 +232,9 @@ def plan_setup(
         name = channel_name(area.name)
         planner.channel(area.slug, name, parent_key=area.group, topic=purpose[:1024])
         planner.role(area.slug, area.name)
+        by_area = area_access != "introduced"
+        role_key, other_key = (area.slug, "introduced") if by_area else ("introduced", area.slug)
+        planner.access(area.slug, name, role_key, other_key)
         planner.pin(area.slug, name, about_text(area, purpose, questions))
     planner.check_permissions()
     return planner.plan

@@ -46,7 +46,8 @@ class SetupOutcome:
         counts = Counter((s.action, s.kind) for s in self.done if s.action != "adopt")
         if not counts and self.failed is None:
             return "Everything is already set up; nothing changed."
-        words = {"create": "created", "rename": "renamed", "topic": "retitled", "pin": "pinned"}
+        words = {"create": "created", "rename": "renamed", "topic": "retitled", "pin": "pinned",
+                 "access": "set access of"}  # fmt: skip
         nouns = {
             "category": ("category", "categories"),
             "channel": ("channel", "channels"),
@@ -66,7 +67,8 @@ class SetupOutcome:
 def snapshot(guild: discord.Guild) -> GuildSnapshot:
     me = guild.me
     channels = [ExistingChannel(c.id, c.name, "category", None, None) for c in guild.categories] + [
-        ExistingChannel(c.id, c.name, "text", c.category_id, c.topic) for c in guild.text_channels
+        ExistingChannel(c.id, c.name, "text", c.category_id, c.topic, *_access_of(c))
+        for c in guild.text_channels
     ]
     return GuildSnapshot(
         channels=channels,
@@ -75,6 +77,17 @@ def snapshot(guild: discord.Guild) -> GuildSnapshot:
         can_manage_channels=me.guild_permissions.manage_channels,
         can_manage_roles=me.guild_permissions.manage_roles,
     )
+
+
+def _access_of(channel: discord.TextChannel) -> tuple[frozenset[int], bool]:
+    """The roles a channel's overwrites show it to, and whether it is hidden from @everyone."""
+    shown = frozenset(
+        target.id
+        for target, rule in channel.overwrites.items()
+        if isinstance(target, discord.Role) and rule.view_channel is True
+    )
+    everyone = channel.overwrites.get(channel.guild.default_role)
+    return shown, everyone is not None and everyone.view_channel is False
 
 
 class ServerSetup:
@@ -94,6 +107,7 @@ class ServerSetup:
             named,
             await self.service.texts(guild.id),
             settings.introduced_role,
+            settings.area_access,
         )
 
     async def run(self, guild: discord.Guild, plan: SetupPlan) -> SetupOutcome:
@@ -152,6 +166,9 @@ class ServerSetup:
             found = guild.get_channel(step.discord_id or 0)
             if isinstance(found, discord.TextChannel) and step.action == "topic":
                 await found.edit(topic=step.topic or "", reason="/hub setup")
+            elif isinstance(found, discord.TextChannel) and step.action == "access":
+                rules = self._access(guild, step, resources)
+                await found.edit(overwrites=rules, reason="/hub setup: HUB_AREA_ACCESS")
             elif isinstance(found, discord.TextChannel | discord.CategoryChannel):
                 await found.edit(name=step.name, reason="/hub setup: renamed in the config")
             else:

@@ -321,3 +321,19 @@ async def test_members_only_access_and_missing_named_channels(hub: Hub) -> None:
     assert str(data_role.id) in rules and rules[str(data_role.id)]["allow"] != "0"
     introduced = hub.double.role_by_name(hub.guild_id, "Introduced")
     assert introduced is not None and str(introduced.id) not in rules
+
+
+async def test_changing_area_access_updates_existing_channels(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await setup(hub, mod)
+    hub.overrides["area_access"] = "members"
+    await hub.restart()
+    changed = await setup(hub, mod)
+    assert "set access of 10 channels" in changed.content
+    rules = {o["id"]: o for o in channel(hub, "data").permission_overwrites}
+    data_role = hub.double.role_by_name(hub.guild_id, "Data")
+    introduced = hub.double.role_by_name(hub.guild_id, "Introduced")
+    assert data_role is not None and introduced is not None
+    assert str(data_role.id) in rules and str(introduced.id) not in rules
+    again = await setup(hub, mod)
+    assert "nothing changed" in again.content
