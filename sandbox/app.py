@@ -165,10 +165,12 @@ async def running_sandbox(
     moderator_role = double.create_role(guild.id, "Moderator", position=5)
     sandbox = Sandbox(double, OffsetClock(), db_path, guild.id, moderator_role.id, logs)
     try:
+        from sandbox.seed import add_people, seed
+
         await sandbox.add_member(MODERATOR, moderator=True)
+        await add_people(sandbox)
         say(f"Local Discord on 127.0.0.1:{double.port}; database {db_path}")
         await sandbox.start_bot()
-        from sandbox.seed import seed
 
         await seed(sandbox, say)
         yield sandbox

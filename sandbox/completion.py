@@ -20,7 +20,7 @@ from sandbox.commandline import (
 
 TERMINAL_WORDS = (
     "as", "members", "click", "choose", "dms", "channel", "channels", "log", "wait", "time",
-    "join", "complete", "tour", "help", "quit",
+    "join", "complete", "restart", "tour", "help", "quit",
 )  # fmt: skip
 Suggest = Callable[[str, str, str], list[str]]
 

@@ -12,7 +12,6 @@ Steps of a feature whose command the bot does not register are skipped with a no
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 SeedStep = Callable[["Sandbox"], Awaitable[None]]
 SEED: StepRegistry[SeedStep] = StepRegistry()
-CONCURRENT_INTRODUCTIONS = 8
 
 
 class SeedError(Exception):
@@ -52,11 +50,14 @@ async def set_up_server(sandbox: Sandbox) -> None:
 # -- profiles: forty members introduce themselves ----------------------------------------------
 
 
-async def introduce(sandbox: Sandbox, person: Person) -> None:
-    """The whole /introduce form, as a member clicks through it."""
+async def introduce(sandbox: Sandbox, person: Person, settle: bool = False) -> None:
+    """The whole /introduce form, as a member clicks through it.
+
+    Each step waits for the bot's answer; with ``settle=False`` not also for the bot to go
+    quiet (posting the card, giving roles), which the next step does not need."""
     double, guild = sandbox.double, sandbox.guild_id
     user = sandbox.members.get(person.handle) or await sandbox.add_member(person.handle)
-    start = await double.run_command(guild, user, "introduce", settle=False)
+    start = await double.run_command(guild, user, "introduce", settle=settle)
     typed = {
         "name": person.name,
         "affiliation": person.affiliation,
@@ -65,19 +66,19 @@ async def introduce(sandbox: Sandbox, person: Person) -> None:
         "bio": person.bio,
     }
     values = {f"profiles:form:{k}": v for k, v in typed.items()}
-    screen = await double.submit_modal(guild, user, start.modal, values, settle=False)
+    screen = await double.submit_modal(guild, user, start.modal, values, settle=settle)
 
     async def pick(field: str, *values: str) -> None:
         nonlocal screen
         custom_id = f"profiles:pick:{field}"
         screen = await double.select(
-            guild, user, screen.message, custom_id, list(values), settle=False
+            guild, user, screen.message, custom_id, list(values), settle=settle
         )
 
     async def press(action: str) -> None:
         nonlocal screen
         screen = await double.click(
-            guild, user, screen.message, f"profiles:go:{action}", settle=False
+            guild, user, screen.message, f"profiles:go:{action}", settle=settle
         )
 
     await pick("country", person.country)
@@ -95,15 +96,18 @@ async def introduce(sandbox: Sandbox, person: Person) -> None:
 
 
 async def introduce_members(sandbox: Sandbox) -> None:
+    """One after another, so cards and ids come in the same order on every start; each
+    step waits only for the bot's answer, so this is as fast as running them at once."""
     await introduce(sandbox, MODERATOR_PERSON)
-    gate = asyncio.Semaphore(CONCURRENT_INTRODUCTIONS)
-
-    async def one(person: Person) -> None:
-        async with gate:
-            await introduce(sandbox, person)
-
-    await asyncio.gather(*(one(p) for p in PEOPLE))
+    for person in PEOPLE:
+        await introduce(sandbox, person)
     await sandbox.double.settle()
+
+
+async def add_people(sandbox: Sandbox) -> None:
+    """The members were in the server before the bot arrived (so no welcome for each)."""
+    for person in PEOPLE:
+        await sandbox.add_member(person.handle)
 
 
 SEED.add("areas", "hub", [set_up_server])

@@ -9,6 +9,7 @@ nothing the bot does (not even a crash) ends the terminal.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sandbox.app import Sandbox
 
 Ask = Callable[[str], Awaitable[str]]
+ERROR_ID = re.compile(r"error id: `?([0-9a-f]{8})")
 
 HELP = """\
 /command sub option:value ...   run a slash command as the acting member (Tab completes)
@@ -37,6 +39,7 @@ choose N 1,3 | choose 1,3       pick options of select N (or of the only select)
 dms [N]                         your last N direct messages from the bot
 channel #name [N]               the last N messages in a channel; channels lists them
 log [N]                         the bot's last N log lines (errors have their id there)
+restart                         stop and start the bot (buttons shown before keep working)
 wait 25h                        move the bot's clock forward; due reminders fire now
 join NAME                       a new member joins the server
 complete TEXT                   show what Tab offers for TEXT
@@ -56,9 +59,13 @@ class Terminal:
         self._ask = ask or self._ask_stdin
         self._seen_dms: dict[int, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.profiles = ProfileService(
-            sandbox.running_bot.db, sandbox.clock, sandbox.running_bot.areas
-        )
+
+    @property
+    def profiles(self) -> ProfileService:
+        """Read-only look-ups (names, zones) on the running bot's database, even after a
+        restart opened a new connection."""
+        bot = self.sandbox.running_bot
+        return ProfileService(bot.db, bot.clock, bot.areas)
 
     # -- output ----------------------------------------------------------------------------
 
@@ -75,9 +82,16 @@ class Terminal:
         return f"[{self.acting}] > "
 
     async def renderer(self) -> Renderer:
-        profile = await self.profiles.get(self.sandbox.guild_id, self.user_id)
-        zone = ZoneInfo(profile.timezone if profile else "UTC")
-        return Renderer(zone, self.sandbox.clock.now(), self._name_of)
+        return Renderer(await self.zone(), self.sandbox.clock.now(), self._name_of)
+
+    async def zone(self) -> ZoneInfo:
+        """The acting member's zone; UTC without a profile, or when it cannot be read (the
+        terminal still shows what the bot answered when the bot is in trouble)."""
+        try:
+            profile = await self.profiles.get(self.sandbox.guild_id, self.user_id)
+        except Exception:
+            return ZoneInfo("UTC")
+        return ZoneInfo(profile.timezone if profile else "UTC")
 
     def _name_of(self, kind: str, ident: int) -> str:
         double = self.sandbox.double
@@ -144,7 +158,7 @@ class Terminal:
             "choose": self.choose, "dms": self.dms, "channel": self.channel,
             "channels": self.list_channels, "log": self.log, "wait": self.wait,
             "time": self.time, "join": self.join, "complete": self.complete,
-            "tour": self.tour, "help": self.help,
+            "tour": self.tour, "help": self.help, "restart": self.restart,
         }  # fmt: skip
         action = actions.get(word)
         if action is None:
@@ -182,6 +196,10 @@ class Terminal:
         shown = [m for m in [result.latest, *result.followups] if m is not None]
         unique = list({id(m): m for m in shown}.values())
         await self.show(unique, lambda m: "Hub Bot:")
+        for error_id in ERROR_ID.findall("\n".join(self.said)):
+            logged = [line for line in self.sandbox.logs.lines if error_id in line]
+            if logged:
+                self.say(f"(the bot's log: {logged[-1].splitlines()[0]}; type log for more)")
 
     async def fill_modal(self, modal: dict[str, Any]) -> None:
         self.say(f"Form: {modal.get('title', '')} (Enter keeps what is in [brackets])")
@@ -367,6 +385,12 @@ class Terminal:
         from sandbox.tour import run_tour
 
         await run_tour(self)
+
+    async def restart(self, rest: str) -> None:
+        self.say("Stopping the bot...")
+        await self.sandbox.stop_bot()
+        await self.sandbox.start_bot()
+        self.say("The bot is back, on the same database.")
 
     async def help(self, rest: str) -> None:
         self.say(HELP)
