@@ -163,9 +163,7 @@ class Renderer:
             f"{i}){'*' if o.get('default') else ''} {o.get('label', o.get('value'))}"
             for i, o in enumerate(choice.options, start=1)
         ]
-        lines.extend(textwrap.wrap("   ".join(entries), WIDTH - 6, initial_indent="     ",
-                                   subsequent_indent="     ", break_long_words=False,
-                                   break_on_hyphens=False))  # fmt: skip
+        lines.extend(pack(entries, WIDTH - 5, "     "))
         return lines
 
     def _numbered(self, message: Message, component: dict[str, Any]) -> Choice:
@@ -184,6 +182,21 @@ class Renderer:
                 textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent)
             )
         return lines
+
+
+def pack(entries: list[str], width: int, indent: str) -> list[str]:
+    """Lay entries out in lines, never breaking one (so "5) New Zealand" stays whole)."""
+    lines: list[str] = []
+    current = ""
+    for entry in entries:
+        candidate = f"{current}   {entry}" if current else entry
+        if current and len(indent) + len(candidate) > width:
+            lines.append(indent + current)
+            candidate = entry
+        current = candidate
+    if current:
+        lines.append(indent + current)
+    return lines
 
 
 def _flatten(components: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,6 +21,7 @@ from sandbox.commandline import CommandLineError, convert_options, parse_command
 from sandbox.completion import candidates
 from sandbox.double.actors import InteractionResult
 from sandbox.double.state import Message
+from sandbox.lineinput import read_line, set_up_completion
 from sandbox.render import Choice, Renderer, parse_picks
 
 if TYPE_CHECKING:
@@ -117,11 +117,11 @@ class Terminal:
 
     async def interact(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._set_up_readline()
+        set_up_completion(self.candidates)
         self.say(f"You are {self.acting}. Type help for what you can do, tour for a walk through.")
         while True:
             try:
-                line = await self._read_line(self.prompt)
+                line = await read_line(self.prompt)
             except EOFError:
                 self.say()
                 return
@@ -161,6 +161,8 @@ class Terminal:
             "tour": self.tour, "help": self.help, "restart": self.restart,
         }  # fmt: skip
         action = actions.get(word)
+        if action is None and word.lower() in {c["name"] for c in self.commands()}:
+            raise CommandLineError(f"Slash commands start with a slash: /{line}")
         if action is None:
             raise CommandLineError(f"'{word}' is not something I know. Type help for the list.")
         await action(rest)
@@ -225,7 +227,7 @@ class Terminal:
 
     async def _ask_stdin(self, prompt: str) -> str:
         try:
-            return (await self._read_line(prompt)).strip()
+            return (await read_line(prompt)).strip()
         except EOFError:
             return ""
 
@@ -397,22 +399,6 @@ class Terminal:
 
     # -- reading lines and completing them ----------------------------------------------------
 
-    async def _read_line(self, prompt: str) -> str:
-        """``input()`` in a daemon thread, so the bot keeps running while the member types."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[str] = loop.create_future()
-
-        def read() -> None:
-            try:
-                line = input(prompt)
-            except BaseException as exc:  # EOFError, KeyboardInterrupt
-                loop.call_soon_threadsafe(_settle_future, future, None, exc)
-                return
-            loop.call_soon_threadsafe(_settle_future, future, line, None)
-
-        threading.Thread(target=read, daemon=True).start()
-        return await future
-
     def candidates(self, before: str, word: str) -> list[str]:
         """Called from the input thread (Tab) or a worker thread (complete)."""
         guild = self.sandbox.double.guild(self.sandbox.guild_id)
@@ -434,37 +420,6 @@ class Terminal:
         except Exception:
             return []
         return [str(c["value"]) for c in choices]
-
-    def _set_up_readline(self) -> None:
-        try:
-            import readline
-        except ImportError:  # Windows without pyreadline: no completion, input still works
-            return
-        matches: list[str] = []
-
-        def complete(text: str, state: int) -> str | None:
-            if state == 0:
-                line = readline.get_line_buffer()
-                matches[:] = self.candidates(line[: readline.get_begidx()], text)
-            return matches[state] if state < len(matches) else None
-
-        readline.set_completer_delims(" ")
-        readline.set_completer(complete)
-        if "libedit" in (readline.__doc__ or ""):
-            readline.parse_and_bind("bind ^I rl_complete")
-        else:
-            readline.parse_and_bind("tab: complete")
-
-
-def _settle_future(
-    future: asyncio.Future[str], line: str | None, error: BaseException | None
-) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(EOFError() if isinstance(error, KeyboardInterrupt) else error)
-    else:
-        future.set_result(line or "")
 
 
 def _modal_fields(modal: dict[str, Any]) -> list[dict[str, Any]]:
