@@ -20,7 +20,7 @@ from sandbox.commandline import (
 
 TERMINAL_WORDS = (
     "as", "members", "click", "choose", "dms", "channel", "channels", "log", "wait", "time",
-    "join", "complete", "restart", "tour", "help", "quit",
+    "join", "complete", "restart", "server-events", "tour", "help", "quit",
 )  # fmt: skip
 Suggest = Callable[[str, str, str], list[str]]
 
@@ -46,7 +46,7 @@ def candidates(
     if not first.startswith("/"):
         if first == "as":
             return [h for h in handles if h.startswith(word)]
-        if first == "channel":
+        if first == "channel" and len(before.split()) == 1:
             return [f"#{c}" for c in channels if f"#{c}".startswith(word) or c.startswith(word)]
         return []
     return _in_command(before, word, commands, suggest)

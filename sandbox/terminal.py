@@ -12,6 +12,7 @@ import asyncio
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from cogs.profiles.service import ProfileService
 from sandbox.commandline import CommandLineError, convert_options, parse_command
 from sandbox.completion import candidates
 from sandbox.double.actors import InteractionResult
-from sandbox.double.state import Message
+from sandbox.double.state import Channel, Message
 from sandbox.lineinput import read_line, set_up_completion
 from sandbox.render import Choice, Renderer, parse_picks
 
@@ -37,7 +38,8 @@ members                         list who is in the demo server
 click N | click LABEL           press button N of the last reply
 choose N 1,3 | choose 1,3       pick options of select N (or of the only select)
 dms [N]                         your last N direct messages from the bot
-channel #name [N]               the last N messages in a channel; channels lists them
+channel #name [N]               the last N messages in a channel or thread (channels: list)
+server-events                   the server's scheduled events (Discord's Events list)
 log [N]                         the bot's last N log lines (errors have their id there)
 restart                         stop and start the bot (buttons shown before keep working)
 wait 25h                        move the bot's clock forward; due reminders fire now
@@ -159,6 +161,7 @@ class Terminal:
             "channels": self.list_channels, "log": self.log, "wait": self.wait,
             "time": self.time, "join": self.join, "complete": self.complete,
             "tour": self.tour, "help": self.help, "restart": self.restart,
+            "server-events": self.server_events,
         }  # fmt: skip
         action = actions.get(word)
         if action is None and word.lower() in {c["name"] for c in self.commands()}:
@@ -328,23 +331,49 @@ class Terminal:
         await self.show(messages[-count:], lambda m: "DM from Hub Bot:")
 
     async def channel(self, rest: str) -> None:
-        name, _, count_text = rest.partition(" ")
-        found = self.sandbox.double.channel_by_name(self.sandbox.guild_id, name.lstrip("#"))
+        name, count = rest.strip(), 5
+        head, _, tail = name.rpartition(" ")
+        if head and tail.isdigit():
+            name, count = head, int(tail)
+        found = self._channel_named(name.strip("\"'").lstrip("#"))
         if found is None:
             raise CommandLineError(f"There is no channel {name}. Type channels to list them.")
-        count = int(count_text) if count_text.strip().isdigit() else 5
         messages = self.sandbox.double.messages_in(found.id)
         if not messages:
             self.say(f"#{found.name} is empty.")
             return
+        title = found.name
         await self.show(
-            messages[-count:], lambda m: f"#{found.name}, {self._name_of('user', m.author.id)}:"
+            messages[-count:], lambda m: f"#{title}, {self._name_of('user', m.author.id)}:"
         )
+
+    def _channel_named(self, name: str) -> Channel | None:
+        guild = self.sandbox.double.guild(self.sandbox.guild_id)
+        texts = [c for c in guild.channels.values() if c.type in (0, 11, 12)]
+        wanted = name.casefold()
+        exact = [c for c in texts if c.name.casefold() == wanted]
+        starting = [c for c in texts if c.name.casefold().startswith(wanted)]
+        return next(iter(exact or starting), None)
 
     async def list_channels(self, rest: str) -> None:
         guild = self.sandbox.double.guild(self.sandbox.guild_id)
         names = sorted(f"#{c.name}" for c in guild.channels.values() if c.type == 0)
         self.say("  ".join(names))
+        threads = sorted(c.name for c in guild.channels.values() if c.is_thread)
+        if threads:
+            self.say("Threads: " + "; ".join(threads))
+
+    async def server_events(self, rest: str) -> None:
+        """Discord's own scheduled events (the server's Events list), in the member's zone."""
+        events = self.sandbox.double.scheduled_events(self.sandbox.guild_id)
+        if not events:
+            self.say("The server has no scheduled events.")
+            return
+        renderer = await self.renderer()
+        for event in events:
+            start = datetime.fromisoformat(str(event["scheduled_start_time"]))
+            when = renderer.moment(int(start.timestamp()), "F")
+            self.say(f"- {event['name']}: {when} ({renderer.moment(int(start.timestamp()), 'R')})")
 
     async def log(self, rest: str) -> None:
         count = int(rest) if rest.isdigit() else 15

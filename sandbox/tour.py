@@ -86,6 +86,7 @@ TOUR.add("experts", "expert", [
     Step("as rosa", "Rosa Alvarez"),
     Step("dms 1", "Introduction request from amira", "Threat assessment in schools"),
     Step("click Accept", "Accepted. A private thread is open"),
+    Step("channel Introduction: amira and rosa 1", "Threat assessment in schools"),
     Step("as amira", "Amira Haddad"),
     Step("/expert find query:drones", "Liam O'Brien"),
     Step("click Introduce me: Liam O'Brien", "Your request was sent to Liam O'Brien", answers=(
