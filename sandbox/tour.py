@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sandbox.terminal import Terminal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Step:
     line: str  # typed into the terminal
     expect: tuple[str, ...] = ()  # each must appear in what the terminal printed

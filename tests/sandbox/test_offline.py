@@ -39,6 +39,21 @@ def test_tour_exits_zero_and_checks_every_step(tmp_path: Path) -> None:
     assert (tmp_path / "t.sqlite3").exists()
 
 
+def test_the_bot_itself_never_loads_the_sandbox() -> None:
+    """Only `python -m bot sandbox` imports sandbox/, by name; starting the bot does not."""
+    check = (
+        "import sys, bot.__main__, bot.app\n"
+        "from bot.app import feature_packages\n"
+        "import importlib\n"
+        "for name in feature_packages(): importlib.import_module(name)\n"
+        "loaded = [m for m in sys.modules if m == 'sandbox' or m.startswith('sandbox.')]\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                          env=sandbox_env(), timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
 class Pty:
     """A person at a real terminal: type lines, wait to see text."""
 
