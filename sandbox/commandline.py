@@ -149,8 +149,15 @@ def _no_option(path: str, text: str, declared: list[dict[str, Any]]) -> str:
 Resolver = Callable[[str], int | None]
 
 
+def _nobody(text: str) -> int | None:
+    return None
+
+
 def convert_options(
-    parsed: ParsedCommand, find_member: Resolver, find_channel: Resolver
+    parsed: ParsedCommand,
+    find_member: Resolver,
+    find_channel: Resolver,
+    find_role: Resolver = _nobody,
 ) -> dict[str, Any]:
     """Values of the right type for the double, or a clear CommandLineError."""
     by_name = {o["name"]: o for o in parsed.declared}
@@ -161,13 +168,17 @@ def convert_options(
         shown = " ".join(f"{m}:..." for m in missing)
         raise CommandLineError(f"/{parsed.path} needs {shown}")
     return {
-        name: _convert(by_name[name], raw, find_member, find_channel)
+        name: _convert(by_name[name], raw, find_member, find_channel, find_role)
         for name, raw in parsed.options.items()
     }
 
 
 def _convert(
-    option: dict[str, Any], raw: str, find_member: Resolver, find_channel: Resolver
+    option: dict[str, Any],
+    raw: str,
+    find_member: Resolver,
+    find_channel: Resolver,
+    find_role: Resolver,
 ) -> Any:
     name, kind, value = option["name"], option["type"], raw.strip()
     if not value:
@@ -195,6 +206,11 @@ def _convert(
         if value.casefold() in FALSE_WORDS:
             return False
         raise CommandLineError(f"{name} takes true or false, not '{value}'.")
+    if kind == ROLE or (kind == MENTIONABLE and find_member(value.removeprefix("@")) is None):
+        found = find_role(value.removeprefix("@"))
+        if found is None:
+            raise CommandLineError(f"There is no role '{value}'.")
+        return found
     if kind in (USER, MENTIONABLE):
         found = find_member(value.removeprefix("@"))
         if found is None:

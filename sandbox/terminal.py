@@ -178,7 +178,7 @@ class Terminal:
 
     async def slash(self, line: str) -> None:
         parsed = parse_command(line, self.commands())
-        values = convert_options(parsed, self._find_member, self._find_channel)
+        values = convert_options(parsed, self._find_member, self._find_channel, self._find_role)
         result = await self.sandbox.double.run_command(
             self.sandbox.guild_id, self.user_id, parsed.path, values
         )
@@ -189,8 +189,13 @@ class Terminal:
             return int(text)
         return self.sandbox.members.get(text.casefold())
 
+    def _find_role(self, text: str) -> int | None:
+        guild = self.sandbox.double.guild(self.sandbox.guild_id)
+        wanted = text.casefold()
+        return next((r.id for r in guild.roles.values() if r.name.casefold() == wanted), None)
+
     def _find_channel(self, text: str) -> int | None:
-        found = self.sandbox.double.channel_by_name(self.sandbox.guild_id, text)
+        found = self._channel_named(text)
         return found.id if found else None
 
     async def answer(self, result: InteractionResult) -> None:

@@ -39,13 +39,14 @@ COMMANDS: list[dict[str, Any]] = [
         "options": [
             {"type": 1, "name": "view", "options": [{"type": 6, "name": "member"}]},
             {"type": 1, "name": "privacy", "options": [{"type": 5, "name": "searchable"}]},
+            {"type": 1, "name": "ping", "options": [{"type": 8, "name": "role"}]},
         ],
     },
 ]  # fmt: skip
 
 
 def convert(parsed: ParsedCommand) -> dict[str, Any]:
-    return convert_options(parsed, {"amira": 42}.get, lambda name: None)
+    return convert_options(parsed, {"amira": 42}.get, lambda name: None, {"Moderator": 7}.get)
 
 
 def test_tokens_keep_quoted_words_together_and_apostrophes_as_typed() -> None:
@@ -76,6 +77,8 @@ def test_choices_by_value_or_name_booleans_and_members() -> None:
     assert convert(parsed) == {"searchable": False}
     parsed = parse_command("/profile view member:@amira", COMMANDS)
     assert convert(parsed) == {"member": 42}
+    parsed = parse_command("/profile ping role:@Moderator", COMMANDS)
+    assert convert(parsed) == {"role": 7}
 
 
 @pytest.mark.parametrize(
@@ -101,6 +104,7 @@ def test_mistakes_say_what_to_type(line: str, message: str) -> None:
         ("/expert find career_stage:boss", "career_stage can be one of: senior, practitioner."),
         ("/profile privacy searchable:maybe", "searchable takes true or false, not 'maybe'."),
         ("/profile view member:nobody", "There is no member 'nobody'."),
+        ("/profile ping role:Nobody", "There is no role 'Nobody'."),
         ("/expert find query:", "The option query is empty."),
     ],
 )
@@ -112,7 +116,8 @@ def test_bad_values_say_what_to_type(line: str, message: str) -> None:
 
 def test_command_names_list_every_runnable_path() -> None:
     assert command_names(COMMANDS) == [
-        "expert find", "expert pause", "introduce", "profile privacy", "profile view",
+        "expert find", "expert pause", "introduce", "profile ping", "profile privacy",
+        "profile view",
     ]  # fmt: skip
 
 
