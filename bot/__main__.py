@@ -1,7 +1,8 @@
 """``python -m bot``: run the bot; ``migrate`` and ``backup PATH`` for maintenance;
 ``sandbox`` to try the whole bot offline against a local Discord.
 
-Exit codes: 0 done, 2 a setting is missing or wrong, 3 the database refused to start.
+Exit codes: 0 done, 2 a setting is missing or wrong, 3 the database refused to start
+(``sandbox --tour``: 1 when a step did not get its expected answer).
 """
 
 from __future__ import annotations

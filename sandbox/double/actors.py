@@ -232,8 +232,9 @@ class Actors:
     ) -> InteractionResult:
         """Submit as Discord's client would: required fields filled, lengths within bounds.
 
-        ``settle=False`` returns as soon as the bot answered, without waiting for the bot to
-        go quiet (for many members acting at once, as the sandbox's seed does)."""
+        ``settle=False`` (also on click and select) returns as soon as the bot answered,
+        without waiting for the bot to go quiet: for a next step that needs only the answer,
+        as in the sandbox's seed."""
         modal = _present(modal, "a form (the bot answered without opening one)")
         known: set[str] = set()
         rows = []
