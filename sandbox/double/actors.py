@@ -183,6 +183,7 @@ class Actors:
         message: Message | None,
         custom_id: str,
         timeout: float = 5.0,
+        settle: bool = True,
     ) -> InteractionResult:
         message = _present(message, "a message to click on")
         component = self._component(message, custom_id, user_id)
@@ -190,7 +191,7 @@ class Actors:
             raise AssertionError(f"{custom_id} is not a button; use select()")
         data = {"custom_id": custom_id, "component_type": 2}
         record = self._new_interaction(3, guild_id, user_id, data, source=message)
-        return await self._send(record, timeout, f"the click on {custom_id}", True)
+        return await self._send(record, timeout, f"the click on {custom_id}", settle)
 
     async def select(
         self,
@@ -200,6 +201,7 @@ class Actors:
         custom_id: str,
         values: list[str],
         timeout: float = 5.0,
+        settle: bool = True,
     ) -> InteractionResult:
         message = _present(message, "a message to choose in")
         component = self._component(message, custom_id, user_id)
@@ -217,7 +219,7 @@ class Actors:
             raise AssertionError(f"{custom_id} takes {low} to {high} values, not {len(values)}")
         data = {"custom_id": custom_id, "component_type": component["type"], "values": values}
         record = self._new_interaction(3, guild_id, user_id, data, source=message)
-        return await self._send(record, timeout, f"the choice in {custom_id}", True)
+        return await self._send(record, timeout, f"the choice in {custom_id}", settle)
 
     async def submit_modal(
         self,
@@ -226,8 +228,13 @@ class Actors:
         modal: dict[str, Any] | None,
         values: dict[str, str],
         timeout: float = 5.0,
+        settle: bool = True,
     ) -> InteractionResult:
-        """Submit as Discord's client would: required fields filled, lengths within bounds."""
+        """Submit as Discord's client would: required fields filled, lengths within bounds.
+
+        ``settle=False`` (also on click and select) returns as soon as the bot answered,
+        without waiting for the bot to go quiet: for a next step that needs only the answer,
+        as in the sandbox's seed."""
         modal = _present(modal, "a form (the bot answered without opening one)")
         known: set[str] = set()
         rows = []
@@ -248,7 +255,7 @@ class Actors:
         source = self.modal_sources.get((user_id, modal.get("custom_id", "")))
         data = {"custom_id": modal["custom_id"], "components": rows}
         record = self._new_interaction(5, guild_id, user_id, data, source=source)
-        return await self._send(record, timeout, f"the modal {modal.get('title')!r}", True)
+        return await self._send(record, timeout, f"the modal {modal.get('title')!r}", settle)
 
     @staticmethod
     def _typed(text_input: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:

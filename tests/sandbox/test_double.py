@@ -73,6 +73,23 @@ async def test_button_select_and_modal(probed: Probed) -> None:
     assert answered.content == "you said yes"
 
 
+async def test_actions_without_settling_return_at_the_answer(probed: Probed) -> None:
+    """settle=False (many members acting at once, as the sandbox seed does) still waits for
+    the bot's answer, only not for the bot to go quiet afterwards."""
+    d, g = probed.double, probed.guild
+    amira = await d.add_member(g.id, "amira")
+    panel = await d.run_command(g.id, amira.id, "panel", settle=False)
+    pressed = await d.click(g.id, amira.id, panel.message, "probe:button", settle=False)
+    assert pressed.answered() and pressed.content == f"pressed by {amira.id}"
+    chosen = await d.select(g.id, amira.id, panel.message, "probe:select", ["red"], settle=False)
+    assert chosen.content == "chose red"
+    form = await d.run_command(g.id, amira.id, "form", settle=False)
+    answered = await d.submit_modal(
+        g.id, amira.id, form.modal, {"probe:answer": "yes"}, settle=False
+    )
+    assert answered.content == "you said yes"
+
+
 async def test_other_routes_and_their_refusals(probed: Probed) -> None:
     d, g = probed.double, probed.guild
     d.create_role(g.id, "High", position=60)

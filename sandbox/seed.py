@@ -1,0 +1,126 @@
+"""The demo server, built the way members build it: slash commands, clicks and forms.
+
+Nothing here writes to the database. Every feature's data comes from driving the real bot
+through the double, so a feature merged later only needs its own steps here, and the seed
+keeps working whatever its tables look like.
+
+Adding a feature's seed: ``SEED.add("events", "event", [create_events, rsvp])`` where each
+step is ``async def step(sandbox: Sandbox) -> None`` that acts through ``sandbox.double``
+(``run_command``, ``click``, ``select``, ``submit_modal``) as ``sandbox.members[handle]``.
+Steps of a feature whose command the bot does not register are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from sandbox.people import MODERATOR_PERSON, PEOPLE, Person
+from sandbox.registry import StepRegistry
+
+if TYPE_CHECKING:
+    from sandbox.app import Sandbox
+
+SeedStep = Callable[["Sandbox"], Awaitable[None]]
+SEED: StepRegistry[SeedStep] = StepRegistry()
+
+
+class SeedError(Exception):
+    """The bot did not answer a seeding step as a member would expect."""
+
+
+def expect(result: Any, text: str, what: str) -> Any:
+    """Check a member saw ``text``; seeding stops with a clear line when they did not."""
+    seen = result.content + " ".join(str(e) for e in result.embeds)
+    if text not in seen:
+        raise SeedError(f"{what}: expected {text!r}, the bot answered {seen[:300]!r}")
+    return result
+
+
+# -- areas: the moderator runs /hub setup -----------------------------------------------------
+
+
+async def set_up_server(sandbox: Sandbox) -> None:
+    moderator = sandbox.members["moderator"]
+    result = await sandbox.double.run_command(sandbox.guild_id, moderator, "hub setup", timeout=30)
+    expect(result, "Done:", "/hub setup")
+
+
+# -- profiles: forty members introduce themselves ----------------------------------------------
+
+
+async def introduce(sandbox: Sandbox, person: Person, settle: bool = False) -> None:
+    """The whole /introduce form, as a member clicks through it.
+
+    Each step waits for the bot's answer; with ``settle=False`` not also for the bot to go
+    quiet (posting the card, giving roles), which the next step does not need."""
+    double, guild = sandbox.double, sandbox.guild_id
+    user = sandbox.members.get(person.handle) or await sandbox.add_member(person.handle)
+    start = await double.run_command(guild, user, "introduce", settle=settle)
+    typed = {
+        "name": person.name,
+        "affiliation": person.affiliation,
+        "expertise": person.expertise,
+        "methods": person.methods,
+        "bio": person.bio,
+    }
+    values = {f"profiles:form:{k}": v for k, v in typed.items()}
+    screen = await double.submit_modal(guild, user, start.modal, values, settle=settle)
+
+    async def pick(field: str, *values: str) -> None:
+        nonlocal screen
+        custom_id = f"profiles:pick:{field}"
+        screen = await double.select(
+            guild, user, screen.message, custom_id, list(values), settle=settle
+        )
+
+    async def press(action: str) -> None:
+        nonlocal screen
+        screen = await double.click(
+            guild, user, screen.message, f"profiles:go:{action}", settle=settle
+        )
+
+    await pick("country", person.country)
+    await pick("career_stage", person.stage)
+    await pick("languages", *person.languages)
+    await press("work")
+    await pick("areas", *person.areas)
+    await pick("open_to", *person.open_to)
+    await pick("visibility", "members")
+    if not person.searchable:
+        await pick("searchable", "no")
+    await press("preview")
+    await press("confirm")
+    expect(screen, "Your introduction is posted.", f"{person.handle}'s introduction")
+
+
+async def introduce_members(sandbox: Sandbox) -> None:
+    """One after another, so cards and ids come in the same order on every start; each
+    step waits only for the bot's answer, so this is as fast as running them at once."""
+    await introduce(sandbox, MODERATOR_PERSON)
+    for person in PEOPLE:
+        await introduce(sandbox, person)
+    await sandbox.double.settle()
+
+
+async def add_people(sandbox: Sandbox) -> None:
+    """The members were in the server before the bot arrived (so no welcome for each)."""
+    for person in PEOPLE:
+        await sandbox.add_member(person.handle)
+
+
+SEED.add("areas", "hub", [set_up_server])
+SEED.add("profiles", "introduce", [introduce_members])
+
+
+async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
+    """Run every available feature's seed steps in order, saying what is being built."""
+    started = time.perf_counter()
+    say("Building the demo server as its members would...")
+    for entry in SEED.available(sandbox.synced_commands(), say):
+        for step in entry.steps:
+            await step(sandbox)
+        say(f"  {entry.feature}: done")
+    seconds = time.perf_counter() - started
+    say(f"Demo server ready in {seconds:.1f}s: {len(sandbox.members)} members.")

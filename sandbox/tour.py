@@ -1,0 +1,128 @@
+"""The tour: a scripted walk through every feature, typed into the terminal as a person would.
+
+Each step is a terminal line and the text its answer must contain. ``python -m bot sandbox
+--tour`` prints every step and exits 0 only if every step got its expected answer, so the
+tour is also a smoke test of the whole bot.
+
+Adding a feature's tour: ``TOUR.add("events", "event", [Step(...), ...])``. A feature whose
+command the bot does not register is skipped with a note. Steps run in order, features in
+the order they were added; the clock only moves forward, so keep ``wait`` steps late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sandbox.registry import StepRegistry
+
+if TYPE_CHECKING:
+    from sandbox.terminal import Terminal
+
+
+@dataclass(frozen=True, init=False)
+class Step:
+    line: str  # typed into the terminal
+    expect: tuple[str, ...] = ()  # each must appear in what the terminal printed
+    answers: tuple[str, ...] = ()  # typed into the fields of a form the step opens
+    note: str = ""  # printed before the step, to explain it
+
+    def __init__(
+        self, line: str, *expect: str, answers: tuple[str, ...] = (), note: str = ""
+    ) -> None:
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "expect", expect)
+        object.__setattr__(self, "answers", answers)
+        object.__setattr__(self, "note", note)
+
+
+TOUR: StepRegistry[Step] = StepRegistry()
+
+TOUR.add("hub", "hub", [
+    Step("as moderator", "You are now moderator",
+         note="The moderator checks the bot; /hub setup already built the server."),
+    Step("/hub about", "Members with a profile", "41"),
+    Step("/hub health", "Health: all working"),
+    Step("/hub setup dry_run:true", "already set up"),
+    Step("channels", "#youth-radicalisation", "#introductions"),
+])  # fmt: skip
+
+TOUR.add("profiles", "introduce", [
+    Step("join tomas", "tomas joined", note="A newcomer joins and introduces themself."),
+    Step("as tomas", "no profile yet"),
+    Step("channel #welcome 1", "Welcome to the network", "Introduce yourself"),
+    Step("click Introduce yourself", "Step 2 of 3", answers=(
+        "Tomás Novak", "Fictional Institute for Legal Studies",
+        "counter-terrorism law, thresholds, legal frameworks", "legal analysis",
+        "I compare the legal thresholds for early intervention.")),
+    Step("choose country DE", "Step 2 of 3"),
+    Step("choose career_stage 2", "Mid-career researcher"),
+    Step("choose languages English,German", "German"),
+    Step("click work", "Step 3 of 3"),
+    Step("choose areas thresholds,terminology", "Step 3 of 3"),
+    Step("click preview", "Preview"),
+    Step("click confirm", "Your introduction is posted."),
+    Step("channel #introductions 1", "Tomás Novak"),
+    Step("/profile view member:amira", "Amira Haddad", "Northbridge University"),
+    Step("/profile timezone zone:Europe/Berlin", "Your time zone is now Europe/Berlin"),
+    Step("complete /profile timezone zone:Asia/Tok", "Asia/Tokyo",
+         note="Tab completion asks the bot's own autocomplete, as Discord does."),
+    Step("/profile privacy", "Choose what to change",
+         note="A mistake gets the same short answer as in Discord."),
+    Step("/profile export", "[file:"),
+])  # fmt: skip
+
+TOUR.add("areas", "areas", [
+    Step("/areas browse", "Challenge areas", "Thresholds (joined)"),
+    Step("/areas members area:thresholds", "Tomás Novak", "Elin Strand"),
+])  # fmt: skip
+
+TOUR.add("experts", "expert", [
+    Step("as amira", "Amira Haddad", note="Amira looks for an expert and asks to be introduced."),
+    Step("complete /expert find query:threat", "threat assessment"),
+    Step("/expert find query:threat assessment", "Rosa Alvarez", "local time"),
+    Step("click Introduce me: Rosa Alvarez", "Your request was sent to Rosa Alvarez", answers=(
+        "PhD researcher, Northbridge University", "Threat assessment in schools", "")),
+    Step("as rosa", "Rosa Alvarez"),
+    Step("dms 1", "Introduction request from amira", "Threat assessment in schools"),
+    Step("click Accept", "Accepted. A private thread is open"),
+    Step("channel Introduction: amira and rosa 1", "Threat assessment in schools"),
+    Step("as amira", "Amira Haddad"),
+    Step("/expert find query:drones", "Liam O'Brien"),
+    Step("click Introduce me: Liam O'Brien", "Your request was sent to Liam O'Brien", answers=(
+        "PhD researcher, Northbridge University", "Drone incidents at protests", "")),
+    Step("wait 15d", "expired without an answer",
+         note="Time passes: Liam never answers, and the request expires."),
+    Step("/expert find query:x country:Atlantis", "'Atlantis' is not a country I know"),
+])  # fmt: skip
+
+
+async def run_tour(terminal: Terminal) -> bool:
+    """Type every available step; True when every one got the answer it expects."""
+    sandbox = terminal.sandbox
+    features = TOUR.available(sandbox.synced_commands(), terminal.say)
+    passed = failed = 0
+    for entry in features:
+        terminal.say(f"\n══ {entry.feature} " + "═" * (60 - len(entry.feature)))
+        for step in entry.steps:
+            if step.note:
+                terminal.say(f"\n# {step.note}")
+            terminal.say(f"{terminal.prompt}{step.line}")
+            terminal.answers.extend(step.answers)
+            await terminal.execute(step.line)
+            terminal.answers.clear()
+            seen = "\n".join(terminal.said)
+            missing = [e for e in step.expect if e not in seen]
+            if missing:
+                failed += 1
+                terminal.say(f"✗ expected {', '.join(repr(m) for m in missing)}")
+            else:
+                passed += 1
+    unknown = sandbox.double.unknown_routes
+    if unknown:
+        failed += 1
+        terminal.say(f"✗ the bot called routes the local Discord does not serve: {unknown}")
+    total = passed + failed
+    verdict = "every step" if not failed else f"{passed} of {total} steps"
+    terminal.say(f"\nTour finished: {verdict} got the expected answer.")
+    return failed == 0
