@@ -22,7 +22,7 @@ from sandbox.commandline import CommandLineError, convert_options, parse_command
 from sandbox.completion import candidates
 from sandbox.double.actors import InteractionResult
 from sandbox.double.state import Channel, Message
-from sandbox.lineinput import read_line, set_up_completion
+from sandbox.lineinput import LineReader
 from sandbox.render import Choice, Renderer, parse_picks
 
 if TYPE_CHECKING:
@@ -61,6 +61,14 @@ class Terminal:
         self._ask = ask or self._ask_stdin
         self._seen_dms: dict[int, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._reader: LineReader | None = None
+
+    @property
+    def reader(self) -> LineReader:
+        """Made on first use: only an interactive session reads from the keyboard."""
+        reader = self._reader or LineReader(self.candidates)
+        self._reader = reader
+        return reader
 
     @property
     def profiles(self) -> ProfileService:
@@ -119,11 +127,10 @@ class Terminal:
 
     async def interact(self) -> None:
         self._loop = asyncio.get_running_loop()
-        set_up_completion(self.candidates)
         self.say(f"You are {self.acting}. Type help for what you can do, tour for a walk through.")
         while True:
             try:
-                line = await read_line(self.prompt)
+                line = await self.reader.read(self.prompt)
             except EOFError:
                 self.say()
                 return
@@ -235,7 +242,7 @@ class Terminal:
 
     async def _ask_stdin(self, prompt: str) -> str:
         try:
-            return (await read_line(prompt)).strip()
+            return (await self.reader.read(prompt, complete=False)).strip()
         except EOFError:
             return ""
 

@@ -54,6 +54,12 @@ def test_the_bot_itself_never_loads_the_sandbox() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def terminal_env() -> dict[str, str]:
+    """A real terminal type, so prompt_toolkit draws as it would for a person; the pty does
+    not answer cursor-position requests, so tell prompt_toolkit not to send them."""
+    return {**sandbox_env(), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+
+
 class Pty:
     """A person at a real terminal: type lines, wait to see text."""
 
@@ -61,7 +67,7 @@ class Pty:
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "sandbox"],
-            stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=sandbox_env(),
+            stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=terminal_env(),
             start_new_session=True,
         )  # fmt: skip
         os.close(slave)
@@ -100,23 +106,30 @@ class Pty:
 def test_the_terminal_through_a_pseudo_terminal(tmp_path: Path) -> None:
     term = Pty(tmp_path)
     try:
-        term.expect("[amira] > ")
-        term.type("as moder\t\n")  # Tab completes the handle
-        term.expect("as moderator")
+        term.expect("[amira] >")
+        term.type("as moder\t")  # Tab completes the handle; Enter once it shows, as a person does
+        term.expect("ator")
+        term.type("\n")
+        term.expect("as moderator")  # the accepted line, drawn whole
         term.expect("You are now moderator")
-        term.type("/hub ab\t\n")  # Tab completes the subcommand
+        term.type("/hub ab\t")  # Tab completes the subcommand
+        term.expect("out")
+        term.type("\n")
+        term.expect("/hub about")
         term.expect("Members with a profile")
         term.type("as amira\n")
         term.expect("You are now amira (Amira Haddad, Europe/London)")
-        term.type("/expert find query:dro\t\n")  # the bot's own autocomplete
+        term.type("/expert find query:dro\t")  # the bot's own autocomplete
+        term.expect("nes")
+        term.type("\n")
         term.expect("query:drones")
         term.expect("Introduce me: Liam O'Brien")
         term.type("click 1\n")
-        term.expect("Who you are: ")
+        term.expect("Who you are:")
         term.type("PhD researcher\n")
-        term.expect("What you would like to discuss: ")
+        term.expect("What you would like to discuss:")
         term.type("Drones at protests\n")
-        term.expect("By when (optional): ")
+        term.expect("By when (optional):")
         term.type("\n")
         term.expect("Your request was sent to Liam O'Brien")
         term.type("/profile view member:nobody\n")
@@ -126,6 +139,8 @@ def test_the_terminal_through_a_pseudo_terminal(tmp_path: Path) -> None:
         term.type("dms\n")
         term.expect("expired without an answer")
         term.type("quit\n")
-        assert term.process.wait(timeout=30) == 0
+        code = term.process.wait(timeout=30)
+        term.expect("", timeout=1)
+        assert code == 0, term.text()[-3000:]
     finally:
         term.close()
