@@ -16,7 +16,7 @@ CREATE TABLE announcements (
     cron            TEXT,                     -- NULL for a one-off
     state           TEXT    NOT NULL DEFAULT 'draft'
                     CHECK (state IN ('draft', 'awaiting_approval', 'scheduled', 'paused',
-                                     'done', 'cancelled', 'rejected')),
+                                     'done', 'failed', 'cancelled', 'rejected')),
     next_run_at     TEXT,                     -- the pending run (UTC), NULL when none
     approved_by     INTEGER,
     approved_at     TEXT,

@@ -16,16 +16,16 @@ from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from bot.ui import discord_time
 from cogs.announcements.delivery import Delivery, DeliveryProblem, missing_permissions
-from cogs.announcements.recurrence import NAMED
-from cogs.announcements.service import (
+from cogs.announcements.model import (
     RUN_JOB,
     Announcement,
     AnnouncementError,
-    AnnouncementService,
     Timing,
     read_timing,
     retime,
 )
+from cogs.announcements.recurrence import NAMED
+from cogs.announcements.service import AnnouncementService
 from cogs.announcements.views import (
     STATE_WORDS,
     AnnouncementForm,

@@ -18,13 +18,13 @@ import discord
 
 from bot.clock import from_db_time
 from bot.scheduler import Job
-from cogs.announcements.service import (
+from cogs.announcements.model import (
     CHECK_CHANNEL,
     Announcement,
-    AnnouncementService,
     Run,
     text_header,
 )
+from cogs.announcements.service import AnnouncementService
 
 if TYPE_CHECKING:
     from bot.app import HubBot

@@ -13,8 +13,8 @@ import discord
 
 from bot.ui import HubModal, discord_time, error_reporting
 from cogs.announcements.delivery import render_post
+from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
 from cogs.announcements.recurrence import describe, upcoming
-from cogs.announcements.service import EMBED_LIMIT, TITLE_LIMIT, Announcement
 
 if TYPE_CHECKING:
     from cogs.announcements.cog import AnnouncementsCog

@@ -67,3 +67,25 @@ async def test_cancel_in_the_preview_schedules_nothing(hub: Hub) -> None:
     hub.clock.advance(timedelta(hours=2))
     await hub.double.settle(quiet=0.1)
     assert posts(hub) == []
+
+
+async def test_autocomplete_offers_ids_and_titles_to_moderators_only(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await scheduled(hub, mod, "in 1 hour", title="Network meeting")
+    await scheduled(hub, mod, "in 2 hours", title="Call for papers")
+    choices = await hub.double.autocomplete(
+        hub.guild_id, mod, "announce pause", "announcement", {"announcement": "papers"}
+    )
+    assert [c["name"] for c in choices] == ["#2 Call for papers (scheduled)"]
+    assert choices[0]["value"] == "2"
+    by_id = await hub.double.autocomplete(
+        hub.guild_id, mod, "announce history", "announcement", {"announcement": "1"}
+    )
+    assert by_id[0]["name"] == "#1 Network meeting (scheduled)"
+    member = (await hub.double.add_member(hub.guild_id, "member")).id
+    hidden = await hub.double.autocomplete(
+        hub.guild_id, member, "announce pause", "announcement", {"announcement": ""}
+    )
+    assert hidden == []
+    paused = await command(hub, mod, "pause", announcement="Call for papers")
+    assert paused.content.startswith("Paused announcement #2.")
