@@ -127,7 +127,8 @@ def read_timing(when: str, repeat: str, zone: str, now: datetime) -> Timing:
         )
     tz = ZoneInfo(zone)
     try:
-        moment = parse_when(when, tz, now)
+        # Whole minutes, as cron runs are: "in 1 hour" then repeats at the same minute.
+        moment = parse_when(when, tz, now).replace(second=0, microsecond=0)
         recurrence = parse_repeat(repeat, moment.astimezone(tz))
     except (ValueError, RecurrenceError) as exc:
         raise AnnouncementError(str(exc)) from exc

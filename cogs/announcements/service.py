@@ -82,14 +82,23 @@ class AnnouncementService:
         return [Announcement.from_row(r) for r in rows]
 
     async def search(self, guild_id: int, typed: str, limit: int = 25) -> list[Announcement]:
-        """For autocomplete: by id or words of the title or body, newest first."""
+        """For autocomplete: by id or words of the title or body; live ones first, then the
+        newest of the rest (walking the id index backwards, so it stops after ``limit``)."""
         text = typed.strip().removeprefix("#")
+        match = "(CAST(id AS TEXT) LIKE ? OR title LIKE ? OR body LIKE ?)"
+        words = (f"{text}%", f"%{text}%", f"%{text}%")
+        marks = ",".join("?" * len(LIVE))
         rows = await self._db.fetchall(
-            "SELECT * FROM announcements WHERE guild_id = ? AND state != 'draft' "
-            "AND (CAST(id AS TEXT) LIKE ? OR title LIKE ? OR body LIKE ?) "
-            "ORDER BY state NOT IN ('scheduled', 'paused', 'awaiting_approval'), id DESC LIMIT ?",
-            (guild_id, f"{text}%", f"%{text}%", f"%{text}%", limit),
+            f"SELECT * FROM announcements WHERE guild_id = ? AND state IN ({marks}) AND {match} "
+            "ORDER BY id DESC LIMIT ?",
+            (guild_id, *LIVE, *words, limit),
         )
+        if len(rows) < limit:
+            rows += await self._db.fetchall(
+                f"SELECT * FROM announcements WHERE guild_id = ? AND state NOT IN ({marks}) "
+                f"AND state != 'draft' AND {match} ORDER BY id DESC LIMIT ?",
+                (guild_id, *LIVE, *words, limit - len(rows)),
+            )
         return [Announcement.from_row(r) for r in rows]
 
     async def history(self, announcement_id: int, limit: int = 15) -> list[Run]:

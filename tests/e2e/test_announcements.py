@@ -15,6 +15,7 @@ from tests.e2e.announce_steps import (
     scheduled,
 )
 from tests.e2e.harness import Hub
+from tests.e2e.intro_steps import introduce
 
 
 async def test_one_off_is_previewed_then_posted_at_its_time(hub: Hub) -> None:
@@ -89,3 +90,23 @@ async def test_autocomplete_offers_ids_and_titles_to_moderators_only(hub: Hub) -
     assert hidden == []
     paused = await command(hub, mod, "pause", announcement="Call for papers")
     assert paused.content.startswith("Paused announcement #2.")
+
+
+async def test_confirm_still_works_after_a_restart(hub: Hub) -> None:
+    mod = await moderator(hub)
+    preview = await schedule(hub, mod, "in 2 hours")
+    await hub.restart()
+    done = await confirm(hub, mod, preview)
+    assert done.content.startswith("Scheduled as announcement #1.")
+
+
+async def test_the_zone_defaults_to_the_moderators_profile_then_the_server(hub: Hub) -> None:
+    mod = await moderator(hub)
+    server = await schedule(hub, mod, "tomorrow 09:00", repeat="daily")
+    repeats = next(f for f in server.embeds[1]["fields"] if f["name"] == "Repeats")
+    assert repeats["value"] == "every day at 09:00 (UTC)"
+    await introduce(hub, mod, name="Mod Erator")
+    await hub.double.run_command(hub.guild_id, mod, "profile timezone", {"zone": "Asia/Tokyo"})
+    own = await schedule(hub, mod, "tomorrow 09:00", repeat="daily")
+    repeats = next(f for f in own.embeds[1]["fields"] if f["name"] == "Repeats")
+    assert repeats["value"] == "every day at 09:00 (Asia/Tokyo)"
