@@ -20,6 +20,8 @@ CREATE TABLE announcements (
     next_run_at     TEXT,                     -- the pending run (UTC), NULL when none
     approved_by     INTEGER,
     approved_at     TEXT,
+    review_channel_id INTEGER,                -- the approval card, retired when superseded
+    review_message_id INTEGER,
     created_at      TEXT    NOT NULL,
     updated_at      TEXT    NOT NULL
 );

@@ -12,10 +12,9 @@ from bot.checks import is_moderator, moderator_only
 from bot.clock import from_db_time
 from bot.errors import UserError
 from bot.geo import search_zones
-from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from bot.ui import discord_time
-from cogs.announcements.delivery import Delivery, DeliveryProblem, missing_permissions
+from cogs.announcements.delivery import Delivery, DeliveryProblem
 from cogs.announcements.model import (
     RUN_JOB,
     Announcement,
@@ -25,6 +24,12 @@ from cogs.announcements.model import (
     retime,
 )
 from cogs.announcements.recurrence import NAMED
+from cogs.announcements.review import (
+    Review,
+    audit,
+    check_channel_id,
+    unwrap,
+)
 from cogs.announcements.service import AnnouncementService
 from cogs.announcements.views import (
     STATE_WORDS,
@@ -32,8 +37,6 @@ from cogs.announcements.views import (
     ConfirmButton,
     DiscardButton,
     ReviewButton,
-    approval_card,
-    approval_view,
     confirm_view,
     preview,
     repeat_words,
@@ -50,6 +53,7 @@ STYLES = [
     app_commands.Choice(name="plain text (body up to 2,000 characters)", value="text"),
 ]
 ANNOUNCEMENT = "The announcement: pick from the list, or type its id"
+UNEXPECTED = "Use /announce send_now if the post is still needed; the log has the details."
 
 
 class AnnouncementsCog(commands.Cog):
@@ -62,6 +66,7 @@ class AnnouncementsCog(commands.Cog):
         self.service = AnnouncementService(bot.db, bot.clock, bot.scheduler)
         self.delivery = Delivery(bot, self.service)
         self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
+        self.reviews = Review(bot, self.service)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ConfirmButton, DiscardButton, ReviewButton)
@@ -72,11 +77,17 @@ class AnnouncementsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
-        """A run the scheduler gave up on (the bot was down too long): record it, carry on."""
-        if job.kind != RUN_JOB or outcome != "missed":
+        """A run the scheduler gave up on (the bot was down too long, or an unexpected error
+        outside a post attempt): record it, and carry a recurrence on."""
+        if job.kind != RUN_JOB:
             return
         scheduled_for = from_db_time(job.payload["scheduled_for"])
-        await self.service.missed(int(job.payload["announcement_id"]), scheduled_for)
+        announcement_id = int(job.payload["announcement_id"])
+        if outcome == "missed":
+            await self.service.missed(announcement_id, scheduled_for)
+        elif outcome == "failed":
+            reason = f"An unexpected error stopped this run ({error or 'no details'})."
+            await self.service.gave_up(announcement_id, scheduled_for, "failed", reason, UNEXPECTED)
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -136,67 +147,17 @@ class AnnouncementsCog(commands.Cog):
             allowed_mentions=NONE,
         )  # fmt: skip
 
-    async def confirm(self, interaction: Interaction, draft_id: int) -> None:
-        assert interaction.guild is not None
-        self._require_moderator(interaction)
-        draft = await self.service.get(interaction.guild.id, draft_id)
-        if draft is not None and draft.state == "draft":
-            self._check_channel_id(interaction.guild, draft.channel_id, draft.style)
-        approval = self.bot.settings.announce_require_approval
-        found = await self._do(
-            self.service.confirm(interaction.guild.id, draft_id, interaction.user.id, approval)
-        )
-        if approval:
-            text = f"Announcement #{found.id} is waiting for a second moderator's approval."
-            card = await self._send_approval_card(interaction.guild, found)
-            if not card:
-                text += " There is no audit channel to ask in; create it (see /hub setup)."
-        else:
-            first = discord_time(int(found.next_run_at.timestamp())) if found.next_run_at else "-"
-            text = f"Scheduled as announcement #{found.id}. First post: {first}."
-        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)
-        await self._audit(interaction, "announce.scheduled", found, {"approval": approval})
-
-    async def discard(self, interaction: Interaction, draft_id: int) -> None:
-        assert interaction.guild_id is not None
-        await self.service.discard_draft(interaction.guild_id, draft_id, interaction.user.id)
-        await interaction.response.edit_message(
-            content="Cancelled. Nothing was scheduled.", embeds=[], view=None
-        )
-
-    async def _send_approval_card(self, guild: discord.Guild, found: Announcement) -> bool:
-        channel = find_text_channel(guild, self.bot.settings.audit_channel)
-        if channel is None:
-            return False
-        await channel.send(
-            **approval_card(found), view=approval_view(found.id), allowed_mentions=NONE
-        )
-        return True
-
-    async def review(self, interaction: Interaction, announcement_id: int, approve: bool) -> None:
-        assert interaction.guild_id is not None
-        self._require_moderator(interaction)
-        guild_id, user_id = interaction.guild_id, interaction.user.id
-        if approve:
-            found = await self._do(self.service.approve(guild_id, announcement_id, user_id))
-            first = discord_time(int(found.next_run_at.timestamp())) if found.next_run_at else "-"
-            text = f"Approved by <@{user_id}>. First post: {first}."
-        else:
-            found = await self._do(self.service.reject(guild_id, announcement_id, user_id))
-            text = f"Rejected by <@{user_id}>. It will not be posted."
-        await interaction.response.edit_message(
-            content=f"Announcement #{found.id}: {text}", view=None, allowed_mentions=NONE
-        )
-        action = "announce.approved" if approve else "announce.rejected"
-        await self._audit(interaction, action, found)
-
     # -- managing ---------------------------------------------------------------------------
 
     @announce.command(name="list", description="Scheduled, paused and waiting announcements")
+    @app_commands.describe(ended="Also show announcements that are done, failed or cancelled")
     @moderator_only()
-    async def list_(self, interaction: Interaction) -> None:
+    async def list_(self, interaction: Interaction, ended: bool = False) -> None:
         assert interaction.guild_id is not None
-        found = await self.service.list_live(interaction.guild_id)
+        await self.bot.audit.record(
+            interaction.guild_id, "announce.listed", actor_id=interaction.user.id, mirror=False
+        )
+        found = await self.service.list_live(interaction.guild_id, include_ended=ended)
         if not found:
             await interaction.response.send_message(
                 "No announcements are scheduled. Use /announce schedule to add one.",
@@ -255,20 +216,26 @@ class AnnouncementsCog(commands.Cog):
             raise UserError(str(exc)) from exc
         role_id = None if remove_role else (self._check_role(role) or found.role_id)
 
+        approval = self.bot.settings.announce_require_approval
+
         async def submitted(inner: Interaction, title: str, body: str) -> None:
-            edited = await self._do(
+            edited = await unwrap(
                 self.service.edit(
                     found,
                     channel_id=channel.id if channel else None,
                     timing=timing,
                     content=(title, body, chosen, role_id),
+                    require_approval=approval,
                 )
             )
+            notes = ["It waits for a second moderator's approval again."] if approval else []
             await inner.response.send_message(
-                **preview(edited, f"Announcement #{edited.id} updated"), ephemeral=True,
+                **preview(edited, f"Announcement #{edited.id} updated", notes), ephemeral=True,
                 allowed_mentions=NONE,
             )  # fmt: skip
-            await self._audit(inner, "announce.edited", edited)
+            if approval and inner.guild is not None:
+                await self.reviews.ask_for_approval(inner.guild, edited)
+            await audit(self.bot, inner, "announce.edited", edited)
 
         heading = f"Edit announcement #{found.id}"
         form = AnnouncementForm(heading, submitted, found.title, found.body)
@@ -278,7 +245,7 @@ class AnnouncementsCog(commands.Cog):
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
     async def pause(self, interaction: Interaction, announcement: str) -> None:
-        found = await self._do(self.service.pause(await self._find(interaction, announcement)))
+        found = await unwrap(self.service.pause(await self._find(interaction, announcement)))
         text = f"Paused announcement #{found.id}. /announce resume starts it again."
         await self._done(interaction, "announce.paused", found, text)
 
@@ -286,7 +253,7 @@ class AnnouncementsCog(commands.Cog):
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
     async def resume(self, interaction: Interaction, announcement: str) -> None:
-        found = await self._do(self.service.resume(await self._find(interaction, announcement)))
+        found = await unwrap(self.service.resume(await self._find(interaction, announcement)))
         when = discord_time(int(found.next_run_at.timestamp())) if found.next_run_at else "-"
         text = f"Resumed announcement #{found.id}. Next post: {when}."
         await self._done(interaction, "announce.resumed", found, text)
@@ -295,7 +262,7 @@ class AnnouncementsCog(commands.Cog):
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
     async def cancel(self, interaction: Interaction, announcement: str) -> None:
-        found = await self._do(self.service.cancel(await self._find(interaction, announcement)))
+        found = await unwrap(self.service.cancel(await self._find(interaction, announcement)))
         text = f"Cancelled announcement #{found.id}. It will not be posted again."
         await self._done(interaction, "announce.cancelled", found, text)
 
@@ -321,15 +288,19 @@ class AnnouncementsCog(commands.Cog):
         await interaction.followup.send(
             f"Posted announcement #{found.id}: {message.jump_url}", ephemeral=True
         )
-        await self._audit(interaction, "announce.sent_now", found, {"message_id": message.id})
+        await audit(self.bot, interaction, "announce.sent_now", found, {"message_id": message.id})
 
     @announce.command(name="history", description="Past runs, with links or why they failed")
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
     async def history(self, interaction: Interaction, announcement: str) -> None:
         found = await self._find(interaction, announcement)
+        await audit(self.bot, interaction, "announce.history", found, mirror=False)
         runs = await self.service.history(found.id)
         lines = []
+        if found.approved_by:
+            verdict = "Rejected" if found.state == "rejected" else "Approved"
+            lines.append(f"{verdict} by <@{found.approved_by}>.")
         for run in runs:
             when = discord_time(int(run.scheduled_for.timestamp()), "f")
             how = " (sent now)" if run.manual else " (late)" if run.late else ""
@@ -398,20 +369,7 @@ class AnnouncementsCog(commands.Cog):
             raise UserError(str(exc)) from exc
 
     def _check_channel(self, channel: discord.abc.GuildChannel, style: str) -> None:
-        self._check_channel_id(channel.guild, channel.id, style)
-
-    @staticmethod
-    def _check_channel_id(guild: discord.Guild, channel_id: int, style: str) -> None:
-        channel = guild.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise UserError("That channel no longer exists. Pick a text channel.")
-        missing = missing_permissions(channel, guild.me, style)
-        if missing:
-            raise UserError(
-                f"I cannot post in #{channel.name}: I am missing {', '.join(missing)} there. "
-                "Give the bot's role those permissions in the channel settings, or pick "
-                "another channel."
-            )
+        check_channel_id(channel.guild, channel.id, style)
 
     @staticmethod
     def _check_role(role: discord.Role | None) -> int | None:
@@ -431,15 +389,9 @@ class AnnouncementsCog(commands.Cog):
         return [f"Note: @{role.name} is not mentionable, so it will show without a ping; "
                 "make it mentionable in the role settings."]  # fmt: skip
 
-    def _require_moderator(self, interaction: Interaction) -> None:
-        if not is_moderator(interaction.user, self.bot.settings):
-            raise UserError(
-                f"Only moderators (the '{self.bot.settings.moderator_role}' role) can do this."
-            )
-
     async def _find(self, interaction: Interaction, reference: str) -> Announcement:
         assert interaction.guild_id is not None
-        return await self._do(self.service.require(interaction.guild_id, reference))
+        return await unwrap(self.service.require(interaction.guild_id, reference))
 
     @staticmethod
     def _editable(found: Announcement) -> None:
@@ -448,30 +400,8 @@ class AnnouncementsCog(commands.Cog):
         except AnnouncementError as exc:
             raise UserError(str(exc)) from exc
 
-    @staticmethod
-    async def _do(awaitable: Any) -> Announcement:
-        """Await a service call, turning its refusals into a short ephemeral answer."""
-        try:
-            result: Announcement = await awaitable
-        except AnnouncementError as exc:
-            raise UserError(str(exc)) from exc
-        return result
-
     async def _done(
         self, interaction: Interaction, action: str, found: Announcement, text: str
     ) -> None:
         await interaction.response.send_message(text, ephemeral=True)
-        await self._audit(interaction, action, found)
-
-    async def _audit(
-        self,
-        interaction: Interaction,
-        action: str,
-        found: Announcement,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        facts = {"state": found.state, "channel_id": found.channel_id, **(details or {})}
-        await self.bot.audit.record(
-            interaction.guild_id, action, actor_id=interaction.user.id,
-            target=f"announcement #{found.id}", details=facts,
-        )  # fmt: skip
+        await audit(self.bot, interaction, action, found)

@@ -217,6 +217,19 @@ class AnnouncementService:
             raise AnnouncementError(f"Announcement #{found.id} has no run left in its schedule.")
         return following
 
+    async def set_review_card(self, announcement_id: int, channel_id: int, message_id: int) -> None:
+        await self._set(announcement_id, review_channel_id=channel_id, review_message_id=message_id)
+
+    async def review_card(self, announcement_id: int) -> tuple[int, int] | None:
+        """The approval card still showing buttons, if any (to retire it when superseded)."""
+        row = await self._db.fetchone(
+            "SELECT review_channel_id, review_message_id FROM announcements WHERE id = ?",
+            (announcement_id,),
+        )
+        if row is None or row["review_message_id"] is None:
+            return None
+        return int(row["review_channel_id"]), int(row["review_message_id"])
+
     # -- managing -------------------------------------------------------------------------
 
     async def pause(self, found: Announcement) -> Announcement:
@@ -250,8 +263,10 @@ class AnnouncementService:
         channel_id: int | None = None,
         timing: Timing | None = None,
         content: tuple[str, str, str, int | None] | None = None,
+        require_approval: bool = False,
     ) -> Announcement:
-        """Change what was given; a live schedule is re-armed at its new first run."""
+        """Change what was given; a live schedule is re-armed at its new first run. When
+        approval is required, any edit needs a new approval before it goes live again."""
         AnnouncementService.check_editable(found)
         title, body, style, role_id = content or (found.title, found.body, found.style,
                                                   found.role_id)  # fmt: skip
@@ -268,7 +283,12 @@ class AnnouncementService:
             )  # fmt: skip
             edited = await self.get(found.guild_id, found.id)
             assert edited is not None
-            if edited.state in ("scheduled", "awaiting_approval"):
+            if require_approval:
+                due = self._first_due(edited)
+                await self._disarm(found.id)
+                await self._set(found.id, state="awaiting_approval", next_run_at=due,
+                                approved_by=None, approved_at=None)  # fmt: skip
+            elif edited.state in ("scheduled", "awaiting_approval"):
                 due = self._first_due(edited)
                 await self._disarm(found.id)
                 if edited.state == "scheduled":
@@ -363,6 +383,14 @@ class AnnouncementService:
 
     async def missed(self, announcement_id: int, scheduled_for: datetime) -> Announcement | None:
         """The scheduler gave up on a run that fell due too long ago: record it, carry on."""
+        return await self.gave_up(announcement_id, scheduled_for, "missed", MISSED, MISSED_FIX)
+
+    async def gave_up(
+        self, announcement_id: int, scheduled_for: datetime, status: str, error: str, fix: str
+    ) -> Announcement | None:
+        """A run the scheduler will not run again (missed, or failed outside a post attempt):
+        record it, and carry a recurrence on to its next run."""
+        now = to_db_time(self._clock.now())
         async with self._db.transaction():
             found = await self._db.fetchone(
                 "SELECT * FROM announcements WHERE id = ?", (announcement_id,)
@@ -372,10 +400,13 @@ class AnnouncementService:
             announcement = Announcement.from_row(found)
             await self._db.execute(
                 "INSERT INTO announcement_runs (guild_id, announcement_id, scheduled_for, status, "
-                "error, fix, started_at, finished_at) VALUES (?, ?, ?, 'missed', ?, ?, ?, ?) "
-                "ON CONFLICT (announcement_id, scheduled_for) DO NOTHING",
-                (announcement.guild_id, announcement_id, to_db_time(scheduled_for), MISSED,
-                 MISSED_FIX, to_db_time(self._clock.now()), to_db_time(self._clock.now())),
+                "error, fix, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (announcement_id, scheduled_for) DO UPDATE SET "
+                "status = excluded.status, error = excluded.error, fix = excluded.fix, "
+                "finished_at = excluded.finished_at "
+                "WHERE announcement_runs.status IN ('sending', 'retrying')",
+                (announcement.guild_id, announcement_id, to_db_time(scheduled_for), status,
+                 error, fix, now, now),
             )  # fmt: skip
             if announcement.state == "scheduled" and announcement.next_run_at == scheduled_for:
                 await self._arm_following(announcement, scheduled_for)

@@ -148,7 +148,7 @@ class ConfirmButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).confirm(interaction, self.draft_id)
+        await _cog(interaction).reviews.confirm(interaction, self.draft_id)
 
 
 class DiscardButton(
@@ -172,7 +172,7 @@ class DiscardButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).discard(interaction, self.draft_id)
+        await _cog(interaction).reviews.discard(interaction, self.draft_id)
 
 
 class ReviewButton(
@@ -200,4 +200,4 @@ class ReviewButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).review(interaction, self.announcement_id, self.approve)
+        await _cog(interaction).reviews.review(interaction, self.announcement_id, self.approve)

@@ -179,3 +179,20 @@ async def test_export_and_erase_keep_the_announcement_without_the_moderator(
     assert await service.erase(G, MOD) == 1
     found = await service.get(G, announcement_id)
     assert found is not None and found.author_id is None and found.state == "scheduled"
+
+
+async def test_a_run_the_scheduler_gave_up_on_keeps_the_recurrence_going(
+    service: AnnouncementService, clock: OffsetClock
+) -> None:
+    announcement_id = await live(service, clock, "daily")
+    found = await service.get(G, announcement_id)
+    assert found is not None and found.next_run_at is not None
+    claim = await service.claim(announcement_id, found.next_run_at, late=False)
+    assert claim.run is not None
+    await service.failed(claim.run, "boom", "retry", final=False)
+    await service.gave_up(announcement_id, found.next_run_at, "failed", "crashed", "send now")
+    [run] = await service.history(announcement_id)
+    assert (run.status, run.error) == ("failed", "crashed")
+    after = await service.get(G, announcement_id)
+    assert after is not None and after.state == "scheduled"
+    assert after.next_run_at == found.next_run_at + timedelta(days=1)

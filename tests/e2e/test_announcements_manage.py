@@ -111,6 +111,8 @@ async def test_approval_by_a_second_moderator(hub: Hub) -> None:
     assert await hub.bot.db.fetchval("SELECT approved_by FROM announcements") == second  # type: ignore[union-attr]
     await advance_until_posted(hub, timedelta(minutes=31), 1)
     assert "`announce.approved` by" in audit_lines(hub)
+    history = await command(hub, author, "history", announcement="1")
+    assert history.embeds[0]["description"].startswith(f"Approved by <@{second}>.")
 
 
 @pytest.mark.hub_settings(announce_require_approval=True)
@@ -136,3 +138,43 @@ async def test_preview_shows_the_next_three_runs(hub: Hub) -> None:
     assert runs.count("\n") == 2
     repeats = next(f for f in details["fields"] if f["name"] == "Repeats")["value"]
     assert repeats == "Monday to Friday at 09:00 (Asia/Tokyo)"
+
+
+@pytest.mark.hub_settings(announce_require_approval=True)
+async def test_an_edit_needs_a_new_approval_and_retires_the_old_card(hub: Hub) -> None:
+    author = await moderator(hub, "author")
+    second = await moderator(hub, "second")
+    await scheduled(hub, author, "in 2 hours")
+    first_card = next(m for m in hub.messages("audit-log") if "needs approval" in m.content)
+    await hub.double.click(hub.guild_id, second, first_card, "announce:approve:1")
+    opened = await command(hub, author, "edit", announcement="1")
+    edited = await hub.double.submit_modal(
+        hub.guild_id, author, opened.modal, {BODY: "Changed after approval."}
+    )
+    assert "It waits for a second moderator's approval again." in edited.embeds[1]["footer"]["text"]
+    cards = [m for m in hub.messages("audit-log") if "needs approval" in m.content]
+    assert len(cards) == 1 and cards[0].id != first_card.id
+    assert cards[0].embeds[0]["description"] == "Changed after approval."
+    hub.clock.advance(timedelta(hours=2, seconds=1))
+    await hub.double.settle(quiet=0.1)
+    assert posts(hub) == []  # not approved again, so not posted
+    history = await command(hub, second, "history", announcement="1")
+    assert "Approved by" not in (history.embeds[0].get("description") or "")
+    listed = await command(hub, second, "list")
+    assert "waiting for approval" in listed.embeds[0]["description"]
+
+
+async def test_list_of_ended_and_quiet_audit_of_reads(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await scheduled(hub, mod, "in 1 hour", title="Old news")
+    await command(hub, mod, "cancel", announcement="1")
+    live = await command(hub, mod, "list")
+    assert "No announcements are scheduled" in live.content
+    ended = await command(hub, mod, "list", ended=True)
+    assert "Old news" in ended.embeds[0]["description"]
+    assert "cancelled" in ended.embeds[0]["description"]
+    assert hub.bot is not None
+    reads = await hub.bot.db.fetchval(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'announce.listed'"
+    )
+    assert reads == 2 and "announce.listed" not in audit_lines(hub)
