@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.clock import from_db_time
+from bot.lookup import find_text_channel
 from bot.scheduler import Job
+from bot.ui import discord_time
 from cogs.announcements.model import (
     CHECK_CHANNEL,
     Announcement,
@@ -139,6 +141,9 @@ class Delivery:
         self.service = service
 
     async def run(self, job: Job) -> None:
+        # Work due at start-up runs before Discord has sent the servers; wait for them, or
+        # every overdue run would fail with "not in this server".
+        await self.bot.wait_until_ready()
         scheduled_for = from_db_time(job.payload["scheduled_for"])
         claim = await self.service.claim(
             int(job.payload["announcement_id"]), scheduled_for, late=job.late
@@ -174,7 +179,7 @@ class Delivery:
         return message
 
     async def alert(self, found: Announcement, run: Run, reason: str, fix: str) -> None:
-        """Tell the moderators (the audit log, mirrored in the audit channel)."""
+        """Tell the moderators in plain words in the audit channel; keep the facts in the log."""
         details: dict[str, Any] = {
             "scheduled_for": _iso(run.scheduled_for),
             "attempts": run.attempts,
@@ -186,7 +191,23 @@ class Delivery:
             "announce.run_failed",
             target=f"announcement #{found.id}",
             details=details,
+            mirror=False,
         )
+        guild = self.bot.get_guild(found.guild_id)
+        channel = find_text_channel(guild, self.bot.settings.audit_channel) if guild else None
+        if channel is None:
+            log.warning("announcement %d failed and there is no audit channel to say so", found.id)
+            return
+        due = discord_time(int(run.scheduled_for.timestamp()))
+        tries = f"{run.attempts} attempt{'s' if run.attempts != 1 else ''}"
+        text = (
+            f"Announcement #{found.id} ({found.title or 'untitled'}) was not posted "
+            f"(due {due}, {tries}).\n**Why:** {reason}\n**Fix:** {fix}"
+        )
+        try:
+            await channel.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            log.warning("could not post the failure alert for announcement %d", found.id)
 
 
 def _unexpected(exc: Exception) -> DeliveryProblem:

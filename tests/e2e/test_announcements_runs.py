@@ -87,13 +87,14 @@ async def test_deleted_channel_retries_then_alerts_and_the_recurrence_carries_on
     await hub.double.delete_channel_by_hand(room.id)
     hub.clock.advance(timedelta(hours=1, seconds=1))
     await hub.double.settle(quiet=0.2)
-    assert "announce.run_failed" not in audit_text(hub)  # the first attempt is retried
+    assert "was not posted" not in audit_text(hub)  # the first attempt is retried
     hub.clock.advance(timedelta(seconds=11))
-    await hub.double.wait_for(
-        lambda: "announce.run_failed" in audit_text(hub), what="the failure alert"
-    )
-    alert = audit_text(hub)
-    assert "no longer exists" in alert and "/announce edit announcement:1 channel:" in alert
+    await hub.double.wait_for(lambda: "was not posted" in audit_text(hub), what="the alert")
+    alert = hub.messages("audit-log")[-1].content
+    assert alert.startswith("Announcement #1 (Network meeting) was not posted (due <t:")
+    assert ", 2 attempts).\n**Why:** The channel of announcement #1" in alert
+    assert "no longer exists." in alert
+    assert "**Fix:** Pick another channel with /announce edit announcement:1 channel:" in alert
     history = await command(hub, mod, "history", announcement="1")
     assert "failed. The channel of announcement #1" in history.embeds[0]["description"]
     assert await next_run(hub) > hub.clock.now() + timedelta(hours=23)
@@ -147,3 +148,17 @@ async def test_weekly_post_keeps_its_local_hour_across_daylight_saving(hub: Hub)
     await advance_until_posted(hub, timedelta(minutes=2), 2)
     history = await command(hub, mod, "history", announcement="1")
     assert history.embeds[0]["description"].count("posted https://") == 2
+
+
+@pytest.mark.hub_settings(job_max_attempts=1)
+async def test_a_run_due_while_the_bot_was_down_is_posted_late_once(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await scheduled(hub, mod, "in 1 hour", repeat="daily")
+    await hub.stop()
+    hub.clock.advance(timedelta(hours=2))  # inside the 6-hour grace period
+    await hub.start()
+    await hub.double.wait_for(lambda: len(posts(hub)) == 1, what="the late post")
+    await hub.double.settle(quiet=0.2)
+    assert len(posts(hub)) == 1
+    history = await command(hub, mod, "history", announcement="1")
+    assert "(late): posted" in history.embeds[0]["description"]
