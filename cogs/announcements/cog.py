@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -142,6 +143,11 @@ class AnnouncementsCog(commands.Cog):
         if self.bot.settings.announce_require_approval:
             notes.append("A second moderator must then approve it.")
         notes += self._role_notes(interaction.guild, draft.role_id)
+        if (
+            draft.repeat == "monthly"
+            and draft.starts_at.astimezone(ZoneInfo(draft.timezone)).day > 28
+        ):
+            notes.append("Months without that day are skipped.")
         await interaction.response.send_message(
             **preview(draft, "Preview", notes), view=confirm_view(draft.id), ephemeral=True,
             allowed_mentions=NONE,

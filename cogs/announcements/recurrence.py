@@ -161,8 +161,9 @@ def next_after(cron: str, zone: str, after: datetime) -> datetime | None:
 
 
 def first_run(recurrence: Recurrence, zone: str, when: datetime) -> datetime | None:
-    """A named repeat starts at ``when``; a cron expression at its first fire from ``when``."""
-    if recurrence.repeat != "cron" or recurrence.cron is None:
+    """A one-off runs at ``when``; a repeat at its first fire from ``when`` (which is ``when``
+    itself for daily, weekly and monthly; "weekdays" from a Saturday starts on Monday)."""
+    if recurrence.cron is None:
         return when
     return next_after(recurrence.cron, zone, when - _A_MOMENT)
 

@@ -11,7 +11,7 @@ reported for a moderator to check. No ``discord`` here; delivery lives in ``deli
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock, to_db_time
@@ -33,6 +33,8 @@ from cogs.announcements.model import (
     check_body,
 )
 from cogs.announcements.recurrence import next_after
+
+DRAFT_LIFETIME = timedelta(days=1)
 
 
 class AnnouncementService:
@@ -123,6 +125,10 @@ class AnnouncementService:
         title, body, style, role_id = content
         title, body = check_body(title, body, style, role_id)
         now = to_db_time(self._clock.now())
+        await self._db.execute(  # previews nobody confirmed or cancelled within a day
+            "DELETE FROM announcements WHERE guild_id = ? AND state = 'draft' AND created_at < ?",
+            (guild_id, to_db_time(self._clock.now() - DRAFT_LIFETIME)),
+        )
         new_id = await self._db.insert(
             "INSERT INTO announcements (guild_id, channel_id, author_id, title, body, style, "
             "role_id, timezone, starts_at, repeat, cron, state, created_at, updated_at) "

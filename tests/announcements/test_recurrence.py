@@ -10,6 +10,7 @@ import pytest
 from cogs.announcements.recurrence import (
     RecurrenceError,
     describe,
+    first_run,
     next_after,
     parse_repeat,
     upcoming,
@@ -84,3 +85,10 @@ def test_sunday_as_zero_runs_on_sunday() -> None:
 def test_bad_cron_says_which_field(cron: str, message: str) -> None:
     with pytest.raises(RecurrenceError, match=message):
         parse_repeat(cron, MONDAY)
+
+
+def test_weekdays_from_a_saturday_start_on_monday() -> None:
+    saturday = datetime(2027, 3, 20, 9, 0, tzinfo=LONDON)
+    weekdays = parse_repeat("weekdays", saturday)
+    start = first_run(weekdays, "Europe/London", saturday.astimezone(UTC))
+    assert start is not None and start.astimezone(LONDON).strftime("%a %H:%M") == "Mon 09:00"

@@ -196,3 +196,13 @@ async def test_a_run_the_scheduler_gave_up_on_keeps_the_recurrence_going(
     after = await service.get(G, announcement_id)
     assert after is not None and after.state == "scheduled"
     assert after.next_run_at == found.next_run_at + timedelta(days=1)
+
+
+async def test_previews_nobody_answered_are_cleared_after_a_day(
+    service: AnnouncementService, clock: OffsetClock, db: Database
+) -> None:
+    timing = read_timing("in 3 days at 9am", "none", "UTC", clock.now())
+    await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
+    clock.advance(timedelta(days=1, minutes=1))
+    await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
+    assert await db.fetchval("SELECT COUNT(*) FROM announcements WHERE state = 'draft'") == 1

@@ -31,6 +31,7 @@ async def test_one_off_is_previewed_then_posted_at_its_time(hub: Hub) -> None:
     runs = next(f for f in details["fields"] if f["name"] == "Next runs")["value"]
     assert runs.count("<t:") == 2  # a one-off has one run, shown absolute and relative
     assert "Nothing is posted until you press Confirm." in details["footer"]["text"]
+    assert "@Members is not mentionable" in details["footer"]["text"]
     assert posts(hub) == []
     done = await confirm(hub, mod, preview)
     assert done.content.startswith("Scheduled as announcement #1. First post: <t:")
