@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import from_db_time
 from bot.db import Row
-from bot.geo import is_zone
+from bot.geo import all_zones, is_zone
 from bot.timeparse import parse_when
 from cogs.announcements.recurrence import (
     Recurrence,
@@ -117,14 +117,23 @@ class Claim:
     announcement: Announcement | None = None
 
 
-def read_timing(when: str, repeat: str, zone: str, now: datetime) -> Timing:
-    """Check the moderator's when / repeat / zone together; every error says what to type."""
-    zone = zone.strip()
-    if not is_zone(zone):
+def known_zone(text: str) -> str:
+    """The IANA name as written, or matched regardless of case ("europe/london")."""
+    cleaned = text.strip()
+    if is_zone(cleaned):
+        return cleaned
+    match = next((z for z in all_zones() if z.casefold() == cleaned.casefold()), None)
+    if match is None:
         raise AnnouncementError(
-            f"'{zone}' is not a time zone I know. Pick one from the list as you type, "
+            f"'{cleaned}' is not a time zone I know. Pick one from the list as you type, "
             "for example Europe/London or America/New_York."
         )
+    return match
+
+
+def read_timing(when: str, repeat: str, zone: str, now: datetime) -> Timing:
+    """Check the moderator's when / repeat / zone together; every error says what to type."""
+    zone = known_zone(zone)
     tz = ZoneInfo(zone)
     try:
         # Whole minutes, as cron runs are: "in 1 hour" then repeats at the same minute.
@@ -132,36 +141,45 @@ def read_timing(when: str, repeat: str, zone: str, now: datetime) -> Timing:
         recurrence = parse_repeat(repeat, moment.astimezone(tz))
     except (ValueError, RecurrenceError) as exc:
         raise AnnouncementError(str(exc)) from exc
+    if moment <= now:
+        raise AnnouncementError(f"'{when}' is too soon. Give a time at least a minute ahead.")
+    return Timing(zone, _first(recurrence, zone, moment), recurrence)
+
+
+def _first(recurrence: Recurrence, zone: str, moment: datetime) -> datetime:
     start = first_run(recurrence, zone, moment)
     if start is None:
         raise AnnouncementError(
             f"The cron expression '{recurrence.cron}' never runs after {moment:%Y-%m-%d %H:%M}. "
             "Check the day and month fields."
         )
-    return Timing(zone, start, recurrence)
+    return start
 
 
 def retime(
     found: Announcement, when: str | None, repeat: str | None, zone: str | None, now: datetime
 ) -> Timing | None:
-    """New timing for an edit from whichever of when / repeat / zone were given, else None."""
+    """New timing for an edit from whichever of when / repeat / zone were given, else None.
+
+    A new zone alone keeps the wall-clock time: 09:00 London becomes 09:00 Tokyo.
+    """
     if when is None and repeat is None and zone is None:
         return None
-    zone = (zone or found.timezone).strip()
+    zone = known_zone(zone or found.timezone)
     repeat = repeat or (found.cron if found.repeat == "cron" else found.repeat) or "none"
     if when is not None:
         return read_timing(when, repeat, zone, now)
-    if not is_zone(zone):
-        raise AnnouncementError(f"'{zone}' is not a time zone I know. Pick one from the list.")
-    moment = found.next_run_at or found.starts_at
+    old_local = (found.next_run_at or found.starts_at).astimezone(ZoneInfo(found.timezone))
+    moment = old_local.replace(tzinfo=ZoneInfo(zone))
     try:
-        recurrence = parse_repeat(repeat, moment.astimezone(ZoneInfo(zone)))
+        recurrence = parse_repeat(repeat, moment)
     except RecurrenceError as exc:
         raise AnnouncementError(str(exc)) from exc
-    start = first_run(recurrence, zone, moment)
-    if start is None:
-        raise AnnouncementError(f"The cron expression '{recurrence.cron}' never runs again.")
-    return Timing(zone, start, recurrence)
+    if recurrence.cron is None and moment <= now:
+        raise AnnouncementError(
+            f"{moment:%Y-%m-%d %H:%M} in {zone} has passed. Give a new time in 'when' too."
+        )
+    return Timing(zone, _first(recurrence, zone, max(moment, now)), recurrence)
 
 
 def check_body(title: str, body: str, style: str, role_id: int | None) -> tuple[str, str]:
@@ -196,3 +214,4 @@ INTERRUPTED = "The bot stopped while posting this run, so it may or may not have
 CHECK_CHANNEL = "Look in the channel; if the post is missing, use /announce send_now."
 MISSED = "The bot was offline when this run fell due, for longer than the late-delivery period."
 MISSED_FIX = "Nothing was posted. Use /announce send_now if it is still useful."
+STOPPED = "The announcement was paused, edited or cancelled before this run could be retried."

@@ -25,6 +25,7 @@ from cogs.announcements.model import (
     MISSED,
     MISSED_FIX,
     RUN_JOB,
+    STOPPED,
     Announcement,
     AnnouncementError,
     Claim,
@@ -334,12 +335,14 @@ class AnnouncementService:
                 "SELECT * FROM announcements WHERE id = ?", (announcement_id,)
             )
             found = None if row is None else Announcement.from_row(row)
-            if found is None or (not manual and found.state != "scheduled"):
-                return Claim("skip", "the announcement is no longer scheduled")
             existing = await self._db.fetchone(
                 "SELECT * FROM announcement_runs WHERE announcement_id = ? AND scheduled_for = ?",
                 (announcement_id, key),
             )
+            if found is None or (not manual and found.state != "scheduled"):
+                if existing is not None and existing["status"] == "retrying":
+                    await self._finish(int(existing["id"]), "failed", error=STOPPED)
+                return Claim("skip", "the announcement is no longer scheduled")
             if existing is None:
                 if not manual and found.next_run_at != scheduled_for:
                     return Claim("skip", "this run was rescheduled")
@@ -414,10 +417,12 @@ class AnnouncementService:
                 (announcement.guild_id, announcement_id, to_db_time(scheduled_for), status,
                  error, fix, now, now),
             )  # fmt: skip
-            if announcement.state == "scheduled" and announcement.next_run_at == scheduled_for:
+            if announcement.state != "scheduled":
+                return announcement
+            if announcement.cron is None and announcement.next_run_at in (None, scheduled_for):
+                await self._set(announcement_id, state="failed", next_run_at=None)
+            elif announcement.cron is not None and announcement.next_run_at == scheduled_for:
                 await self._arm_following(announcement, scheduled_for)
-                if announcement.cron is None:
-                    await self._set(announcement_id, state="failed", next_run_at=None)
         return announcement
 
     async def _finish(self, run_id: int, status: str, **fields: Any) -> None:
@@ -465,7 +470,13 @@ class AnnouncementService:
         await self._set(found.id, state="scheduled", next_run_at=due)
 
     async def _disarm(self, announcement_id: int) -> None:
+        """Cancel the pending runs, and end a run that was waiting for its retry."""
         await self._scheduler.cancel_key(RUN_JOB, f"announcement:{announcement_id}:")
+        await self._db.execute(
+            "UPDATE announcement_runs SET status = 'failed', error = ?, fix = NULL, "
+            "finished_at = ? WHERE announcement_id = ? AND status = 'retrying'",
+            (STOPPED, to_db_time(self._clock.now()), announcement_id),
+        )
 
     async def _set(self, announcement_id: int, **fields: Any) -> None:
         if "next_run_at" in fields and fields["next_run_at"] is not None:

@@ -4,6 +4,7 @@ never post twice (a second fire, a restart mid-post, a retry, a missed run)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +12,7 @@ from bot.clock import OffsetClock
 from bot.db import Database
 from bot.scheduler import Scheduler
 from cogs.announcements.model import (
+    STOPPED,
     AnnouncementError,
     read_timing,
     retime,
@@ -206,3 +208,36 @@ async def test_previews_nobody_answered_are_cleared_after_a_day(
     clock.advance(timedelta(days=1, minutes=1))
     await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
     assert await db.fetchval("SELECT COUNT(*) FROM announcements WHERE state = 'draft'") == 1
+
+
+async def test_pausing_ends_a_run_waiting_for_its_retry(
+    service: AnnouncementService, clock: OffsetClock
+) -> None:
+    announcement_id = await live(service, clock, "daily")
+    found = await service.get(G, announcement_id)
+    assert found is not None and found.next_run_at is not None
+    claim = await service.claim(announcement_id, found.next_run_at, late=False)
+    assert claim.run is not None
+    await service.failed(claim.run, "boom", "retry", final=False)
+    current = await service.get(G, announcement_id)
+    assert current is not None
+    await service.pause(current)
+    runs = await service.history(announcement_id)
+    assert [(r.status, r.error) for r in runs] == [("failed", STOPPED)]
+    retry = await service.claim(announcement_id, found.next_run_at, late=False)
+    assert retry.outcome == "skip"
+
+
+async def test_a_new_zone_alone_keeps_the_wall_clock_time(
+    service: AnnouncementService, clock: OffsetClock
+) -> None:
+    timing = read_timing("in 3 days at 09:00", "weekly", "europe/london", clock.now())
+    assert timing.zone == "Europe/London"
+    draft = await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
+    found = await service.confirm(G, draft.id, MOD, False)
+    moved = retime(found, None, None, "Asia/Tokyo", clock.now())
+    assert moved is not None and moved.recurrence.repeat == "weekly"
+    local = moved.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert local.strftime("%H:%M") == "09:00"
+    with pytest.raises(AnnouncementError, match="'Mars/Base' is not a time zone I know"):
+        retime(found, None, None, "Mars/Base", clock.now())
