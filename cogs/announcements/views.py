@@ -29,7 +29,7 @@ STATE_WORDS = {
     "failed": "failed",
     "cancelled": "cancelled",
     "rejected": "rejected",
-    "draft": "not confirmed",
+    "draft": "preview",
 }
 
 
