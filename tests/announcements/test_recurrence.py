@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cogs.announcements.recurrence import (
     RecurrenceError,
@@ -92,3 +94,30 @@ def test_weekdays_from_a_saturday_start_on_monday() -> None:
     weekdays = parse_repeat("weekdays", saturday)
     start = first_run(weekdays, "Europe/London", saturday.astimezone(UTC))
     assert start is not None and start.astimezone(LONDON).strftime("%a %H:%M") == "Mon 09:00"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(
+        ["Europe/London", "America/New_York", "Australia/Sydney", "America/Sao_Paulo", "UTC"]
+    ),
+    day=st.dates(min_value=date(2027, 1, 1), max_value=date(2030, 12, 31)),
+    hour=st.integers(min_value=4, max_value=22),  # clear of the hours clocks jump through
+    minute=st.integers(min_value=0, max_value=59),
+    repeat=st.sampled_from(["daily", "weekly", "monthly"]),
+)
+def test_every_run_keeps_the_local_time(
+    zone: str, day: date, hour: int, minute: int, repeat: str
+) -> None:
+    tz = ZoneInfo(zone)
+    first = datetime(day.year, day.month, min(day.day, 28), hour, minute, tzinfo=tz)
+    recurrence = parse_repeat(repeat, first)
+    runs = upcoming(recurrence, zone, first.astimezone(UTC), 12)
+    assert len(runs) == 12
+    for run in runs:
+        local = run.astimezone(tz)
+        assert (local.hour, local.minute) == (hour, minute)
+        if repeat == "weekly":
+            assert local.weekday() == first.weekday()
+        if repeat == "monthly":
+            assert local.day == first.day

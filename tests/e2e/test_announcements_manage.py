@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,8 @@ from tests.e2e.announce_steps import (
     scheduled,
 )
 from tests.e2e.harness import Hub
+from tests.e2e.intro_steps import introduce
+from tests.e2e.test_profiles import rows_mentioning
 
 
 def audit_lines(hub: Hub) -> str:
@@ -178,3 +181,18 @@ async def test_list_of_ended_and_quiet_audit_of_reads(hub: Hub) -> None:
         "SELECT COUNT(*) FROM audit_log WHERE action = 'announce.listed'"
     )
     assert reads == 2 and "announce.listed" not in audit_lines(hub)
+
+
+async def test_a_moderator_who_deletes_their_data_leaves_the_announcement_without_them(
+    hub: Hub,
+) -> None:
+    mod = await moderator(hub)
+    await introduce(hub, mod, name="Mod Erator")
+    await scheduled(hub, mod, "in 1 hour")
+    exported = await hub.double.run_command(hub.guild_id, mod, "profile export")
+    data = json.loads(exported.attachments[0]["data"])
+    assert [a["id"] for a in data["announcements"]] == [1]
+    asked = await hub.double.run_command(hub.guild_id, mod, "profile delete")
+    await hub.double.click(hub.guild_id, mod, asked.message, f"profiles:erase:{mod}")
+    assert rows_mentioning(hub, mod) == {}
+    await advance_until_posted(hub, timedelta(hours=1, seconds=1), 1)  # it is still posted
