@@ -66,9 +66,16 @@ class Review:
         channel = find_text_channel(guild, self.bot.settings.audit_channel)
         if channel is None:
             return " There is no audit channel to ask in; create it (see /hub setup)."
-        card = await channel.send(
-            **approval_card(found), view=approval_view(found.id), allowed_mentions=NONE
-        )
+        try:
+            card = await channel.send(
+                **approval_card(found), view=approval_view(found.id), allowed_mentions=NONE
+            )
+        except discord.HTTPException as exc:
+            return (
+                f" I could not post the approval card in #{channel.name} ({exc.text or exc.status})"
+                "; give the bot Send Messages and Embed Links there, then edit the announcement "
+                "to ask again."
+            )
         await self.service.set_review_card(found.id, channel.id, card.id)
         return ""
 

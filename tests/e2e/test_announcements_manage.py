@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
 from tests.e2e.announce_steps import (
     BODY,
     TITLE,
     advance_until_posted,
     command,
+    confirm,
     moderator,
     posts,
     schedule,
@@ -196,3 +198,14 @@ async def test_a_moderator_who_deletes_their_data_leaves_the_announcement_withou
     await hub.double.click(hub.guild_id, mod, asked.message, f"profiles:erase:{mod}")
     assert rows_mentioning(hub, mod) == {}
     await advance_until_posted(hub, timedelta(hours=1, seconds=1), 1)  # it is still posted
+
+
+@pytest.mark.hub_settings(announce_require_approval=True)
+async def test_an_approval_card_that_cannot_be_posted_is_explained(hub: Hub) -> None:
+    author = await moderator(hub, "author")
+    preview = await schedule(hub, author, "in 1 hour")
+    hub.double.guild(hub.guild_id).everyone.permissions &= ~SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    done = await confirm(hub, author, preview)
+    assert done.content.startswith("Announcement #1 is waiting for a second moderator's approval.")
+    assert "I could not post the approval card in #audit-log" in done.content
