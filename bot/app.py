@@ -166,6 +166,8 @@ class HubBot(commands.Bot):
         await channel.send(line[:2000], allowed_mentions=discord.AllowedMentions.none())
 
     async def _report_job(self, job: Job, outcome: str, error: str | None) -> None:
+        # Features listen with on_job_reported, e.g. to carry a recurrence past a missed run.
+        self.dispatch("job_reported", job, outcome, error)
         await self.audit.record(
             job.guild_id,
             f"job.{outcome}",

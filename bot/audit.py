@@ -47,7 +47,9 @@ class AuditLog:
         actor_id: int | None = None,
         target: str | None = None,
         details: dict[str, Any] | None = None,
+        mirror: bool = True,
     ) -> AuditEntry:
+        """Store the entry; ``mirror=False`` keeps routine reads out of the audit channel."""
         now = self._clock.now()
         body = details or {}
         entry_id = await self._db.insert(
@@ -56,7 +58,7 @@ class AuditLog:
             (guild_id, actor_id, action, target, json.dumps(body, default=str), to_db_time(now)),
         )
         entry = AuditEntry(entry_id, guild_id, action, now, actor_id, target, body)
-        if self._mirror is not None and guild_id is not None:
+        if mirror and self._mirror is not None and guild_id is not None:
             try:
                 await self._mirror(entry)
             except Exception:

@@ -152,6 +152,11 @@ class Settings(BaseSettings):
         description="How late scheduled work may still be delivered after downtime, e.g. 6h; "
         "later work is marked missed and reported in the audit channel.",
     )
+    announce_require_approval: bool = Field(
+        default=False,
+        description="Whether a scheduled announcement waits for a second moderator's Approve "
+        "before it goes live (true or false).",
+    )
     job_max_attempts: int = Field(
         default=5, ge=1, le=20, description="Attempts for a failing scheduled job (1 to 20)."
     )

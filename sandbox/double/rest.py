@@ -12,6 +12,9 @@ from sandbox.double.server import DiscordError, json_response
 from sandbox.double.state import (
     MANAGE_CHANNELS,
     MANAGE_ROLES,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
     Channel,
     Guild,
     Message,
@@ -198,6 +201,11 @@ class RestRoutes:
             assert channel.recipient is not None
             if not channel.recipient.dms_open:
                 raise DiscordError(403, 50007, "Cannot send messages to this user")
+        if channel.guild_id is not None:
+            # Server-wide permissions of the bot's roles (channel overwrites are not applied).
+            guild = self.d.guild(channel.guild_id)
+            self.require(guild, VIEW_CHANNEL)
+            self.require(guild, SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES)
         message = self.build_message(channel, body or {})
         await self.d.gateway.dispatch("MESSAGE_CREATE", message.payload())
         return json_response(message.payload())

@@ -285,6 +285,21 @@ async def test_interaction_callback_rules(discord_double: DiscordDouble) -> None
     assert status == 400 and "choices: must be 25" in data["message"]
 
 
+async def test_posting_needs_send_messages(discord_double: DiscordDouble) -> None:
+    from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
+
+    guild = discord_double.create_guild("Perms")
+    channel = discord_double.create_channel(guild.id, "news")
+    path = f"/channels/{channel.id}/messages"
+    status, _ = await call(discord_double, "POST", path, {"content": "hello"})
+    assert status == 200
+    guild.everyone.permissions &= ~SEND_MESSAGES
+    discord_double.set_bot_permissions(guild.id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    status, body = await call(discord_double, "POST", path, {"content": "again"})
+    assert (status, body["code"]) == (403, 50013)
+    assert [m.content for m in discord_double.messages_in(channel.id)] == ["hello"]
+
+
 async def test_unknown_route_is_recorded_and_fails_the_test(discord_double: DiscordDouble) -> None:
     status, _ = await call(discord_double, "GET", "/guilds/1/audit-logs")
     assert status == 404

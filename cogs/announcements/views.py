@@ -1,0 +1,203 @@
+"""The announcement form, the preview, and the persistent Confirm / Cancel / Approve / Reject
+buttons (their custom ids carry the announcement id, so they work after a restart)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.ui import HubModal, discord_time, error_reporting
+from cogs.announcements.delivery import render_post
+from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
+from cogs.announcements.recurrence import describe, upcoming
+
+if TYPE_CHECKING:
+    from cogs.announcements.cog import AnnouncementsCog
+
+Interaction = discord.Interaction[Any]
+FormSubmit = Callable[[Interaction, str, str], Awaitable[None]]
+STATE_WORDS = {
+    "awaiting_approval": "waiting for approval",
+    "scheduled": "scheduled",
+    "paused": "paused",
+    "done": "done",
+    "failed": "failed",
+    "cancelled": "cancelled",
+    "rejected": "rejected",
+    "draft": "preview",
+}
+
+
+class AnnouncementForm(HubModal):
+    """Title (optional) and body, filled in when editing."""
+
+    def __init__(self, heading: str, on_done: FormSubmit, title: str = "", body: str = "") -> None:
+        super().__init__(title=heading[:45], timeout=900)
+        self.on_done = on_done
+        self.heading_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Title (optional)",
+            custom_id="announce:form:title",
+            required=False,
+            max_length=TITLE_LIMIT,
+            default=title or None,
+        )
+        self.body_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Body",
+            custom_id="announce:form:body",
+            style=discord.TextStyle.paragraph,
+            max_length=EMBED_LIMIT,
+            default=body or None,
+            placeholder="Up to 4,000 characters as an embed; 2,000 as plain text.",
+        )
+        self.add_item(self.heading_input)
+        self.add_item(self.body_input)
+
+    async def on_submit(self, interaction: Interaction) -> None:
+        await self.on_done(interaction, self.heading_input.value, self.body_input.value)
+
+
+def next_runs(found: Announcement, count: int = 3) -> list[datetime]:
+    start = found.next_run_at or found.starts_at
+    return upcoming(found.recurrence, found.timezone, start, count)
+
+
+def repeat_words(found: Announcement) -> str:
+    start = (found.next_run_at or found.starts_at).astimezone(ZoneInfo(found.timezone))
+    return describe(found.recurrence, found.timezone, start)
+
+
+def details_embed(
+    found: Announcement, heading: str, notes: list[str] | None = None
+) -> discord.Embed:
+    """What, where, how often and the next three runs, as timestamps each reader sees locally."""
+    embed = discord.Embed(title=heading[:256])
+    embed.add_field(name="Channel", value=f"<#{found.channel_id}>")
+    embed.add_field(name="Repeats", value=repeat_words(found)[:1024])
+    embed.add_field(name="Pings", value=f"<@&{found.role_id}>" if found.role_id else "nobody")
+    runs = next_runs(found) if found.state in ("draft", "awaiting_approval", "scheduled") else []
+    lines = [f"{discord_time(int(r.timestamp()))} ({discord_time(int(r.timestamp()), 'R')})"
+             for r in runs]  # fmt: skip
+    embed.add_field(name="Next runs", value="\n".join(lines) or "none", inline=False)
+    state = STATE_WORDS.get(found.state, found.state)
+    embed.set_footer(text=" ".join([f"#{found.id} · {state}.", *(notes or [])])[:2048])
+    return embed
+
+
+def preview(found: Announcement, heading: str, notes: list[str] | None = None) -> dict[str, Any]:
+    """The rendered post (as it will appear) followed by its details."""
+    content, post_embed = render_post(found)
+    embeds = [post_embed] if post_embed else []
+    embeds.append(details_embed(found, heading, notes))
+    return {"content": content, "embeds": embeds}
+
+
+def approval_card(found: Announcement) -> dict[str, Any]:
+    """For the audit channel: the post (as an embed, whatever its style) and its details."""
+    body = discord.Embed(title=found.title or None, description=found.body)
+    details = details_embed(found, "Waiting for a second moderator's approval")
+    author = f"<@{found.author_id}>" if found.author_id else "a moderator"
+    return {
+        "content": f"Announcement #{found.id} by {author} needs approval before it goes live.",
+        "embeds": [body, details],
+    }
+
+
+def confirm_view(draft_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmButton(draft_id))
+    view.add_item(DiscardButton(draft_id))
+    return view
+
+
+def approval_view(announcement_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton(announcement_id, "approve"))
+    view.add_item(ReviewButton(announcement_id, "reject"))
+    return view
+
+
+def _cog(interaction: Interaction) -> AnnouncementsCog:
+    cog: AnnouncementsCog | None = interaction.client.get_cog("AnnouncementsCog")
+    assert cog is not None
+    return cog
+
+
+class ConfirmButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"announce:confirm:(?P<id>\d+)"
+):
+    def __init__(self, draft_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Confirm",
+                style=discord.ButtonStyle.success,
+                custom_id=f"announce:confirm:{draft_id}",
+            )
+        )
+        self.draft_id = draft_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).reviews.confirm(interaction, self.draft_id)
+
+
+class DiscardButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"announce:discard:(?P<id>\d+)"
+):
+    def __init__(self, draft_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Cancel",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"announce:discard:{draft_id}",
+            )
+        )
+        self.draft_id = draft_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).reviews.discard(interaction, self.draft_id)
+
+
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"announce:(?P<choice>approve|reject):(?P<id>\d+)",
+):
+    """Approve or Reject, on the approval card in the audit channel."""
+
+    def __init__(self, announcement_id: int, choice: str) -> None:
+        approve = choice == "approve"
+        super().__init__(
+            discord.ui.Button(
+                label="Approve" if approve else "Reject",
+                style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+                custom_id=f"announce:{choice}:{announcement_id}",
+            )
+        )
+        self.announcement_id, self.approve = announcement_id, approve
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]), match["choice"])
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).reviews.review(interaction, self.announcement_id, self.approve)
