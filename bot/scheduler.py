@@ -190,12 +190,18 @@ class Scheduler:
         self.rearm()
         return changed == 1
 
-    async def cancel_key(self, kind: str, key_prefix: str) -> int:
-        """Cancel pending jobs of ``kind`` whose key starts with ``key_prefix``."""
+    async def cancel_key(self, kind: str, key: str) -> int:
+        """Cancel pending jobs of ``kind`` keyed ``key`` or ``key:<anything>``.
+
+        Keys are hierarchical (``announcement:5:<due>`` belongs to ``announcement:5``),
+        so matching stops at a separator: cancelling ``request:1`` must never touch
+        ``request:10``.
+        """
         changed = await self._db.execute(
             "UPDATE scheduled_jobs SET status = 'cancelled', updated_at = ? "
-            "WHERE kind = ? AND status = 'pending' AND substr(job_key, 1, ?) = ?",
-            (to_db_time(self._clock.now()), kind, len(key_prefix), key_prefix),
+            "WHERE kind = ? AND status = 'pending' "
+            "AND (job_key = ? OR substr(job_key, 1, ?) = ?)",
+            (to_db_time(self._clock.now()), kind, key, len(key) + 1, key + ":"),
         )
         self.rearm()
         return changed

@@ -471,7 +471,7 @@ class AnnouncementService:
 
     async def _disarm(self, announcement_id: int) -> None:
         """Cancel the pending runs, and end a run that was waiting for its retry."""
-        await self._scheduler.cancel_key(RUN_JOB, f"announcement:{announcement_id}:")
+        await self._scheduler.cancel_key(RUN_JOB, f"announcement:{announcement_id}")
         await self._db.execute(
             "UPDATE announcement_runs SET status = 'failed', error = ?, fix = NULL, "
             "finished_at = ? WHERE announcement_id = ? AND status = 'retrying'",

@@ -200,10 +200,23 @@ async def test_keyed_schedule_moves_the_pending_job(harness: Harness, clock: Off
     )
     assert first == second
     assert await harness.scheduler.pending_count() == 1
-    assert await harness.scheduler.cancel_key("test.note", "event:") == 1
+    assert await harness.scheduler.cancel_key("test.note", "event") == 1
     clock.advance(timedelta(hours=3))
     await harness.scheduler.run_due()
     assert harness.calls == []
+
+
+async def test_cancelling_a_key_spares_keys_that_merely_share_its_digits(
+    harness: Harness, clock: OffsetClock
+) -> None:
+    await harness.start()
+    due = clock.now() + timedelta(hours=1)
+    for key in ("request:1", "request:10", "request:1:reminder", "request:19"):
+        await harness.scheduler.schedule("test.note", due, {"key": key}, key=key)
+    assert await harness.scheduler.cancel_key("test.note", "request:1") == 2
+    clock.advance(timedelta(hours=2))
+    await harness.scheduler.run_due()
+    assert sorted(job.payload["key"] for job in harness.calls) == ["request:10", "request:19"]
 
 
 async def test_schedule_inside_a_rolled_back_transaction_leaves_no_job(
