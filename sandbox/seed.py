@@ -114,6 +114,39 @@ SEED.add("areas", "hub", [set_up_server])
 SEED.add("profiles", "introduce", [introduce_members])
 
 
+# -- announcements: a weekly post the moderator scheduled --------------------------------------
+
+
+async def schedule_weekly_digest(sandbox: Sandbox) -> None:
+    """A Monday-morning post in London time, so the demo shows a recurring, zoned timer."""
+    double, guild = sandbox.double, sandbox.guild_id
+    moderator = sandbox.members["moderator"]
+    channel = double.channel_by_name(guild, "announcements")
+    if channel is None:
+        raise SeedError("/hub setup did not create #announcements")
+    options = {
+        "channel": channel.id,
+        "when": "next Monday 09:00",
+        "repeat": "weekly",
+        "timezone": "Europe/London",
+    }
+    opened = await double.run_command(guild, moderator, "announce schedule", options)
+    if opened.modal is None:
+        raise SeedError(f"/announce schedule: expected a form, the bot answered {opened.content!r}")
+    form = {
+        "announce:form:title": "This week in the network",
+        "announce:form:body": "New in the challenge-area channels this week: see the pins, "
+        "and say hello to the members who joined.",
+    }
+    preview = await double.submit_modal(guild, moderator, opened.modal, form)
+    confirm = next(c for c in preview.message.custom_ids() if c.startswith("announce:confirm:"))
+    done = await double.click(guild, moderator, preview.message, confirm)
+    expect(done, "Scheduled", "confirming the weekly announcement")
+
+
+SEED.add("announcements", "announce", [schedule_weekly_digest])
+
+
 async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
     """Run every available feature's seed steps in order, saying what is being built."""
     started = time.perf_counter()

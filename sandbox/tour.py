@@ -96,6 +96,20 @@ TOUR.add("experts", "expert", [
     Step("/expert find query:x country:Atlantis", "'Atlantis' is not a country I know"),
 ])  # fmt: skip
 
+TOUR.add("announcements", "announce", [
+    Step("as moderator", "You are now moderator",
+         note="The moderator's weekly post has gone out while time passed."),
+    Step("/announce list", "This week in the network", "every Monday at 09:00"),
+    Step("channel #announcements 1", "This week in the network"),
+    Step("/announce history announcement:1", "posted"),
+    Step("/announce schedule channel:#announcements when:tomorrow 10:00 timezone:Europe/Berlin",
+         "Preview", "Confirm", answers=("Call for papers", "Abstracts are due on Friday."),
+         note="A one-off post, previewed in Berlin time before anything is scheduled."),
+    Step("click Confirm", "Scheduled as announcement #2"),
+    Step("/announce schedule channel:#announcements when:yesterday 10:00", "past",
+         note="A time in the past is refused, with what to type instead."),
+])  # fmt: skip
+
 
 async def run_tour(terminal: Terminal) -> bool:
     """Type every available step; True when every one got the answer it expects."""

@@ -50,7 +50,10 @@ class Review:
         else:
             first = discord_time(int(found.next_run_at.timestamp())) if found.next_run_at else "-"
             text = f"Scheduled as announcement #{found.id}. First post: {first}."
-        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)
+        # The preview's "nothing is posted until you press Confirm" would now be wrong.
+        await interaction.response.edit_message(
+            content=text, embeds=[], view=None, allowed_mentions=NONE
+        )
         await audit(self.bot, interaction, "announce.scheduled", found, {"approval": approval})
 
     async def discard(self, interaction: Interaction, draft_id: int) -> None:

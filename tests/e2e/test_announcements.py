@@ -35,6 +35,7 @@ async def test_one_off_is_previewed_then_posted_at_its_time(hub: Hub) -> None:
     assert posts(hub) == []
     done = await confirm(hub, mod, preview)
     assert done.content.startswith("Scheduled as announcement #1. First post: <t:")
+    assert done.embeds == []  # the preview, with its "nothing is posted yet", is gone
     await hub.double.settle(quiet=0.1)
     assert posts(hub) == []
     [message] = await advance_until_posted(hub, timedelta(hours=2, seconds=1), 1)
