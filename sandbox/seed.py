@@ -139,6 +139,8 @@ async def schedule_weekly_digest(sandbox: Sandbox) -> None:
         "and say hello to the members who joined.",
     }
     preview = await double.submit_modal(guild, moderator, opened.modal, form)
+    if preview.message is None:
+        raise SeedError(f"/announce schedule: expected a preview, got {preview.content!r}")
     confirm = next(c for c in preview.message.custom_ids() if c.startswith("announce:confirm:"))
     done = await double.click(guild, moderator, preview.message, confirm)
     expect(done, "Scheduled", "confirming the weekly announcement")
