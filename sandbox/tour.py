@@ -91,6 +91,17 @@ TOUR.add("experts", "expert", [
     Step("/expert find query:drones", "Liam O'Brien"),
     Step("click Introduce me: Liam O'Brien", "Your request was sent to Liam O'Brien", answers=(
         "PhD researcher, Northbridge University", "Drone incidents at protests", "")),
+    Step("as nadia", "Nadia Rahman",
+         note="An official asks the network; only members open to government enquiries see it."),
+    Step("/expert enquiry topic:Lone-actor risk need:briefing area:threat-risk-management "
+         "deadline:in 10 days", "went privately to",
+         answers=("A 30-minute briefing for ministers on lone-actor risk.",)),
+    Step("as rosa", "Rosa Alvarez"),
+    Step("dms 1", "Enquiry: Lone-actor risk", "30-minute briefing"),
+    Step("click I can help", "The enquirer has been told"),
+    Step("as nadia", "Nadia Rahman"),
+    Step("/expert enquiries", "Lone-actor risk", "Rosa Alvarez"),
+    Step("as amira", "Amira Haddad"),
     Step("wait 15d", "expired without an answer",
          note="Time passes: Liam never answers, and the request expires."),
     Step("/expert find query:x country:Atlantis", "'Atlantis' is not a country I know"),
