@@ -17,6 +17,7 @@ from bot.audit import AuditEntry, AuditLog
 from bot.challenge_areas import AreaCatalog, load_areas
 from bot.clock import Clock
 from bot.db import Database
+from bot.digest import DigestSections
 from bot.errors import report_error
 from bot.lookup import find_text_channel
 from bot.migrations import migrate
@@ -69,6 +70,7 @@ class HubBot(commands.Bot):
         self._audit: AuditLog | None = None
         self._personal_data: PersonalData | None = None
         self.pages = Pages()
+        self.digest_sections = DigestSections()
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
 
     # The core parts exist from setup_hook on; features only run after it.

@@ -389,6 +389,12 @@ class AreasCog(commands.Cog):
             or "No thread activity this week. Start one with a question.",
             inline=False,
         )
+        for section in await self.bot.digest_sections.collect(
+            guild_id, area.slug, since + timedelta(days=7), since + timedelta(days=14)
+        ):
+            embed.add_field(
+                name=section.heading, value="\n".join(section.lines)[:1024], inline=False
+            )
         if late:
             embed.set_footer(text="Delivered late: the bot was offline when this was due.")
         return embed
