@@ -192,10 +192,11 @@ def read_start(when: str, zone: str, now: datetime) -> datetime:
 
 
 def read_end(start: datetime, duration: str | None, ends: str | None, zone: str) -> datetime:
-    """The end from a duration ("90m") or an end time ("16:30", read after the start)."""
+    """The end from a duration ("90m") or an end time ("16:30", on the start's day)."""
     if ends:
         try:
-            end = parse_when(ends, ZoneInfo(zone), start - timedelta(minutes=1))
+            day = start.astimezone(ZoneInfo(zone)).replace(hour=0, minute=0, second=0)
+            end = parse_when(ends, ZoneInfo(zone), day)  # "16:30" is on the start's day
         except ValueError as exc:
             raise EventError(f"The end: {exc}") from exc
         if end <= start:
