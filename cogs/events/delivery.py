@@ -15,7 +15,7 @@ from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from cogs.areas.service import AreaService
 from cogs.events.model import Event
-from cogs.events.pacing import Pacer
+from cogs.events.pacing import Pacer, mention_messages
 from cogs.events.rsvp import RsvpBook
 from cogs.events.service import EventService
 from cogs.events.views import card_embed, card_view, stamp
@@ -165,14 +165,8 @@ class Delivery:
         if channel is None or not user_ids:
             return
         prefix = f"{text}\n"
-        chunk: list[int] = []
-        for user_id in user_ids:
-            line = prefix + " ".join(f"<@{u}>" for u in [*chunk, user_id])
-            if len(line) > MESSAGE_LIMIT and chunk:
-                await self._send_mentions(channel, prefix, chunk)
-                chunk = []
-            chunk.append(user_id)
-        await self._send_mentions(channel, prefix, chunk)
+        for group in mention_messages(prefix.rstrip("\n"), user_ids, MESSAGE_LIMIT):
+            await self._send_mentions(channel, prefix, group)
 
     async def _send_mentions(
         self, channel: discord.TextChannel, prefix: str, user_ids: list[int]

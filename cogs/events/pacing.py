@@ -36,3 +36,22 @@ class Pacer:
                 pause = self._started[0] + WINDOW + MARGIN - now
                 self.waited += pause
                 await asyncio.sleep(pause)
+
+
+def mention_messages(
+    text: str, user_ids: list[int], limit: int = 2000, most: int = 100
+) -> list[list[int]]:
+    """Split members into as few messages as fit: ``text``, a newline, then their mentions,
+    each message at most ``limit`` characters and ``most`` mentions (Discord's cap on the
+    users an allowed-mentions list may name)."""
+    groups: list[list[int]] = []
+    length = 0
+    for user_id in user_ids:
+        mention = len(f"<@{user_id}>")
+        if groups and length + 1 + mention <= limit and len(groups[-1]) < most:
+            groups[-1].append(user_id)
+            length += 1 + mention
+        else:
+            groups.append([user_id])
+            length = len(text) + 1 + mention
+    return groups

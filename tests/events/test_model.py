@@ -20,7 +20,7 @@ from cogs.events.model import (
     read_offsets,
     repeat_of,
 )
-from cogs.events.pacing import Pacer
+from cogs.events.pacing import Pacer, mention_messages
 
 LONDON = "Europe/London"
 
@@ -102,3 +102,15 @@ async def test_pacer_keeps_any_second_under_the_rate() -> None:
     for i, moment in enumerate(started):
         assert sum(1 for t in started[i:] if t - moment < 1.0) <= 20
     assert started[-1] - started[0] < 2.2
+
+
+def test_mentions_split_under_the_message_limit() -> None:
+    text = "Reminder: **Seminar** starts soon. Your direct messages are closed."
+    ids = [10**18 + i for i in range(150)]
+    groups = mention_messages(text, ids)
+    assert [u for g in groups for u in g] == ids
+    assert len(groups) == 2
+    for group in groups:
+        message = text + "\n" + " ".join(f"<@{u}>" for u in group)
+        assert len(message) <= 2000 and len(group) <= 100
+    assert mention_messages("x", [1, 2, 3], most=2) == [[1, 2], [3]]
