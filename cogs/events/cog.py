@@ -11,12 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import is_moderator
-from bot.clock import from_db_time
 from bot.errors import UserError
 from bot.geo import search_zones
-from bot.scheduler import Job
 from bot.ui import area_choices
 from cogs.areas.service import AreaService
+from cogs.events.answering import Answering
 from cogs.events.calendar import event_file, feed_file
 from cogs.events.creating import Creation, is_organiser, refusals
 from cogs.events.delivery import Delivery
@@ -35,7 +34,7 @@ from cogs.events.model import (
     read_offsets,
     read_start,
 )
-from cogs.events.rsvp import CHOICES, Answer, RsvpBook
+from cogs.events.rsvp import CHOICES, RsvpBook
 from cogs.events.service import Edited, EventService
 from cogs.events.views import (
     AcceptOfferButton,
@@ -43,8 +42,6 @@ from cogs.events.views import (
     EditButton,
     RsvpButton,
     card_embed,
-    card_view,
-    offer_view,
     stamp,
 )
 from cogs.profiles.service import ProfileService
@@ -76,12 +73,13 @@ class EventsCog(commands.Cog):
         self.areas = AreaService(bot.db, bot.clock, bot.areas, self.profiles)
         self.delivery = Delivery(bot, self.service, self.book, self.areas)
         self.creation = Creation(self)
+        self.answering = Answering(self)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ConfirmButton, EditButton, RsvpButton, AcceptOfferButton)
         self.bot.scheduler.register(REMINDER_JOB, self.delivery.remind)
-        self.bot.scheduler.register(OFFER_JOB, self._offer_expired)
-        self.bot.scheduler.register(NEXT_JOB, self._next_occurrence)
+        self.bot.scheduler.register(OFFER_JOB, self.answering.offer_expired)
+        self.bot.scheduler.register(NEXT_JOB, self.answering.next_occurrence)
         self.bot.personal_data.register("events", export=self.service.export,
                                         erase=self.service.erase)  # fmt: skip
 
@@ -135,119 +133,13 @@ class EventsCog(commands.Cog):
     async def edit_preview(self, interaction: Interaction, event_id: int) -> None:
         await self.creation.edit_preview(interaction, event_id)
 
-    # -- answering --------------------------------------------------------------------------
+    # -- answering (cogs/events/answering.py) ---------------------------------------------
 
     async def rsvp(self, interaction: Interaction, event_id: int, choice: str) -> None:
-        assert interaction.guild_id is not None
-        event = await self.service.get(interaction.guild_id, event_id)
-        if event is None:
-            raise UserError("This event no longer exists.")
-        name = interaction.user.display_name
-        with refusals():
-            answer = await self.book.answer(event, interaction.user.id, name, choice)
-        if answer.duplicate:
-            await interaction.response.send_message(self._already(event, answer), ephemeral=True)
-            return
-        summary = await self.book.summary(event.id)
-        await interaction.response.edit_message(
-            embed=card_embed(event, summary), view=card_view(event), allowed_mentions=NONE
-        )
-        await interaction.followup.send(
-            await self._answered(event, answer, interaction.user.id), ephemeral=True
-        )
-        await self.service.sync_reminders(event)
-        await self._tell_promoted(event, answer.promoted)
-
-    @staticmethod
-    def _already(event: Event, answer: Answer) -> str:
-        if answer.status == "waitlist":
-            return f"You are already on the waitlist for {event.title} (number {answer.position})."
-        return f"You already answered {CHOICES[answer.status]} for {event.title}."
-
-    async def _answered(self, event: Event, answer: Answer, user_id: int) -> str:
-        if answer.status == "waitlist":
-            return (
-                f"{event.title} is full. You are number {answer.position} on the waitlist; "
-                "I will tell you if a place frees up."
-            )
-        if answer.status in ("going", "maybe"):
-            own, maybe = await self.service.prefs(event.guild_id, user_id)
-            offsets = own if own is not None else list(event.reminders)
-            if answer.status == "maybe" and not maybe:
-                return (
-                    f"Marked as Maybe for {event.title}. Maybe gets no reminders unless you "
-                    "turn them on with /event reminders maybe:true."
-                )
-            return (
-                f"You are {CHOICES[answer.status]} to {event.title}, {stamp(event.starts_at)}. "
-                f"Reminders: {offsets_words(offsets)} (change with /event reminders)."
-            )
-        return f"Marked as Can't go for {event.title}."
-
-    async def _tell_promoted(self, event: Event, promoted: list[tuple[int, str]]) -> None:
-        guild = self.bot.get_guild(event.guild_id)
-        if guild is None or not promoted:
-            return
-        for user_id, status in promoted:
-            if status == "going":
-                text = (
-                    f"A place opened at **{event.title}** ({stamp(event.starts_at)}): you are "
-                    f"now Going. {event.link or ''}"
-                )
-                await self.delivery.tell(guild, event, [user_id], text)
-            else:
-                expires = event.starts_at
-                raw = await self.book.offer_expiry_of(event.id, user_id)
-                if raw:
-                    expires = from_db_time(raw)
-                text = (
-                    f"A place opened at **{event.title}** ({stamp(event.starts_at)}). It is "
-                    f"yours if you take it by {stamp(expires)} ({stamp(expires, 'R')}); after "
-                    f"that it goes to the next person. {event.link or ''}"
-                )
-                await self.delivery.tell(guild, event, [user_id], text, view=offer_view(event.id))
-        await self.delivery.refresh_card(event)
+        await self.answering.rsvp(interaction, event_id, choice)
 
     async def accept_offer(self, interaction: Interaction, event_id: int) -> None:
-        event = await self.service.get_any(event_id)
-        if event is None or event.state != "scheduled":
-            raise UserError("This event was cancelled, so there is no place to take.")
-        with refusals():
-            answer = await self.book.accept_offer(event, interaction.user.id)
-        text = (
-            f"You are already Going to {event.title}."
-            if answer.duplicate
-            else f"The place is yours: you are Going to {event.title}, {stamp(event.starts_at)}."
-        )
-        await interaction.response.send_message(text, ephemeral=interaction.guild is not None)
-        await self.delivery.refresh_card(event)
-
-    async def _offer_expired(self, job: Job) -> None:
-        event = await self.service.get_any(int(job.payload["event_id"]))
-        if event is None:
-            return
-        user_id = int(job.payload["user_id"])
-        promoted = await self.book.expire_offer(event, user_id)
-        if promoted is None:
-            return
-        guild = self.bot.get_guild(event.guild_id)
-        if guild is not None:
-            text = (
-                f"The place at **{event.title}** was not taken in time, so it went to the "
-                "next person. Press Going on the card to join the waitlist again."
-            )
-            await self.delivery.tell(guild, event, [user_id], text)
-        await self._tell_promoted(event, promoted)
-        await self.delivery.refresh_card(event)
-
-    async def _next_occurrence(self, job: Job) -> None:
-        created = await self.service.create_next(
-            int(job.payload["series_id"]), int(job.payload["event_id"])
-        )
-        guild = self.bot.get_guild(created.guild_id) if created else None
-        if created is None or guild is None:
-            return
-        await self.delivery.publish(guild, created)
+        await self.answering.accept_offer(interaction, event_id)
 
     # -- looking up -------------------------------------------------------------------------
 
@@ -359,7 +251,7 @@ class EventsCog(commands.Cog):
         event_now = edited.event
         if capacity is not None:
             promoted = await self.book.promote(event_now)
-            await self._tell_promoted(event_now, promoted)
+            await self.answering.tell_promoted(event_now, promoted)
         await self.delivery.refresh_card(event_now)
         assert interaction.guild is not None
         await self.delivery.sync_discord_event(interaction.guild, event_now)
@@ -387,24 +279,38 @@ class EventsCog(commands.Cog):
         return " ".join(words)
 
     @event.command(name="cancel", description="Cancel an event (its organiser or a moderator)")
-    @app_commands.describe(event=EVENT, reason="Told to everyone who answered")
-    async def cancel(self, interaction: Interaction, event: str, reason: str | None = None) -> None:
+    @app_commands.describe(
+        event=EVENT,
+        reason="Told to everyone who answered",
+        series="Also end a repeating event: no more occurrences",
+    )
+    async def cancel(
+        self, interaction: Interaction, event: str, reason: str | None = None, series: bool = False
+    ) -> None:
         found = await self._find(interaction, event)
         self._require_manager(interaction, found)
+        assert interaction.guild is not None
         with refusals():
-            attendees = await self.service.cancel(found)
-        cancelled = await self.service.get(found.guild_id, found.id)
-        assert cancelled is not None and interaction.guild is not None
+            if series:
+                occurrences = await self.service.cancel_series(found)
+                told = {o.id: await self.service.attendees(o.id) for o in occurrences}
+            else:
+                told = {found.id: await self.service.cancel(found)}
+        count = sum(len(users) for users in told.values())
+        what = "the series" if series else f"event #{found.id}"
         await interaction.response.send_message(
-            f"Cancelled event #{found.id}. {len(attendees)} attendee(s) are being told.",
-            ephemeral=True,
+            f"Cancelled {what}. {count} attendee(s) are being told.", ephemeral=True
         )
-        await self.delivery.refresh_card(cancelled)
-        await self.delivery.sync_discord_event(interaction.guild, cancelled)
         why = f" Reason: {reason[:300]}" if reason else ""
-        text = f"**{found.title}** ({stamp(found.starts_at)}) is cancelled.{why}"
-        await self.delivery.tell(interaction.guild, cancelled, attendees, text)
-        await self._audit(interaction, "events.cancelled", cancelled, {"told": len(attendees)})
+        for event_id, attendees in told.items():
+            cancelled = await self.service.get(found.guild_id, event_id)
+            assert cancelled is not None
+            await self.delivery.refresh_card(cancelled)
+            await self.delivery.sync_discord_event(interaction.guild, cancelled)
+            text = f"**{cancelled.title}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
+            await self.delivery.tell(interaction.guild, cancelled, attendees, text)
+            await self._audit(interaction, "events.cancelled", cancelled,
+                              {"told": len(attendees), "series": series})  # fmt: skip
 
     # -- reminders and calendars ------------------------------------------------------------
 

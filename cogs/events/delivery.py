@@ -209,6 +209,8 @@ class Delivery:
     async def remind(self, job: Job) -> None:
         """Fan one reminder out: each member claimed before the DM, so a restart resumes
         with the rest and no one hears it twice."""
+        # Work due at start-up runs before Discord has sent the servers; wait for them.
+        await self.bot.wait_until_ready()
         event = await self.service.get(int(job.guild_id or 0), int(job.payload["event_id"]))
         offset = int(job.payload["offset"])
         if event is None or event.state != "scheduled":

@@ -1,9 +1,7 @@
 """Events: drafts, confirmation, series, edits, cancellation, reminders and look-ups.
 
-The database is the truth. Reminders are scheduler rows (one per event and offset); each
-member's reminder is claimed in ``event_reminder_deliveries`` before it is sent, so a
-restart half way through a fan-out carries on without repeating anyone. RSVPs, the
-waitlist and promotions live in ``cogs.events.rsvp``.
+The database is the truth. Reminder bookkeeping is in ``cogs.events.reminders`` (mixed in
+here); RSVPs, the waitlist and promotions in ``cogs.events.rsvp``.
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from cogs.events.model import (
     EventError,
     nth_start,
 )
+from cogs.events.reminders import ReminderStore
 
 LIVE = ("going", "maybe", "offered")
 ATTENDING = ("going", "maybe", "waitlist", "offered")
@@ -42,19 +41,13 @@ class EventBrief:
 
 
 @dataclass(frozen=True)
-class Recipient:
-    user_id: int
-    status: str
-
-
-@dataclass(frozen=True)
 class Edited:
     event: Event
     moved: bool
     place_changed: bool
 
 
-class EventService:
+class EventService(ReminderStore):
     def __init__(
         self,
         db: Database,
@@ -265,7 +258,10 @@ class EventService:
                 (series_id,),
             )
             first = await self.series_first_start(series_id)
-            if row is None or first is None or int(row["id"]) != after_event_id:
+            active = await tx.fetchval(
+                "SELECT state = 'active' FROM event_series WHERE id = ?", (series_id,)
+            )
+            if row is None or first is None or not active or int(row["id"]) != after_event_id:
                 return None
             last = Event.from_row(row)
             assert last.rrule is not None
@@ -291,115 +287,6 @@ class EventService:
             await self.sync_reminders(created)
             await self._schedule_next(created)
         return created
-
-    # -- reminders ---------------------------------------------------------------------------
-
-    async def sync_reminders(self, event: Event) -> None:
-        """One pending job per offset anyone needs (the event's, and attendees' own)."""
-        rows = await self._db.fetchall(
-            "SELECT p.offsets FROM event_reminder_prefs p JOIN event_rsvps r "
-            "ON r.guild_id = p.guild_id AND r.user_id = p.user_id WHERE r.event_id = ? "
-            "AND r.status IN ('going', 'maybe', 'offered') AND p.offsets IS NOT NULL",
-            (event.id,),
-        )
-        offsets = set(event.reminders)
-        for row in rows:
-            offsets.update(json.loads(row["offsets"]))
-        now = self._clock.now()
-        for offset in sorted(offsets):
-            due = event.starts_at - timedelta(seconds=offset)
-            if due > now:
-                await self._scheduler.schedule(
-                    REMINDER_JOB, due, {"event_id": event.id, "offset": offset},
-                    guild_id=event.guild_id, key=f"event:{event.id}:{offset}", replace=False,
-                )  # fmt: skip
-
-    async def recipients(self, event: Event, offset: int) -> list[Recipient]:
-        """Who gets the reminder at ``offset``: Going (and Maybe, if they asked), not muted,
-        whose own offsets (or else the event's) include it."""
-        rows = await self._db.fetchall(
-            "SELECT r.user_id, r.status, p.offsets, COALESCE(p.include_maybe, 0) AS maybe "
-            "FROM event_rsvps r LEFT JOIN event_reminder_prefs p ON p.guild_id = r.guild_id "
-            "AND p.user_id = r.user_id WHERE r.event_id = ? AND r.muted = 0 "
-            "AND r.status IN ('going', 'maybe', 'offered') ORDER BY r.since",
-            (event.id,),
-        )
-        found = []
-        for row in rows:
-            wanted = json.loads(row["offsets"]) if row["offsets"] else list(event.reminders)
-            if offset not in wanted or (row["status"] == "maybe" and not row["maybe"]):
-                continue
-            found.append(Recipient(int(row["user_id"]), str(row["status"])))
-        return found
-
-    async def claim_delivery(self, event: Event, offset: int, user_id: int) -> bool:
-        """True if this member's reminder is ours to send: never twice for one start time."""
-        changed = await self._db.execute(
-            "INSERT OR IGNORE INTO event_reminder_deliveries (event_id, starts_at, "
-            "offset_seconds, user_id, guild_id, at) VALUES (?, ?, ?, ?, ?, ?)",
-            (event.id, to_db_time(event.starts_at), offset, user_id, event.guild_id,
-             to_db_time(self._clock.now())),
-        )  # fmt: skip
-        return changed == 1
-
-    async def release_delivery(self, event: Event, offset: int, user_id: int) -> None:
-        """Give a claim back when sending failed unexpectedly, so the retry sends it."""
-        await self._db.execute(
-            "DELETE FROM event_reminder_deliveries WHERE event_id = ? AND starts_at = ? "
-            "AND offset_seconds = ? AND user_id = ? AND via = 'pending'",
-            (event.id, to_db_time(event.starts_at), offset, user_id),
-        )
-
-    async def delivered(self, event: Event, offset: int, user_ids: list[int], via: str) -> None:
-        await self._db.executemany(
-            "UPDATE event_reminder_deliveries SET via = ? WHERE event_id = ? AND starts_at = ? "
-            "AND offset_seconds = ? AND user_id = ?",
-            [(via, event.id, to_db_time(event.starts_at), offset, u) for u in user_ids],
-        )
-
-    async def deliveries(self, event_id: int) -> list[tuple[int, int, str]]:
-        rows = await self._db.fetchall(
-            "SELECT user_id, offset_seconds, via FROM event_reminder_deliveries "
-            "WHERE event_id = ? ORDER BY at",
-            (event_id,),
-        )
-        return [(int(r["user_id"]), int(r["offset_seconds"]), str(r["via"])) for r in rows]
-
-    async def prefs(self, guild_id: int, user_id: int) -> tuple[list[int] | None, bool]:
-        row = await self._db.fetchone(
-            "SELECT offsets, include_maybe FROM event_reminder_prefs "
-            "WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
-        if row is None:
-            return None, False
-        offsets = json.loads(row["offsets"]) if row["offsets"] else None
-        return offsets, bool(row["include_maybe"])
-
-    async def set_prefs(
-        self, guild_id: int, user_id: int, offsets: list[int] | None, include_maybe: bool
-    ) -> None:
-        async with self._db.transaction():
-            await self._db.execute(
-                "INSERT INTO event_reminder_prefs (guild_id, user_id, offsets, include_maybe, "
-                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE "
-                "SET offsets = excluded.offsets, include_maybe = excluded.include_maybe, "
-                "updated_at = excluded.updated_at",
-                (guild_id, user_id, None if offsets is None else json.dumps(offsets),
-                 int(include_maybe), to_db_time(self._clock.now())),
-            )  # fmt: skip
-            for event, _status in await self.mine(guild_id, user_id):
-                await self.sync_reminders(event)
-
-    async def mute(self, event: Event, user_id: int, muted: bool) -> None:
-        changed = await self._db.execute(
-            "UPDATE event_rsvps SET muted = ? WHERE event_id = ? AND user_id = ?",
-            (int(muted), event.id, user_id),
-        )
-        if changed != 1:
-            raise EventError(
-                f"You have not answered {event.label}. Press Going or Maybe on its card first."
-            )
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -430,7 +317,38 @@ class EventService:
             if moved:
                 await self._scheduler.cancel_key(REMINDER_JOB, f"event:{event.id}")
                 await self.sync_reminders(edited)
+                if await self._is_latest(edited):
+                    await self._schedule_next(edited)
         return Edited(edited, moved, place_changed)
+
+    async def _is_latest(self, event: Event) -> bool:
+        if event.series_id is None:
+            return False
+        latest = await self._db.fetchval(
+            "SELECT id FROM events WHERE series_id = ? ORDER BY occurrence DESC LIMIT 1",
+            (event.series_id,),
+        )
+        return bool(latest == event.id)
+
+    async def cancel_series(self, event: Event) -> list[Event]:
+        """End the series: no more occurrences, and every scheduled one still to come is
+        cancelled (the caller tells their attendees). Returns those occurrences."""
+        if event.series_id is None:
+            raise EventError(f"{event.label} does not repeat; cancel it without series.")
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE event_series SET state = 'ended' WHERE id = ?", (event.series_id,)
+            )
+            await self._scheduler.cancel_key(NEXT_JOB, f"series:{event.series_id}")
+            rows = await self._db.fetchall(
+                "SELECT * FROM events WHERE series_id = ? AND state = 'scheduled' "
+                "AND ends_at > ? ORDER BY starts_at",
+                (event.series_id, to_db_time(self._clock.now())),
+            )
+            cancelled = [Event.from_row(r) for r in rows]
+            for occurrence in cancelled:
+                await self.cancel(occurrence)
+        return cancelled
 
     async def cancel(self, event: Event) -> list[int]:
         """Cancel the event and its pending reminders and offers; returns who to tell."""

@@ -127,3 +127,24 @@ async def test_an_area_event_goes_to_the_area_channel_and_its_list(hub: Hub) -> 
                                                  now + timedelta(days=7))  # fmt: skip
     assert brief.title == "Evaluation clinic" and brief.channel_id == channel.id
     assert brief.link.startswith("https://discord.com/channels/")
+
+
+async def test_cancelling_the_series_stops_further_occurrences(hub: Hub) -> None:
+    hub.clock.set(datetime(2030, 10, 14, 9, 0, tzinfo=UTC))
+    mod = await moderator(hub)
+    card = await created(hub, mod, when="2030-10-22 15:00", timezone="Europe/London",
+                         repeat="weekly", until="2030-12-31")  # fmt: skip
+    amira = await member(hub, "amira")
+    await rsvp(hub, amira, card, "going")
+    single = await command(hub, mod, "cancel", event="1", series=True, reason="Funding ended.")
+    assert single.content == "Cancelled the series. 1 attendee(s) are being told."
+    await hub.double.settle(quiet=0.1)
+    assert "Reason: Funding ended." in hub.double.dms_of(amira)[0].content
+    hub.clock.set(datetime(2030, 10, 22, 14, 0, 1, tzinfo=UTC))
+    await hub.double.settle(quiet=0.3)
+    assert len(starts(hub)) == 1
+    assert hub.double.scheduled_events(hub.guild_id)[0]["status"] == 4
+    one_off = await created(hub, mod, when="2030-10-25 10:00", title="One-off")
+    assert one_off
+    refused = await command(hub, mod, "cancel", event="2", series=True)
+    assert refused.content == "#2 One-off does not repeat; cancel it without series."
