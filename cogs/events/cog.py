@@ -42,6 +42,7 @@ from cogs.events.views import (
     EditButton,
     RsvpButton,
     card_embed,
+    list_view,
     stamp,
 )
 from cogs.profiles.service import ProfileService
@@ -56,7 +57,7 @@ REPEATS = [app_commands.Choice(name=n, value=n) for n in ("none", "weekly", "mon
 RANGES = {"today": 1, "week": 7, "month": 31, "quarter": 92}
 RANGE_CHOICES = [app_commands.Choice(name=f"next {n}" if n != "today" else "today", value=n)
                  for n in RANGES]  # fmt: skip
-LIST_LIMIT = 15
+LIST_LIMIT = 10
 
 
 class EventsCog(commands.Cog):
@@ -77,6 +78,7 @@ class EventsCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ConfirmButton, EditButton, RsvpButton, AcceptOfferButton)
+        self.bot.pages.register("events", self._list_page)
         self.bot.scheduler.register(REMINDER_JOB, self.delivery.remind)
         self.bot.scheduler.register(OFFER_JOB, self.answering.offer_expired)
         self.bot.scheduler.register(NEXT_JOB, self.answering.next_occurrence)
@@ -155,22 +157,42 @@ class EventsCog(commands.Cog):
         assert interaction.guild_id is not None
         if area is not None and self.bot.areas.get(area) is None:
             raise UserError(f"There is no area '{area}'. Pick one from the list.")
-        days = RANGES[range.value if range else "week"]
+        await self.show_list(interaction, f"{area or 'all'}.{range.value if range else 'week'}", 0)
+
+    async def _list_page(self, interaction: Interaction, key: str, page: int) -> None:
+        await self.show_list(interaction, key, page, edit=True)
+
+    async def show_list(
+        self, interaction: Interaction, key: str, page: int, edit: bool = False
+    ) -> None:
+        """One page of upcoming events; the key ("<area or all>.<range>") rides in the
+        Previous and Next buttons, so they keep working after a restart."""
+        assert interaction.guild_id is not None
+        area, _, span = key.partition(".")
+        days = RANGES.get(span, 7)
         now = self.bot.clock.now()
         found = await self.service.upcoming(
-            interaction.guild_id, area, now, now + timedelta(days=days)
+            interaction.guild_id, None if area == "all" else area, now, now + timedelta(days=days)
         )
         if not found:
-            where = f" in {area}" if area else ""
-            await interaction.response.send_message(
-                f"No events{where} in the next {days} day(s). Try a longer range.", ephemeral=True
-            )
+            where = f" in {area}" if area != "all" else ""
+            text = f"No events{where} in the next {days} day(s). Try a longer range."
+            await interaction.response.send_message(text, ephemeral=True)
             return
-        lines = [self._line(e) for e in found[:LIST_LIMIT]]
-        if len(found) > LIST_LIMIT:
-            lines.append(f"...and {len(found) - LIST_LIMIT} more; narrow it with area or range.")
-        embed = discord.Embed(title="Upcoming events", description="\n".join(lines)[:4096])
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        pages = (len(found) + LIST_LIMIT - 1) // LIST_LIMIT
+        page = min(max(page, 0), pages - 1)
+        shown = found[page * LIST_LIMIT : (page + 1) * LIST_LIMIT]
+        embed = discord.Embed(
+            title="Upcoming events", description="\n".join(self._line(e) for e in shown)[:4096]
+        )
+        embed.set_footer(text=f"Page {page + 1} of {pages} · {len(found)} event(s)")
+        view = list_view(key, page, pages)
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(
+                embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+            )
 
     @staticmethod
     def _line(event: Event, status: str | None = None) -> str:

@@ -148,3 +148,17 @@ async def test_cancelling_the_series_stops_further_occurrences(hub: Hub) -> None
     assert one_off
     refused = await command(hub, mod, "cancel", event="2", series=True)
     assert refused.content == "#2 One-off does not repeat; cancel it without series."
+
+
+async def test_a_long_list_pages_with_previous_and_next(hub: Hub) -> None:
+    mod = await moderator(hub)
+    for day in range(1, 13):
+        await created(hub, mod, when=f"in {day * 24 + 1} hours", title=f"Clinic {day:02d}")
+    first = await command(hub, mod, "list", range="month")
+    assert first.embeds[0]["footer"]["text"] == "Page 1 of 2 · 12 event(s)"
+    assert "Clinic 10" in first.embeds[0]["description"]
+    assert "Clinic 11" not in first.embeds[0]["description"]
+    following = await hub.double.click(
+        hub.guild_id, mod, first.message, "page:events:all.month:1:next"
+    )
+    assert "Clinic 12" in following.embeds[0]["description"]
