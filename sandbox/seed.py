@@ -114,6 +114,18 @@ SEED.add("areas", "hub", [set_up_server])
 SEED.add("profiles", "introduce", [introduce_members])
 
 
+async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
+    """Run every available feature's seed steps in order, saying what is being built."""
+    started = time.perf_counter()
+    say("Building the demo server as its members would...")
+    for entry in SEED.available(sandbox.synced_commands(), say):
+        for step in entry.steps:
+            await step(sandbox)
+        say(f"  {entry.feature}: done")
+    seconds = time.perf_counter() - started
+    say(f"Demo server ready in {seconds:.1f}s: {len(sandbox.members)} members.")
+
+
 # -- events: the moderator plans a few events; members answer them ------------------------------
 
 DEMO_EVENTS = (
@@ -153,15 +165,3 @@ async def create_events(sandbox: Sandbox) -> None:
 
 
 SEED.add("events", "event", [create_events])
-
-
-async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
-    """Run every available feature's seed steps in order, saying what is being built."""
-    started = time.perf_counter()
-    say("Building the demo server as its members would...")
-    for entry in SEED.available(sandbox.synced_commands(), say):
-        for step in entry.steps:
-            await step(sandbox)
-        say(f"  {entry.feature}: done")
-    seconds = time.perf_counter() - started
-    say(f"Demo server ready in {seconds:.1f}s: {len(sandbox.members)} members.")
