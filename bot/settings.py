@@ -41,6 +41,7 @@ def _id_list(value: Any) -> Any:
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 DurationList = Annotated[list[timedelta], NoDecode, BeforeValidator(_durations)]
 IdList = Annotated[list[int], NoDecode, BeforeValidator(_id_list)]
+ZoneList = Annotated[list[str], NoDecode, BeforeValidator(_id_list)]
 
 
 class Settings(BaseSettings):
@@ -147,6 +148,28 @@ class Settings(BaseSettings):
         default_factory=lambda: [timedelta(days=1), timedelta(hours=1)],
         description="Default reminders before an event, comma-separated, e.g. 1d,1h.",
     )
+    # -- events (issue 7) ---------------------------------------------------------------------
+    event_organiser_role: str = Field(
+        default="Organiser",
+        min_length=1,
+        description="Name or id of the role that may create events (moderators always may).",
+    )
+    event_zones: ZoneList = Field(
+        default_factory=lambda: ["America/New_York", "Europe/London", "Australia/Sydney"],
+        description="Comma-separated IANA zones every event preview shows its time in.",
+    )
+    event_offer_expiry: Duration = Field(
+        default=timedelta(hours=12),
+        description="How long a member promoted from a waitlist has to confirm the place, "
+        "e.g. 12h; 0 promotes without asking.",
+    )
+    event_reminder_rate: float = Field(
+        default=45.0,
+        gt=0,
+        le=50,
+        description="Requests a second a reminder fan-out allows itself (Discord allows 50).",
+    )
+    # -- end of events ---------------------------------------------------------------------
     late_grace_period: Duration = Field(
         default=timedelta(hours=6),
         description="How late scheduled work may still be delivered after downtime, e.g. 6h; "
@@ -194,6 +217,14 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         if not is_zone(value):
             raise ValueError(f"'{value}' is not an IANA time zone such as Europe/London")
+        return value
+
+    @field_validator("event_zones")
+    @classmethod
+    def _known_zones(cls, value: list[str]) -> list[str]:
+        unknown = [zone for zone in value if not is_zone(zone)]
+        if unknown:
+            raise ValueError(f"not IANA time zones: {', '.join(unknown)}")
         return value
 
     @field_validator("event_reminder_offsets")

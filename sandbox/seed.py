@@ -159,3 +159,44 @@ async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
         say(f"  {entry.feature}: done")
     seconds = time.perf_counter() - started
     say(f"Demo server ready in {seconds:.1f}s: {len(sandbox.members)} members.")
+
+
+# -- events: the moderator plans a few events; members answer them ------------------------------
+
+DEMO_EVENTS = (
+    ("Evaluation methods clinic", "in 3 days at 15:00", {"area": "evaluation", "capacity": 12},
+     ("amira", "rosa"), ("liam",)),
+    ("Youth radicalisation network call", "in 6 days at 14:00",
+     {"area": "youth-radicalisation", "repeat": "weekly", "count": 6}, ("amira",), ()),
+    ("Annual meeting planning", "in 10 days at 10:00", {"location": "Online"}, ("liam",),
+     ("rosa",)),
+)  # fmt: skip
+
+
+async def create_events(sandbox: Sandbox) -> None:
+    double, guild = sandbox.double, sandbox.guild_id
+    moderator = sandbox.members["moderator"]
+    for title, when, options, going, maybe in DEMO_EVENTS:
+        values = {"title": title, "when": when, "timezone": "Europe/London", **options}
+        opened = await double.run_command(guild, moderator, "event create", values)
+        description = {"events:form:description": f"{title}: an open session for members."}
+        preview = expect(
+            await double.submit_modal(guild, moderator, opened.modal, description),
+            "Preview",
+            f"/event create {title}",
+        )
+        button = next(c for c in preview.message.custom_ids() if c.startswith("events:confirm"))
+        done = await double.click(guild, moderator, preview.message, button)
+        expect(done, "Created event #", f"confirming {title}")
+        event_id = int(done.content.split("#", 1)[1].split(",", 1)[0])
+        card = next(
+            m for m in double.messages.values() if f"events:rsvp:{event_id}:going" in m.custom_ids()
+        )
+        for handle, choice in [(h, "going") for h in going] + [(h, "maybe") for h in maybe]:
+            await double.click(
+                guild, sandbox.members[handle], card, f"events:rsvp:{event_id}:{choice}"
+            )
+    await double.settle()
+
+
+SEED.add("events", "event", [create_events])

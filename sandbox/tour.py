@@ -151,3 +151,27 @@ async def run_tour(terminal: Terminal) -> bool:
     verdict = "every step" if not failed else f"{passed} of {total} steps"
     terminal.say(f"\nTour finished: {verdict} got the expected answer.")
     return failed == 0
+
+
+TOUR.add("events", "event", [
+    Step("as moderator", "You are now moderator",
+         note="The moderator plans a seminar; everyone sees it in their own time zone."),
+    Step('/event create title:"Tour seminar" when:"in 2 hours" timezone:Europe/London '
+         "reminders:1h", "Preview: check the time", "Europe/London", "Australia/Sydney",
+         answers=("A short walk through the hub's events.",)),
+    Step("click Confirm", "Created event #"),
+    Step("server-events", "Tour seminar"),
+    Step("as amira", "Amira Haddad", note="Amira answers on the card and waits."),
+    Step("channel #announcements 1", "Tour seminar", "Going"),
+    Step("click Going", "You are Going to Tour seminar"),
+    Step("/event mine", "Tour seminar"),
+    Step("/event list range:week", "Youth radicalisation network call",
+         note="The seeded weekly call has moved on to its next occurrence by now."),
+    Step("/event ics event:Tour seminar", "[file:"),
+    Step("wait 70m", "passed", note="An hour before it starts, the reminder arrives."),
+    Step("dms 1", "Reminder:", "Tour seminar"),
+    Step('/event create title:"x" when:"yesterday 10:00"', "Creating events is for moderators",
+         note="Members cannot create events."),
+    Step("as moderator", "You are now moderator"),
+    Step('/event create title:"x" when:"yesterday 10:00"', "which is in the past."),
+])  # fmt: skip

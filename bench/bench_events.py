@@ -1,0 +1,195 @@
+"""Event reminders at scale.
+
+1. Start-up with 100,000 pending reminders: the scheduler arms one wake-up for the earliest
+   row (target under 3 s, memory printed), against one APScheduler job per row.
+2. A reminder fan-out to 1,000 Going members through the Discord double set to Discord's
+   50 requests a second: the time against the minimum that limit allows for the requests
+   made (opening a DM channel is a request too; target within 1.2x), with every member
+   reminded exactly once.
+
+Run: python bench/bench_events.py [pending] [members] [pace]
+(pace is HUB_EVENT_REMINDER_RATE for the run: 50 by default, the limit itself; the bot's
+default of 45 leaves room for other traffic and takes 50/45 of the time.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.app import HubBot
+from bot.clock import Clock, OffsetClock, to_db_time
+from bot.db import Database
+from bot.migrations import migrate
+from bot.scheduler import Job, Scheduler
+from bot.settings import load_settings
+from cogs.events.model import REMINDER_JOB, Draft
+from sandbox.double import DiscordDouble
+
+RATE = 50
+
+
+async def _noop(job: Job | None = None) -> None:
+    return None
+
+
+# -- 1. restoring pending reminders ---------------------------------------------------------
+
+
+async def seed_reminders(db: Database, count: int, start: datetime) -> None:
+    now = to_db_time(start)
+    rows = [
+        (1, REMINDER_JOB, f"event:{i}:3600", json.dumps({"event_id": i, "offset": 3600}),
+         to_db_time(start + timedelta(minutes=10 + i)), now, now)
+        for i in range(count)
+    ]  # fmt: skip
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO scheduled_jobs (guild_id, kind, job_key, payload, due_at, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+async def restore_hub(db: Database, clock: Clock) -> None:
+    scheduler = Scheduler(db, clock)
+    scheduler.register(REMINDER_JOB, _noop)
+    await scheduler.start()
+    assert await scheduler.next_due() is not None
+    await scheduler.stop()
+
+
+async def restore_baseline(db: Database) -> None:
+    timer = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
+    rows = await db.fetchall("SELECT id, due_at FROM scheduled_jobs WHERE status = 'pending'")
+    for row in rows:
+        due = datetime.strptime(row["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        timer.add_job(_noop, DateTrigger(run_date=due), id=str(row["id"]))
+    timer.start(paused=True)
+    timer.shutdown(wait=False)
+
+
+async def measure(start: Any) -> tuple[float, float]:
+    began = time.perf_counter()
+    await start()
+    elapsed = time.perf_counter() - began
+    tracemalloc.start()
+    await start()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak / 1e6
+
+
+async def bench_restore(count: int) -> None:
+    clock = Clock()
+    with tempfile.TemporaryDirectory() as folder:
+        db = await Database.open(Path(folder) / "bench.sqlite3")
+        await migrate(db, clock)
+        await seed_reminders(db, count, clock.now())
+        hub_s, hub_mb = await measure(lambda: restore_hub(db, clock))
+        base_s, base_mb = await measure(lambda: restore_baseline(db))
+        await db.close()
+    print(f"pending reminders: {count:,}")
+    print(f"  restored at start-up:          {hub_s * 1000:8.1f} ms, peak {hub_mb:7.2f} MB")
+    print(f"  baseline (one job per row):    {base_s * 1000:8.1f} ms, peak {base_mb:7.2f} MB")
+    print(f"  ratio: time x{base_s / hub_s:.0f}, memory x{base_mb / max(hub_mb, 0.01):.0f}")
+
+
+# -- 2. the fan-out -------------------------------------------------------------------------
+
+
+async def bench_fan_out(members: int, pace: int) -> None:
+    logging.disable(logging.WARNING)
+    folder = Path(tempfile.mkdtemp())
+    double = DiscordDouble(rate_limit_per_second=RATE)
+    await double.start()
+    guild = double.create_guild("Bench")
+    double.create_channel(guild.id, "announcements")
+    user_ids = [(await double.add_member(guild.id, f"m{i}")).id for i in range(members)]
+    clock = OffsetClock()
+    settings = load_settings(
+        discord_token=double.bot_token, database_path=folder / "bench.sqlite3",
+        guild_ids=[guild.id], discord_api_base=double.api_base,
+        discord_gateway_url=double.gateway_url, guild_ready_timeout=0.01,
+        event_reminder_rate=pace,
+    )  # fmt: skip
+    bot = HubBot(settings, clock=clock)
+    task = asyncio.create_task(bot.start(double.bot_token))
+    double.watch_client(task)
+    await double.wait_until_ready(timeout=30)
+    await bot.wait_until_ready()
+    await double.wait_for(
+        lambda: len(bot.get_guild(guild.id).members) > members,  # type: ignore[union-attr]
+        30,
+        "the member list",
+    )
+    cog: Any = bot.get_cog("EventsCog")
+    start = clock.now() + timedelta(hours=2)
+    draft = Draft("Bench seminar", "in 2 hours", "UTC", start, start + timedelta(hours=1),
+                  reminders=(3600,))  # fmt: skip
+    event = await cog.service.create_draft(guild.id, user_ids[0], draft)
+    event = await cog.service.confirm(guild.id, event.id, user_ids[0])
+    now = to_db_time(clock.now())
+    await bot.db.executemany(
+        "INSERT INTO event_rsvps (event_id, guild_id, user_id, name, status, since) "
+        "VALUES (?, ?, ?, ?, 'going', ?)",
+        [(event.id, guild.id, u, f"m{i}", now) for i, u in enumerate(user_ids)],
+    )
+    await double.settle(quiet=1.1)  # a fresh rate-limit window
+    first_call = len(double.calls)
+    limited_before = double.rate_limited
+
+    def sent() -> int:
+        """Cheap to ask often (reading every member's DMs would slow the bot it measures)."""
+        return sum(
+            1 for c in double.calls[first_call:]
+            if c.method == "POST" and c.path.endswith("/messages") and c.status == 200
+        )  # fmt: skip
+
+    began = time.perf_counter()
+    clock.advance(timedelta(hours=1, seconds=1))
+    while sent() < members and time.perf_counter() - began < 600:
+        double.raise_if_client_died()
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - began
+    await double.settle(quiet=0.5)
+    calls = double.calls[first_call:]
+    requests = sum(1 for c in calls if c.status != 429)
+    kinds = Counter("open DM" if c.path.endswith("/users/@me/channels") else "send" for c in calls
+                    if c.status != 429)  # fmt: skip
+    per_member = Counter(len(double.dms_of(u)) for u in user_ids)
+    floor = requests / RATE
+    print(f"fan-out to {members:,} Going members, double limited to {RATE} requests/s, "
+          f"bot paced at {pace}/s:")  # fmt: skip
+    print(f"  requests: {requests:,} ({kinds['open DM']:,} open DM, {kinds['send']:,} send), "
+          f"429 answers: {double.rate_limited - limited_before}")  # fmt: skip
+    print(f"  time: {elapsed:.1f} s; minimum the limit allows: {floor:.1f} s; "
+          f"ratio {elapsed / floor:.2f} (target <= 1.2)")  # fmt: skip
+    missed = per_member.get(0, 0)
+    doubled = sum(n for count, n in per_member.items() if count > 1)
+    print(f"  members reminded once: {per_member.get(1, 0):,}; missed: {missed}; twice: {doubled}")
+    await bot.close()
+    await asyncio.wait_for(task, 10)
+    await double.stop()
+
+
+async def main(pending: int, members: int, pace: int) -> None:
+    await bench_restore(pending)
+    await bench_fan_out(members, pace)
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:4]]
+    asyncio.run(main(*(args + [100_000, 1_000, RATE][len(args) :])))

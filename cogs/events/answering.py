@@ -1,0 +1,144 @@
+"""Answers on the card (Going, Maybe, Can't go), offers of a freed place, and the jobs that
+expire offers and create a series' next occurrence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.clock import from_db_time
+from bot.errors import UserError
+from bot.scheduler import Job
+from cogs.events.creating import refusals
+from cogs.events.model import Event, offsets_words
+from cogs.events.rsvp import CHOICES, Answer
+from cogs.events.views import card_embed, card_view, offer_view, stamp
+
+if TYPE_CHECKING:
+    from cogs.events.cog import EventsCog
+
+Interaction = discord.Interaction[Any]
+NONE = discord.AllowedMentions.none()
+
+
+class Answering:
+    def __init__(self, cog: EventsCog) -> None:
+        self.cog = cog
+        self.bot = cog.bot
+
+    async def rsvp(self, interaction: Interaction, event_id: int, choice: str) -> None:
+        assert interaction.guild_id is not None
+        event = await self.cog.service.get(interaction.guild_id, event_id)
+        if event is None:
+            raise UserError("This event no longer exists.")
+        name = interaction.user.display_name
+        with refusals():
+            answer = await self.cog.book.answer(event, interaction.user.id, name, choice)
+        if answer.duplicate:
+            await interaction.response.send_message(self._already(event, answer), ephemeral=True)
+            return
+        summary = await self.cog.book.summary(event.id)
+        await interaction.response.edit_message(
+            embed=card_embed(event, summary), view=card_view(event), allowed_mentions=NONE
+        )
+        await interaction.followup.send(
+            await self._answered(event, answer, interaction.user.id), ephemeral=True
+        )
+        await self.cog.service.sync_reminders(event)
+        await self.tell_promoted(event, answer.promoted)
+
+    @staticmethod
+    def _already(event: Event, answer: Answer) -> str:
+        if answer.status == "waitlist":
+            return f"You are already on the waitlist for {event.title} (number {answer.position})."
+        return f"You already answered {CHOICES[answer.status]} for {event.title}."
+
+    async def _answered(self, event: Event, answer: Answer, user_id: int) -> str:
+        if answer.status == "waitlist":
+            return (
+                f"{event.title} is full. You are number {answer.position} on the waitlist; "
+                "I will tell you if a place frees up."
+            )
+        if answer.status in ("going", "maybe"):
+            own, maybe = await self.cog.service.prefs(event.guild_id, user_id)
+            offsets = own if own is not None else list(event.reminders)
+            if answer.status == "maybe" and not maybe:
+                return (
+                    f"Marked as Maybe for {event.title}. Maybe gets no reminders unless you "
+                    "turn them on with /event reminders maybe:true."
+                )
+            return (
+                f"You are {CHOICES[answer.status]} to {event.title}, {stamp(event.starts_at)}. "
+                f"Reminders: {offsets_words(offsets)} (change with /event reminders)."
+            )
+        return f"Marked as Can't go for {event.title}."
+
+    async def tell_promoted(self, event: Event, promoted: list[tuple[int, str]]) -> None:
+        guild = self.bot.get_guild(event.guild_id)
+        if guild is None or not promoted:
+            return
+        for user_id, status in promoted:
+            if status == "going":
+                text = (
+                    f"A place opened at **{event.title}** ({stamp(event.starts_at)}): you are "
+                    f"now Going. {event.link or ''}"
+                )
+                await self.cog.delivery.tell(guild, event, [user_id], text)
+            else:
+                expires = event.starts_at
+                raw = await self.cog.book.offer_expiry_of(event.id, user_id)
+                if raw:
+                    expires = from_db_time(raw)
+                text = (
+                    f"A place opened at **{event.title}** ({stamp(event.starts_at)}). It is "
+                    f"yours if you take it by {stamp(expires)} ({stamp(expires, 'R')}); after "
+                    f"that it goes to the next person. {event.link or ''}"
+                )
+                await self.cog.delivery.tell(
+                    guild, event, [user_id], text, view=offer_view(event.id)
+                )
+        await self.cog.delivery.refresh_card(event)
+
+    async def accept_offer(self, interaction: Interaction, event_id: int) -> None:
+        event = await self.cog.service.get_any(event_id)
+        if event is None or event.state != "scheduled":
+            raise UserError("This event was cancelled, so there is no place to take.")
+        with refusals():
+            answer = await self.cog.book.accept_offer(event, interaction.user.id)
+        text = (
+            f"You are already Going to {event.title}."
+            if answer.duplicate
+            else f"The place is yours: you are Going to {event.title}, {stamp(event.starts_at)}."
+        )
+        await interaction.response.send_message(text, ephemeral=interaction.guild is not None)
+        await self.cog.delivery.refresh_card(event)
+
+    async def offer_expired(self, job: Job) -> None:
+        await self.bot.wait_until_ready()
+        event = await self.cog.service.get_any(int(job.payload["event_id"]))
+        if event is None:
+            return
+        user_id = int(job.payload["user_id"])
+        promoted = await self.cog.book.expire_offer(event, user_id)
+        if promoted is None:
+            return
+        guild = self.bot.get_guild(event.guild_id)
+        if guild is not None:
+            text = (
+                f"The place at **{event.title}** was not taken in time, so it went to the "
+                "next person. Press Going on the card to join the waitlist again."
+            )
+            await self.cog.delivery.tell(guild, event, [user_id], text)
+        await self.tell_promoted(event, promoted)
+        await self.cog.delivery.refresh_card(event)
+
+    async def next_occurrence(self, job: Job) -> None:
+        await self.bot.wait_until_ready()
+        created = await self.cog.service.create_next(
+            int(job.payload["series_id"]), int(job.payload["event_id"])
+        )
+        guild = self.bot.get_guild(created.guild_id) if created else None
+        if created is None or guild is None:
+            return
+        await self.cog.delivery.publish(guild, created)

@@ -1,0 +1,457 @@
+"""``/event``: create, answer, look up, change and cancel events; reminders and calendars."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import is_moderator
+from bot.errors import UserError
+from bot.geo import search_zones
+from bot.ui import area_choices
+from cogs.areas.service import AreaService
+from cogs.events.answering import Answering
+from cogs.events.calendar import event_file, feed_file
+from cogs.events.creating import Creation, is_organiser, refusals
+from cogs.events.delivery import Delivery
+from cogs.events.model import (
+    NEXT_JOB,
+    OFFER_JOB,
+    REMINDER_JOB,
+    Event,
+    EventError,
+    check_capacity,
+    check_location,
+    check_title,
+    check_zone,
+    offsets_words,
+    read_end,
+    read_offsets,
+    read_start,
+)
+from cogs.events.rsvp import CHOICES, RsvpBook
+from cogs.events.service import Edited, EventService
+from cogs.events.views import (
+    AcceptOfferButton,
+    ConfirmButton,
+    EditButton,
+    RsvpButton,
+    card_embed,
+    list_view,
+    stamp,
+)
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+Interaction = discord.Interaction[Any]
+NONE = discord.AllowedMentions.none()
+EVENT = "The event: pick from the list, or type its number"
+REPEATS = [app_commands.Choice(name=n, value=n) for n in ("none", "weekly", "monthly")]
+RANGES = {"today": 1, "week": 7, "month": 31, "quarter": 92}
+RANGE_CHOICES = [app_commands.Choice(name=f"next {n}" if n != "today" else "today", value=n)
+                 for n in RANGES]  # fmt: skip
+LIST_LIMIT = 10
+
+
+class EventsCog(commands.Cog):
+    event = app_commands.Group(name="event", description="Network events", guild_only=True)
+
+    def __init__(self, bot: HubBot) -> None:
+        self.bot = bot
+        settings = bot.settings
+        self.service = EventService(
+            bot.db, bot.clock, bot.scheduler, settings.event_reminder_offsets
+        )
+        self.book = RsvpBook(bot.db, bot.clock, bot.scheduler, settings.event_offer_expiry)
+        self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
+        self.areas = AreaService(bot.db, bot.clock, bot.areas, self.profiles)
+        self.delivery = Delivery(bot, self.service, self.book, self.areas)
+        self.creation = Creation(self)
+        self.answering = Answering(self)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ConfirmButton, EditButton, RsvpButton, AcceptOfferButton)
+        self.bot.pages.register("events", self._list_page)
+        self.bot.scheduler.register(REMINDER_JOB, self.delivery.remind)
+        self.bot.scheduler.register(OFFER_JOB, self.answering.offer_expired)
+        self.bot.scheduler.register(NEXT_JOB, self.answering.next_occurrence)
+        self.bot.personal_data.register("events", export=self.service.export,
+                                        erase=self.service.erase)  # fmt: skip
+
+    # -- creating ---------------------------------------------------------------------------
+
+    @event.command(name="create", description="Create an event (moderators and organisers)")
+    @app_commands.describe(
+        title="Up to 100 characters",
+        when="e.g. 'next Tuesday 15:00', 'in 3 days at 9am', '2026-12-03 14:00', '3 Dec 2pm'",
+        duration="How long, e.g. 90m or 2h (default 1h)",
+        ends="Or an end time instead of a duration, e.g. '16:30'",
+        location="A place or a link (up to 100 characters)",
+        area="The challenge area (its channel gets the card)",
+        capacity="Places; later Going clicks join a waitlist",
+        reminders="Reminders before, e.g. 1d,1h (default from the settings), or none",
+        timezone="The zone 'when' is in (default: your profile's)",
+        repeat="Repeat weekly or monthly (on the same weekday, e.g. second Tuesday)",
+        every="Every N weeks or months (default 1)",
+        until="A repeating event's last date, e.g. 2027-03-01",
+        count="Or how many times it happens (2 to 52)",
+    )
+    @app_commands.choices(repeat=REPEATS)
+    async def create(
+        self,
+        interaction: Interaction,
+        title: str,
+        when: str,
+        duration: str | None = None,
+        ends: str | None = None,
+        location: str | None = None,
+        area: str | None = None,
+        capacity: int | None = None,
+        reminders: str | None = None,
+        timezone: str | None = None,
+        repeat: app_commands.Choice[str] | None = None,
+        every: app_commands.Range[int, 1, 12] | None = None,
+        until: str | None = None,
+        count: int | None = None,
+    ) -> None:
+        options = {
+            "title": title, "when": when, "duration": duration, "ends": ends,
+            "location": location, "area": area, "capacity": capacity, "reminders": reminders,
+            "timezone": timezone, "repeat": repeat.value if repeat else None, "every": every,
+            "until": until, "count": count,
+        }  # fmt: skip
+        await self.creation.start(interaction, options)
+
+    async def confirm(self, interaction: Interaction, event_id: int) -> None:
+        await self.creation.confirm(interaction, event_id)
+
+    async def edit_preview(self, interaction: Interaction, event_id: int) -> None:
+        await self.creation.edit_preview(interaction, event_id)
+
+    # -- answering (cogs/events/answering.py) ---------------------------------------------
+
+    async def rsvp(self, interaction: Interaction, event_id: int, choice: str) -> None:
+        await self.answering.rsvp(interaction, event_id, choice)
+
+    async def accept_offer(self, interaction: Interaction, event_id: int) -> None:
+        await self.answering.accept_offer(interaction, event_id)
+
+    # -- looking up -------------------------------------------------------------------------
+
+    @event.command(name="list", description="Upcoming events")
+    @app_commands.describe(area="Only this area's events", range="How far ahead (default week)")
+    @app_commands.choices(range=RANGE_CHOICES)
+    async def list_(
+        self,
+        interaction: Interaction,
+        area: str | None = None,
+        range: app_commands.Choice[str] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        if area is not None and self.bot.areas.get(area) is None:
+            raise UserError(f"There is no area '{area}'. Pick one from the list.")
+        await self.show_list(interaction, f"{area or 'all'}.{range.value if range else 'week'}", 0)
+
+    async def _list_page(self, interaction: Interaction, key: str, page: int) -> None:
+        await self.show_list(interaction, key, page, edit=True)
+
+    async def show_list(
+        self, interaction: Interaction, key: str, page: int, edit: bool = False
+    ) -> None:
+        """One page of upcoming events; the key ("<area or all>.<range>") rides in the
+        Previous and Next buttons, so they keep working after a restart."""
+        assert interaction.guild_id is not None
+        area, _, span = key.partition(".")
+        days = RANGES.get(span, 7)
+        now = self.bot.clock.now()
+        found = await self.service.upcoming(
+            interaction.guild_id, None if area == "all" else area, now, now + timedelta(days=days)
+        )
+        if not found:
+            where = f" in {area}" if area != "all" else ""
+            text = f"No events{where} in the next {days} day(s). Try a longer range."
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        pages = (len(found) + LIST_LIMIT - 1) // LIST_LIMIT
+        page = min(max(page, 0), pages - 1)
+        shown = found[page * LIST_LIMIT : (page + 1) * LIST_LIMIT]
+        embed = discord.Embed(
+            title="Upcoming events", description="\n".join(self._line(e) for e in shown)[:4096]
+        )
+        embed.set_footer(text=f"Page {page + 1} of {pages} · {len(found)} event(s)")
+        view = list_view(key, page, pages)
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(
+                embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+            )
+
+    @staticmethod
+    def _line(event: Event, status: str | None = None) -> str:
+        title = discord.utils.escape_markdown(event.title)
+        link = f" · [card]({event.link})" if event.link else ""
+        mark = f" · {CHOICES.get(status, status)}" if status else ""
+        return f"**#{event.id}** {title} · {stamp(event.starts_at, 'f')}{mark}{link}"
+
+    @event.command(name="info", description="One event's details")
+    @app_commands.describe(event=EVENT)
+    async def info(self, interaction: Interaction, event: str) -> None:
+        found = await self._find(interaction, event)
+        summary = await self.book.summary(found.id)
+        await interaction.response.send_message(
+            content=found.link or None, embed=card_embed(found, summary), ephemeral=True
+        )
+
+    @event.command(name="mine", description="Your upcoming events")
+    async def mine(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        found = await self.service.mine(interaction.guild_id, interaction.user.id)
+        if not found:
+            await interaction.response.send_message(
+                "You have no upcoming events. See /event list and press Going on a card.",
+                ephemeral=True,
+            )
+            return
+        lines = [self._line(e, s) for e, s in found[:LIST_LIMIT]]
+        embed = discord.Embed(title="Your events", description="\n".join(lines)[:4096])
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # -- changing ---------------------------------------------------------------------------
+
+    @event.command(name="edit", description="Change an event (its organiser or a moderator)")
+    @app_commands.describe(
+        event=EVENT, title="New title", when="New start", duration="New length, e.g. 2h",
+        location="New place or link", timezone="Zone for 'when' (default: the event's)",
+        capacity="New number of places",
+    )  # fmt: skip
+    async def edit(
+        self,
+        interaction: Interaction,
+        event: str,
+        title: str | None = None,
+        when: str | None = None,
+        duration: str | None = None,
+        location: str | None = None,
+        timezone: str | None = None,
+        capacity: int | None = None,
+    ) -> None:
+        found = await self._find(interaction, event)
+        self._require_manager(interaction, found)
+        changes: dict[str, Any] = {}
+        with refusals():
+            zone = check_zone(timezone) if timezone else found.timezone
+            if title is not None:
+                changes["title"] = check_title(title)
+            if location is not None:
+                changes["location"] = check_location(location)
+            if capacity is not None:
+                changes["capacity"] = check_capacity(capacity)
+            if when is not None:
+                start = read_start(when, zone, self.bot.clock.now())
+                length = found.ends_at - found.starts_at
+                changes.update(starts_at=start, when_text=when, timezone=zone)
+                changes["ends_at"] = (
+                    read_end(start, duration, None, zone) if duration else start + length
+                )
+            elif duration is not None:
+                changes["ends_at"] = read_end(found.starts_at, duration, None, zone)
+            if not changes:
+                raise EventError("Give at least one thing to change, such as when or location.")
+            edited = await self.service.edit(found, changes)
+        await interaction.response.send_message(
+            f"Updated event #{found.id}. {self._change_words(edited)}",
+            ephemeral=True,
+        )
+        event_now = edited.event
+        if capacity is not None:
+            promoted = await self.book.promote(event_now)
+            await self.answering.tell_promoted(event_now, promoted)
+        await self.delivery.refresh_card(event_now)
+        assert interaction.guild is not None
+        await self.delivery.sync_discord_event(interaction.guild, event_now)
+        if edited.moved or edited.place_changed:
+            attendees = [
+                u for u in await self.service.attendees(event_now.id) if u != interaction.user.id
+            ]
+            text = (
+                f"**{event_now.title}** has changed. {self._change_words(edited)} "
+                f"{event_now.link or ''}"
+            )
+            await self.delivery.tell(interaction.guild, event_now, attendees, text)
+        await self._audit(interaction, "events.edited", event_now, {"changed": sorted(changes)})
+
+    @staticmethod
+    def _change_words(edited: Edited) -> str:
+        event, words = edited.event, []
+        if edited.moved:
+            start = event.starts_at
+            words.append(
+                f"It now starts {stamp(start)} ({stamp(start, 'R')}); reminders moved with it."
+            )
+        if edited.place_changed:
+            words.append(f"New place: {event.location or 'none given'}.")
+        return " ".join(words)
+
+    @event.command(name="cancel", description="Cancel an event (its organiser or a moderator)")
+    @app_commands.describe(
+        event=EVENT,
+        reason="Told to everyone who answered",
+        series="Also end a repeating event: no more occurrences",
+    )
+    async def cancel(
+        self, interaction: Interaction, event: str, reason: str | None = None, series: bool = False
+    ) -> None:
+        found = await self._find(interaction, event)
+        self._require_manager(interaction, found)
+        assert interaction.guild is not None
+        with refusals():
+            if series:
+                occurrences = await self.service.cancel_series(found)
+                told = {o.id: await self.service.attendees(o.id) for o in occurrences}
+            else:
+                told = {found.id: await self.service.cancel(found)}
+        count = sum(len(users) for users in told.values())
+        what = "the series" if series else f"event #{found.id}"
+        await interaction.response.send_message(
+            f"Cancelled {what}. {count} attendee(s) are being told.", ephemeral=True
+        )
+        why = f" Reason: {reason[:300]}" if reason else ""
+        for event_id, attendees in told.items():
+            cancelled = await self.service.get(found.guild_id, event_id)
+            assert cancelled is not None
+            await self.delivery.refresh_card(cancelled)
+            await self.delivery.sync_discord_event(interaction.guild, cancelled)
+            text = f"**{cancelled.title}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
+            await self.delivery.tell(interaction.guild, cancelled, attendees, text)
+            await self._audit(interaction, "events.cancelled", cancelled,
+                              {"told": len(attendees), "series": series})  # fmt: skip
+
+    # -- reminders and calendars ------------------------------------------------------------
+
+    @event.command(name="reminders", description="Your own reminder times")
+    @app_commands.describe(
+        offsets="When to remind you before each event, e.g. 2h,15m; 'default' for the event's",
+        maybe="Also remind you of events you answered Maybe",
+    )
+    async def reminders(
+        self, interaction: Interaction, offsets: str | None = None, maybe: bool | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        own, include_maybe = await self.service.prefs(guild_id, user_id)
+        if offsets is not None:
+            if offsets.strip().lower() == "default":
+                own = None
+            else:
+                with refusals():
+                    own = list(read_offsets(offsets, []))
+        if maybe is not None:
+            include_maybe = maybe
+        if offsets is not None or maybe is not None:
+            await self.service.set_prefs(guild_id, user_id, own, include_maybe)
+        times = "each event's own" if own is None else offsets_words(own)
+        await interaction.response.send_message(
+            f"Your reminders: {times}. Maybe answers are "
+            f"{'reminded' if include_maybe else 'not reminded'}. Turn one event's reminders "
+            "off with /event mute.",
+            ephemeral=True,
+        )
+
+    @event.command(name="mute", description="Turn reminders off (or on) for one event")
+    @app_commands.describe(event=EVENT, muted="false turns them back on")
+    async def mute(self, interaction: Interaction, event: str, muted: bool = True) -> None:
+        found = await self._find(interaction, event)
+        with refusals():
+            await self.service.mute(found, interaction.user.id, muted)
+        state = "off" if muted else "on"
+        await interaction.response.send_message(
+            f"Reminders for {found.title} are {state}.", ephemeral=True
+        )
+
+    @event.command(name="ics", description="A calendar file (.ics) for an event or its series")
+    @app_commands.describe(event=EVENT)
+    async def ics(self, interaction: Interaction, event: str) -> None:
+        found = await self._find(interaction, event)
+        first = await self.service.series_first_start(found.series_id) if found.series_id else None
+        data = event_file(found, self.bot.clock.now(), first)
+        await interaction.response.send_message(
+            f"{found.title}: open the file to add it to your calendar.",
+            file=discord.File(io.BytesIO(data), filename=f"event-{found.id}.ics"),
+            ephemeral=True,
+        )
+
+    @event.command(name="feed", description="Your calendar file: your RSVPs and your areas' events")
+    async def feed(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        areas = await self.profiles.areas_of(interaction.guild_id, interaction.user.id)
+        found = await self.service.feed(interaction.guild_id, interaction.user.id, areas)
+        data = feed_file(found, self.bot.clock.now())
+        await interaction.response.send_message(
+            f"{len(found)} upcoming event(s). Import the file into your calendar; run this "
+            "again later for new ones (entries update, never double).",
+            file=discord.File(io.BytesIO(data), filename="research-hub-events.ics"),
+            ephemeral=True,
+        )
+
+    # -- autocomplete -----------------------------------------------------------------------
+
+    @info.autocomplete("event")
+    @edit.autocomplete("event")
+    @cancel.autocomplete("event")
+    @mute.autocomplete("event")
+    @ics.autocomplete("event")
+    async def _events(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        found = await self.service.search(interaction.guild_id, current)
+        return [app_commands.Choice(name=e.label[:100], value=str(e.id)) for e in found]
+
+    @create.autocomplete("area")
+    @list_.autocomplete("area")
+    async def _areas(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return area_choices(self.bot.areas, current)
+
+    @create.autocomplete("timezone")
+    @edit.autocomplete("timezone")
+    async def _zones(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in search_zones(current)]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _find(self, interaction: Interaction, reference: str) -> Event:
+        assert interaction.guild_id is not None
+        with refusals():
+            return await self.service.require(interaction.guild_id, reference)
+
+    def _require_manager(self, interaction: Interaction, event: Event) -> None:
+        settings = self.bot.settings
+        if is_moderator(interaction.user, settings):
+            return
+        if event.organiser_id == interaction.user.id and is_organiser(interaction.user, settings):
+            return
+        raise UserError(
+            f"Only the event's organiser or a moderator can change {event.title}. Ask "
+            "them if something needs to change."
+        )
+
+    async def _audit(
+        self, interaction: Interaction, action: str, event: Event, details: dict[str, Any]
+    ) -> None:
+        await self.bot.audit.record(
+            interaction.guild_id, action, actor_id=interaction.user.id,
+            target=f"event #{event.id}", details=details,
+        )  # fmt: skip

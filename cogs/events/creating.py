@@ -1,0 +1,189 @@
+"""/event create: read the options, ask for the description, show the preview, and on
+Confirm post the card and the server's scheduled event. Nothing exists before Confirm."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.checks import is_moderator
+from bot.errors import UserError
+from bot.lookup import find_role
+from bot.settings import Settings
+from bot.timeparse import format_duration
+from cogs.events.model import (
+    Draft,
+    Event,
+    EventError,
+    Repeat,
+    build_rrule,
+    check_capacity,
+    check_location,
+    check_title,
+    check_zone,
+    read_end,
+    read_offsets,
+    read_start,
+    repeat_of,
+)
+from cogs.events.views import EventForm, preview_embeds, preview_view, stamp
+
+if TYPE_CHECKING:
+    from cogs.events.cog import EventsCog
+
+Interaction = discord.Interaction[Any]
+NONE = discord.AllowedMentions.none()
+
+
+@contextlib.contextmanager
+def refusals() -> Iterator[None]:
+    """An EventError from the logic becomes a short private answer to the member."""
+    try:
+        yield
+    except EventError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def is_organiser(member: discord.Member | discord.User, settings: Settings) -> bool:
+    if is_moderator(member, settings):
+        return True
+    if not isinstance(member, discord.Member):
+        return False
+    role = find_role(member.guild, settings.event_organiser_role)
+    return role is not None and role in member.roles
+
+
+def require_organiser(interaction: Interaction, settings: Settings) -> None:
+    if not is_organiser(interaction.user, settings):
+        raise UserError(
+            f"Creating events is for moderators and the '{settings.event_organiser_role}' "
+            "role. Ask a moderator to create it, or to give you that role."
+        )
+
+
+class Creation:
+    def __init__(self, cog: EventsCog) -> None:
+        self.cog = cog
+        self.bot = cog.bot
+
+    async def zone_of(self, interaction: Interaction, timezone: str | None) -> str:
+        if timezone:
+            with refusals():
+                return check_zone(timezone)
+        assert interaction.guild_id is not None
+        profile = await self.cog.profiles.get(interaction.guild_id, interaction.user.id)
+        if profile is not None and profile.timezone:
+            return profile.timezone
+        return self.bot.settings.server_timezone
+
+    def read(self, options: dict[str, Any], zone: str, now: datetime) -> Draft:
+        """Check every option; the first problem is the member's answer."""
+        with refusals():
+            title = check_title(options["title"])
+            location = check_location(options.get("location") or "")
+            capacity = check_capacity(options.get("capacity"))
+            area = options.get("area")
+            if area is not None and self.bot.areas.get(area) is None:
+                raise EventError(f"There is no area '{area}'. Pick one from the list.")
+            start = read_start(options["when"], zone, now)
+            end = read_end(start, options.get("duration"), options.get("ends"), zone)
+            reminders = read_offsets(
+                options.get("reminders"), self.bot.settings.event_reminder_offsets
+            )
+            repeat = Repeat(
+                options.get("repeat") or "none", options.get("every") or 1,
+                options.get("until"), options.get("count"),
+            )  # fmt: skip
+            rule = build_rrule(start, zone, repeat)
+        return Draft(
+            title=title, when_text=options["when"], timezone=zone, starts_at=start,
+            ends_at=end, location=location, area=area, capacity=capacity,
+            reminders=reminders, rrule=rule,
+        )  # fmt: skip
+
+    async def start(self, interaction: Interaction, options: dict[str, Any]) -> None:
+        require_organiser(interaction, self.bot.settings)
+        zone = await self.zone_of(interaction, options.get("timezone"))
+        draft = self.read(options, zone, self.bot.clock.now())
+
+        async def submitted(inner: Interaction, values: dict[str, str]) -> None:
+            assert inner.guild_id is not None
+            made = draft.with_text(values.get("description", ""))
+            event = await self.cog.service.create_draft(inner.guild_id, inner.user.id, made)
+            await inner.response.send_message(
+                embeds=preview_embeds(event, self.bot.settings.event_zones),
+                view=preview_view(event.id), ephemeral=True, allowed_mentions=NONE,
+            )  # fmt: skip
+
+        await interaction.response.send_modal(EventForm("New event", submitted, None))
+
+    async def _draft(self, interaction: Interaction, event_id: int) -> Event:
+        assert interaction.guild_id is not None
+        event = await self.cog.service.get(interaction.guild_id, event_id)
+        if event is None or event.state != "draft":
+            raise UserError("This preview was already used. See /event list.")
+        if event.organiser_id != interaction.user.id:
+            raise UserError("Only the member who made this preview can change or confirm it.")
+        return event
+
+    async def edit_preview(self, interaction: Interaction, event_id: int) -> None:
+        event = await self._draft(interaction, event_id)
+        length = format_duration(event.ends_at - event.starts_at)
+        values = {
+            "title": event.title, "when": event.when_text, "duration": length,
+            "location": event.location, "description": event.description,
+        }  # fmt: skip
+
+        async def submitted(inner: Interaction, typed: dict[str, str]) -> None:
+            options = {
+                "title": typed["title"], "when": typed["when"], "duration": typed["duration"],
+                "location": typed["location"], "area": event.area, "capacity": event.capacity,
+                "reminders": ",".join(f"{s}s" for s in event.reminders) or "none",
+            }  # fmt: skip
+            repeat = repeat_of(event.rrule)
+            options.update(repeat=repeat.kind, every=repeat.interval, until=repeat.until,
+                           count=repeat.count)  # fmt: skip
+            draft = self.read(options, event.timezone, self.bot.clock.now())
+            draft = replace(draft, reminders=event.reminders).with_text(typed["description"])
+            with refusals():
+                updated = await self.cog.service.update_draft(event, draft)
+            await inner.response.edit_message(
+                embeds=preview_embeds(updated, self.bot.settings.event_zones),
+                view=preview_view(updated.id), allowed_mentions=NONE,
+            )  # fmt: skip
+
+        await interaction.response.send_modal(EventForm("Edit the event", submitted, values))
+
+    async def confirm(self, interaction: Interaction, event_id: int) -> None:
+        assert interaction.guild is not None
+        event = await self._draft(interaction, event_id)
+        if await self.cog.delivery.channel_for(interaction.guild, event.area) is None:
+            raise UserError(
+                "There is no channel to post the event in: create the area's channel with "
+                f"/hub setup, or a #{self.bot.settings.announcements_channel} channel."
+            )
+        await interaction.response.defer()
+        with refusals():
+            event = await self.cog.service.confirm(event.guild_id, event.id, interaction.user.id)
+        event = await self.cog.delivery.publish(interaction.guild, event)
+        text = f"Created event #{event.id}, {stamp(event.starts_at)}: {event.link}"
+        if event.discord_event_id is None:
+            text += (
+                "\nThe server's scheduled event could not be created; give the bot Manage "
+                "Events, then use /event edit to try again."
+            )
+        await interaction.edit_original_response(content=text, embeds=[], view=None)
+        await self.bot.audit.record(
+            event.guild_id, "events.created", actor_id=interaction.user.id,
+            target=f"event #{event.id}", details={"title": event.title,
+                                                  "starts_at": event.starts_at.isoformat()},
+        )  # fmt: skip
+
+
+def within(days: int, now: datetime) -> tuple[datetime, datetime]:
+    return now, now + timedelta(days=days)

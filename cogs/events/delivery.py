@@ -1,0 +1,246 @@
+"""Everything events send to Discord: the card, the server's scheduled event, reminders, and
+notices to attendees (by DM, or mentioned together in the event's channel when DMs are
+closed, so no one is silently skipped)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.lookup import find_text_channel
+from bot.scheduler import Job
+from cogs.areas.service import AreaService
+from cogs.events.model import Event
+from cogs.events.pacing import Pacer, mention_messages
+from cogs.events.rsvp import RsvpBook
+from cogs.events.service import EventService
+from cogs.events.views import card_embed, card_view, stamp
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+log = logging.getLogger(__name__)
+NONE = discord.AllowedMentions.none()
+MESSAGE_LIMIT = 2000
+FAN_OUT = 25  # DMs in flight at once; the pacer keeps them under the rate limit
+
+
+class Delivery:
+    def __init__(
+        self, bot: HubBot, service: EventService, book: RsvpBook, areas: AreaService
+    ) -> None:
+        self.bot = bot
+        self.service = service
+        self.book = book
+        self.areas = areas
+        self.pacer = Pacer(bot.settings.event_reminder_rate)
+
+    # -- where ------------------------------------------------------------------------------
+
+    async def channel_for(
+        self, guild: discord.Guild, area: str | None
+    ) -> discord.TextChannel | None:
+        """The area's channel (as /hub setup made it), else the announcements channel."""
+        if area:
+            made = (await self.areas.resources(guild.id)).get(("channel", area))
+            channel = guild.get_channel(made[0]) if made else None
+            if isinstance(channel, discord.TextChannel):
+                return channel
+        return find_text_channel(guild, self.bot.settings.announcements_channel)
+
+    def event_channel(self, guild: discord.Guild, event: Event) -> discord.TextChannel | None:
+        channel = guild.get_channel(event.channel_id) if event.channel_id else None
+        if isinstance(channel, discord.TextChannel):
+            return channel
+        return find_text_channel(guild, self.bot.settings.announcements_channel)
+
+    # -- the card and the scheduled event ----------------------------------------------------
+
+    async def publish(self, guild: discord.Guild, event: Event) -> Event:
+        """Post the card and create the server's scheduled event; the card's link is stored."""
+        channel = await self.channel_for(guild, event.area)
+        if channel is None:
+            raise LookupError("no channel")
+        summary = await self.book.summary(event.id)
+        view = card_view(event)
+        assert view is not None
+        message = await channel.send(
+            embed=card_embed(event, summary), view=view, allowed_mentions=NONE
+        )
+        await self.service.set_card(event.id, channel.id, message.id)
+        event = await self._reload(event)
+        await self.create_discord_event(guild, event)
+        return await self._reload(event)
+
+    async def refresh_card(self, event: Event) -> None:
+        channel = self.bot.get_channel(event.channel_id) if event.channel_id else None
+        if not isinstance(channel, discord.TextChannel) or event.message_id is None:
+            return
+        summary = await self.book.summary(event.id)
+        with contextlib.suppress(discord.NotFound):
+            await channel.get_partial_message(event.message_id).edit(
+                embed=card_embed(event, summary), view=card_view(event), allowed_mentions=NONE
+            )
+
+    def _location(self, event: Event) -> str:
+        return (event.location or "Online: see the event card in the server")[:100]
+
+    async def create_discord_event(self, guild: discord.Guild, event: Event) -> None:
+        try:
+            scheduled = await guild.create_scheduled_event(
+                name=event.title, start_time=event.starts_at, end_time=event.ends_at,
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+                location=self._location(event), description=self._description(event),
+            )  # fmt: skip
+        except discord.HTTPException as exc:
+            await self._audit_problem(guild, event, "create", exc)
+            return
+        await self.service.set_discord_event(event.id, scheduled.id)
+
+    async def sync_discord_event(self, guild: discord.Guild, event: Event) -> None:
+        """Keep the server's scheduled event in step with an edit or a cancellation."""
+        if event.discord_event_id is None:
+            return
+        try:
+            scheduled = await guild.fetch_scheduled_event(event.discord_event_id)
+            if event.state == "cancelled":
+                await scheduled.cancel()
+            else:
+                await scheduled.edit(
+                    name=event.title, start_time=event.starts_at, end_time=event.ends_at,
+                    entity_type=discord.EntityType.external, location=self._location(event),
+                    description=self._description(event),
+                )  # fmt: skip
+        except (discord.HTTPException, ValueError) as exc:
+            await self._audit_problem(guild, event, "update", exc)
+
+    @staticmethod
+    def _description(event: Event) -> str:
+        text = event.description
+        if event.link:
+            text = f"{text}\n\nRSVP: {event.link}".strip()
+        return text[:1000]
+
+    async def _audit_problem(
+        self, guild: discord.Guild, event: Event, what: str, exc: Exception
+    ) -> None:
+        await self.bot.audit.record(
+            guild.id, "events.scheduled_event_failed", target=f"event #{event.id}",
+            details={"action": what, "reason": str(exc)[:200],
+                     "fix": "Give the bot the Manage Events permission."},
+        )  # fmt: skip
+
+    async def _reload(self, event: Event) -> Event:
+        found = await self.service.get(event.guild_id, event.id)
+        assert found is not None
+        return found
+
+    # -- telling members ---------------------------------------------------------------------
+
+    async def dm(self, guild: discord.Guild, user_id: int, **message: Any) -> bool:
+        """One paced DM; False when the member's DMs are closed (or they left)."""
+        member = guild.get_member(user_id)
+        if member is None:
+            return False
+        try:
+            channel = member.dm_channel
+            if channel is None:
+                await self.pacer.wait()
+                channel = await member.create_dm()
+            await self.pacer.wait()
+            await channel.send(allowed_mentions=NONE, **message)
+        except discord.Forbidden:
+            return False
+        return True
+
+    async def mention_together(
+        self, channel: discord.TextChannel | None, user_ids: list[int], text: str
+    ) -> None:
+        """One message (or as few as fit under 2,000 characters) mentioning every member."""
+        if channel is None or not user_ids:
+            return
+        prefix = f"{text}\n"
+        for group in mention_messages(prefix.rstrip("\n"), user_ids, MESSAGE_LIMIT):
+            await self._send_mentions(channel, prefix, group)
+
+    async def _send_mentions(
+        self, channel: discord.TextChannel, prefix: str, user_ids: list[int]
+    ) -> None:
+        await self.pacer.wait()
+        await channel.send(
+            (prefix + " ".join(f"<@{u}>" for u in user_ids))[:MESSAGE_LIMIT],
+            allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in user_ids]),
+        )
+
+    async def tell(
+        self, guild: discord.Guild, event: Event, user_ids: list[int], text: str, **extra: Any
+    ) -> list[int]:
+        """DM each member; mention those with closed DMs together in the event's channel.
+        Returns the members reached only by the mention."""
+        closed: list[int] = []
+        limit = asyncio.Semaphore(FAN_OUT)
+
+        async def one(user_id: int) -> None:
+            async with limit:
+                if not await self.dm(guild, user_id, content=text, **extra):
+                    closed.append(user_id)
+
+        await asyncio.gather(*(one(u) for u in user_ids))
+        note = f"{text}\n(Your direct messages are closed, so I am telling you here.)"
+        await self.mention_together(self.event_channel(guild, event), closed, note)
+        return closed
+
+    # -- reminders ---------------------------------------------------------------------------
+
+    def reminder_text(self, event: Event) -> str:
+        start = event.starts_at
+        text = f"Reminder: **{event.title}** starts {stamp(start)} ({stamp(start, 'R')})."
+        if event.location:
+            text += f" Where: {event.location}."
+        if event.link:
+            text += f" {event.link}"
+        return text
+
+    async def remind(self, job: Job) -> None:
+        """Fan one reminder out: each member claimed before the DM, so a restart resumes
+        with the rest and no one hears it twice."""
+        # Work due at start-up runs before Discord has sent the servers; wait for them.
+        await self.bot.wait_until_ready()
+        event = await self.service.get(int(job.guild_id or 0), int(job.payload["event_id"]))
+        offset = int(job.payload["offset"])
+        if event is None or event.state != "scheduled":
+            return
+        guild = self.bot.get_guild(event.guild_id)
+        if guild is None:
+            raise RuntimeError(f"server {event.guild_id} is not available yet")
+        recipients = await self.service.recipients(event, offset)
+        text = self.reminder_text(event)
+        embed = card_embed(event)
+        closed: list[int] = []
+        limit = asyncio.Semaphore(FAN_OUT)
+
+        async def one(user_id: int) -> None:
+            async with limit:
+                if not await self.service.claim_delivery(event, offset, user_id):
+                    return
+                try:
+                    sent = await self.dm(guild, user_id, content=text, embed=embed)
+                except BaseException:
+                    await self.service.release_delivery(event, offset, user_id)
+                    raise
+                if sent:
+                    await self.service.delivered(event, offset, [user_id], "dm")
+                else:
+                    closed.append(user_id)
+
+        await asyncio.gather(*(one(r.user_id) for r in recipients))
+        note = f"{text}\n(Your direct messages are closed, so I am reminding you here.)"
+        await self.mention_together(self.event_channel(guild, event), closed, note)
+        await self.service.delivered(event, offset, closed, "channel")
+        log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
+                 len(recipients), len(closed))  # fmt: skip

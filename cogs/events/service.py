@@ -1,0 +1,412 @@
+"""Events: drafts, confirmation, series, edits, cancellation, reminders and look-ups.
+
+The database is the truth. Reminder bookkeeping is in ``cogs.events.reminders`` (mixed in
+here); RSVPs, the waitlist and promotions in ``cogs.events.rsvp``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock, from_db_time, to_db_time
+from bot.db import Database
+from bot.scheduler import Scheduler
+from cogs.events.model import (
+    NEXT_JOB,
+    OFFER_JOB,
+    REMINDER_JOB,
+    Draft,
+    Event,
+    EventError,
+    nth_start,
+)
+from cogs.events.reminders import ReminderStore
+
+LIVE = ("going", "maybe", "offered")
+ATTENDING = ("going", "maybe", "waitlist", "offered")
+
+
+@dataclass(frozen=True)
+class EventBrief:
+    """What the weekly area digest (and any other feature) needs to mention an event."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    channel_id: int | None
+    link: str | None
+
+
+@dataclass(frozen=True)
+class Edited:
+    event: Event
+    moved: bool
+    place_changed: bool
+
+
+class EventService(ReminderStore):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        scheduler: Scheduler,
+        default_offsets: list[timedelta] | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._scheduler = scheduler
+        self.default_offsets = default_offsets or [timedelta(days=1), timedelta(hours=1)]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def get(self, guild_id: int, event_id: int) -> Event | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM events WHERE guild_id = ? AND id = ?", (guild_id, event_id)
+        )
+        return None if row is None else Event.from_row(row)
+
+    async def get_any(self, event_id: int) -> Event | None:
+        """By id alone, for buttons in DMs (which carry no server)."""
+        row = await self._db.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
+        return None if row is None else Event.from_row(row)
+
+    async def require(self, guild_id: int, reference: str) -> Event:
+        """An event by id ("12", "#12 Title" from autocomplete) or by its exact title."""
+        text = reference.strip().removeprefix("#")
+        head = text.split(" ", 1)[0]
+        found = await self.get(guild_id, int(head)) if head.isdigit() else None
+        if found is None and text:
+            row = await self._db.fetchone(
+                "SELECT * FROM events WHERE guild_id = ? AND state != 'draft' "
+                "AND lower(title) = lower(?) ORDER BY starts_at DESC LIMIT 1",
+                (guild_id, text),
+            )
+            found = None if row is None else Event.from_row(row)
+        if found is None or found.state == "draft":
+            raise EventError(
+                f"There is no event '{reference}'. Pick one from the list, or see /event list."
+            )
+        return found
+
+    async def search(self, guild_id: int, typed: str, limit: int = 25) -> list[Event]:
+        """Autocomplete: upcoming and recent events whose id or title matches."""
+        since = to_db_time(self._clock.now() - timedelta(days=1))
+        text = typed.strip().removeprefix("#")
+        rows = await self._db.fetchall(
+            "SELECT * FROM events WHERE guild_id = ? AND state = 'scheduled' AND ends_at >= ? "
+            "AND (CAST(id AS TEXT) = ? OR instr(lower(title), lower(?)) > 0) "
+            "ORDER BY starts_at LIMIT ?",
+            (guild_id, since, text, text, limit),
+        )
+        return [Event.from_row(r) for r in rows]
+
+    async def upcoming(
+        self, guild_id: int, area: str | None, start: datetime, end: datetime
+    ) -> list[Event]:
+        sql = (
+            "SELECT * FROM events WHERE guild_id = ? AND state = 'scheduled' "
+            "AND ends_at > ? AND starts_at < ?"
+        )
+        params: list[Any] = [guild_id, to_db_time(start), to_db_time(end)]
+        if area:
+            sql += " AND area = ?"
+            params.append(area)
+        rows = await self._db.fetchall(sql + " ORDER BY starts_at, id", params)
+        return [Event.from_row(r) for r in rows]
+
+    async def upcoming_for_area(
+        self, guild_id: int, area_slug: str, start: datetime, end: datetime
+    ) -> list[EventBrief]:
+        """Events of one area starting in [start, end): for the areas weekly digest."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM events WHERE guild_id = ? AND state = 'scheduled' AND area = ? "
+            "AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
+            (guild_id, area_slug, to_db_time(start), to_db_time(end)),
+        )
+        events = [Event.from_row(r) for r in rows]
+        return [EventBrief(e.id, e.title, e.starts_at, e.channel_id, e.link) for e in events]
+
+    async def mine(self, guild_id: int, user_id: int) -> list[tuple[Event, str]]:
+        rows = await self._db.fetchall(
+            "SELECT e.*, r.status AS rsvp FROM events e JOIN event_rsvps r ON r.event_id = e.id "
+            "WHERE r.guild_id = ? AND r.user_id = ? AND e.state = 'scheduled' AND e.ends_at > ? "
+            "AND r.status != 'declined' ORDER BY e.starts_at",
+            (guild_id, user_id, to_db_time(self._clock.now())),
+        )
+        return [(Event.from_row(r), str(r["rsvp"])) for r in rows]
+
+    async def feed(self, guild_id: int, user_id: int, areas: tuple[str, ...]) -> list[Event]:
+        """A member's calendar: events they answered (not "Can't go") and their areas' events."""
+        marks = ",".join("?" * len(areas)) or "NULL"
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT e.* FROM events e LEFT JOIN event_rsvps r ON r.event_id = e.id "
+            "AND r.user_id = ? WHERE e.guild_id = ? AND e.state = 'scheduled' AND e.ends_at > ? "
+            f"AND ((r.user_id IS NOT NULL AND r.status != 'declined') OR e.area IN ({marks})) "
+            "ORDER BY e.starts_at",
+            (user_id, guild_id, to_db_time(self._clock.now()), *areas),
+        )
+        return [Event.from_row(r) for r in rows]
+
+    async def series_first_start(self, series_id: int) -> datetime | None:
+        value = await self._db.fetchval(
+            "SELECT first_start FROM event_series WHERE id = ?", (series_id,)
+        )
+        return None if value is None else from_db_time(value)
+
+    # -- creating ----------------------------------------------------------------------------
+
+    async def create_draft(self, guild_id: int, organiser_id: int, draft: Draft) -> Event:
+        now = to_db_time(self._clock.now())
+        event_id = await self._db.insert(
+            "INSERT INTO events (guild_id, organiser_id, title, description, location, area, "
+            "timezone, starts_at, ends_at, capacity, reminders, when_text, rrule, state, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+            (guild_id, organiser_id, *self._draft_values(draft), now, now),
+        )
+        found = await self.get(guild_id, event_id)
+        assert found is not None
+        return found
+
+    async def update_draft(self, event: Event, draft: Draft) -> Event:
+        changed = await self._db.execute(
+            "UPDATE events SET title = ?, description = ?, location = ?, area = ?, timezone = ?, "
+            "starts_at = ?, ends_at = ?, capacity = ?, reminders = ?, when_text = ?, rrule = ?, "
+            "updated_at = ? WHERE id = ? AND state = 'draft'",
+            (*self._draft_values(draft), to_db_time(self._clock.now()), event.id),
+        )
+        if changed != 1:
+            raise EventError("This preview was already confirmed. Use /event edit to change it.")
+        found = await self.get(event.guild_id, event.id)
+        assert found is not None
+        return found
+
+    @staticmethod
+    def _draft_values(draft: Draft) -> tuple[Any, ...]:
+        return (
+            draft.title, draft.description, draft.location, draft.area, draft.timezone,
+            to_db_time(draft.starts_at), to_db_time(draft.ends_at), draft.capacity,
+            json.dumps(list(draft.reminders)), draft.when_text, draft.rrule,
+        )  # fmt: skip
+
+    async def confirm(self, guild_id: int, event_id: int, user_id: int) -> Event:
+        """Make a draft live: its series (if any), its reminders and next occurrence."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            event = await self.get(guild_id, event_id)
+            if event is None:
+                raise EventError("This preview has expired. Run /event create again.")
+            if event.state != "draft":
+                raise EventError(f"Event {event.label} was already created.")
+            if event.organiser_id != user_id:
+                raise EventError("Only the member who made this preview can confirm it.")
+            if event.starts_at <= now:
+                raise EventError(
+                    "The start time has passed while the preview was open. Press Edit and "
+                    "give a new time."
+                )
+            series_id = None
+            if event.rrule:
+                series_id = await tx.insert(
+                    "INSERT INTO event_series (guild_id, rrule, timezone, first_start, "
+                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                    (guild_id, event.rrule, event.timezone, to_db_time(event.starts_at),
+                     to_db_time(now)),
+                )  # fmt: skip
+            await tx.execute(
+                "UPDATE events SET state = 'scheduled', series_id = ?, updated_at = ? WHERE id = ?",
+                (series_id, to_db_time(now), event_id),
+            )
+            event = await self.get(guild_id, event_id)
+            assert event is not None
+            await self.sync_reminders(event)
+            if series_id is not None:
+                await self._schedule_next(event)
+        return event
+
+    async def set_card(self, event_id: int, channel_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE events SET channel_id = ?, message_id = ? WHERE id = ?",
+            (channel_id, message_id, event_id),
+        )
+
+    async def set_discord_event(self, event_id: int, discord_event_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE events SET discord_event_id = ? WHERE id = ?", (discord_event_id, event_id)
+        )
+
+    # -- series ------------------------------------------------------------------------------
+
+    async def _schedule_next(self, event: Event) -> None:
+        """When an occurrence starts, the next one is created (so RSVPs stay per occurrence)."""
+        await self._scheduler.schedule(
+            NEXT_JOB,
+            event.starts_at,
+            {"series_id": event.series_id, "event_id": event.id},
+            guild_id=event.guild_id,
+            key=f"series:{event.series_id}",
+        )
+
+    async def create_next(self, series_id: int, after_event_id: int) -> Event | None:
+        """Create the occurrence after ``after_event_id``; None when the series has ended or
+        it already exists (a repeated job does nothing)."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT * FROM events WHERE series_id = ? ORDER BY occurrence DESC LIMIT 1",
+                (series_id,),
+            )
+            first = await self.series_first_start(series_id)
+            active = await tx.fetchval(
+                "SELECT state = 'active' FROM event_series WHERE id = ?", (series_id,)
+            )
+            if row is None or first is None or not active or int(row["id"]) != after_event_id:
+                return None
+            last = Event.from_row(row)
+            assert last.rrule is not None
+            start = nth_start(last.rrule, last.timezone, first, last.occurrence + 1)
+            if start is None:
+                await tx.execute(
+                    "UPDATE event_series SET state = 'ended' WHERE id = ?", (series_id,)
+                )
+                return None
+            now = to_db_time(self._clock.now())
+            new_id = await tx.insert(
+                "INSERT INTO events (guild_id, series_id, occurrence, organiser_id, title, "
+                "description, location, area, timezone, starts_at, ends_at, capacity, "
+                "reminders, when_text, rrule, state, created_at, updated_at) "
+                "SELECT guild_id, series_id, occurrence + 1, organiser_id, title, description, "
+                "location, area, timezone, ?, ?, capacity, reminders, when_text, rrule, "
+                "'scheduled', ?, ? FROM events WHERE id = ?",
+                (to_db_time(start), to_db_time(start + (last.ends_at - last.starts_at)), now,
+                 now, last.id),
+            )  # fmt: skip
+            created = await self.get(last.guild_id, new_id)
+            assert created is not None
+            await self.sync_reminders(created)
+            await self._schedule_next(created)
+        return created
+
+    # -- changing ----------------------------------------------------------------------------
+
+    async def edit(self, event: Event, changes: dict[str, Any]) -> Edited:
+        """Apply checked changes (title, location, starts_at, ends_at, timezone, capacity,
+        when_text); moving the time moves every pending reminder."""
+        if event.state != "scheduled":
+            raise EventError(f"Event {event.label} is {event.state}; it cannot be edited.")
+        if event.ends_at <= self._clock.now():
+            raise EventError(f"Event {event.label} has ended; it cannot be edited.")
+        starts = changes.get("starts_at", event.starts_at)
+        ends = changes.get("ends_at", event.ends_at)
+        if ends <= starts:
+            raise EventError("The end would be before the start. Give a duration too.")
+        moved = starts != event.starts_at or ends != event.ends_at
+        place_changed = changes.get("location", event.location) != event.location
+        allowed = ("title", "location", "timezone", "capacity", "when_text")
+        sets = {k: v for k, v in changes.items() if k in allowed}
+        sets.update(starts_at=to_db_time(starts), ends_at=to_db_time(ends))
+        sets["updated_at"] = to_db_time(self._clock.now())
+        assignments = ", ".join(f"{k} = ?" for k in sets)
+        async with self._db.transaction():
+            await self._db.execute(
+                f"UPDATE events SET {assignments} WHERE id = ?", (*sets.values(), event.id)
+            )
+            edited = await self.get(event.guild_id, event.id)
+            assert edited is not None
+            if moved:
+                await self._scheduler.cancel_key(REMINDER_JOB, f"event:{event.id}")
+                await self.sync_reminders(edited)
+                if await self._is_latest(edited):
+                    await self._schedule_next(edited)
+        return Edited(edited, moved, place_changed)
+
+    async def _is_latest(self, event: Event) -> bool:
+        if event.series_id is None:
+            return False
+        latest = await self._db.fetchval(
+            "SELECT id FROM events WHERE series_id = ? ORDER BY occurrence DESC LIMIT 1",
+            (event.series_id,),
+        )
+        return bool(latest == event.id)
+
+    async def cancel_series(self, event: Event) -> list[Event]:
+        """End the series: no more occurrences, and every scheduled one still to come is
+        cancelled (the caller tells their attendees). Returns those occurrences."""
+        if event.series_id is None:
+            raise EventError(f"{event.label} does not repeat; cancel it without series.")
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE event_series SET state = 'ended' WHERE id = ?", (event.series_id,)
+            )
+            await self._scheduler.cancel_key(NEXT_JOB, f"series:{event.series_id}")
+            rows = await self._db.fetchall(
+                "SELECT * FROM events WHERE series_id = ? AND state = 'scheduled' "
+                "AND ends_at > ? ORDER BY starts_at",
+                (event.series_id, to_db_time(self._clock.now())),
+            )
+            cancelled = [Event.from_row(r) for r in rows]
+            for occurrence in cancelled:
+                await self.cancel(occurrence)
+        return cancelled
+
+    async def cancel(self, event: Event) -> list[int]:
+        """Cancel the event and its pending reminders and offers; returns who to tell."""
+        if event.state != "scheduled":
+            raise EventError(f"Event {event.label} is already {event.state}.")
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE events SET state = 'cancelled', updated_at = ? WHERE id = ?",
+                (to_db_time(self._clock.now()), event.id),
+            )
+            await self._scheduler.cancel_key(REMINDER_JOB, f"event:{event.id}")
+            await self._scheduler.cancel_key(OFFER_JOB, f"offer:{event.id}")
+            return await self.attendees(event.id)
+
+    async def attendees(self, event_id: int) -> list[int]:
+        """Everyone told of a change: Going, Maybe, waitlisted and offered."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM event_rsvps WHERE event_id = ? AND status IN "
+            "('going', 'maybe', 'waitlist', 'offered') ORDER BY since",
+            (event_id,),
+        )
+        return [int(r["user_id"]) for r in rows]
+
+    # -- personal data -----------------------------------------------------------------------
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        rsvps = await self._db.fetchall(
+            "SELECT r.event_id, e.title, r.status, r.since, r.muted FROM event_rsvps r "
+            "JOIN events e ON e.id = r.event_id WHERE r.guild_id = ? AND r.user_id = ?",
+            (guild_id, user_id),
+        )
+        organised = await self._db.fetchall(
+            "SELECT id, title, starts_at, state FROM events WHERE guild_id = ? "
+            "AND organiser_id = ?",
+            (guild_id, user_id),
+        )
+        offsets, maybe = await self.prefs(guild_id, user_id)
+        reminders = await self._db.fetchall(
+            "SELECT event_id, offset_seconds, via, at FROM event_reminder_deliveries "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return {
+            "rsvps": [dict(r) for r in rsvps],
+            "organised": [dict(r) for r in organised],
+            "reminder_offsets_seconds": offsets,
+            "remind_when_maybe": maybe,
+            "reminders_received": [dict(r) for r in reminders],
+        }
+
+    async def erase(self, guild_id: int, user_id: int) -> int:
+        """Remove the member's answers and choices; events they organised stay, unsigned."""
+        removed = 0
+        for sql in (
+            "DELETE FROM event_rsvps WHERE guild_id = ? AND user_id = ?",
+            "DELETE FROM event_reminder_prefs WHERE guild_id = ? AND user_id = ?",
+            "DELETE FROM event_reminder_deliveries WHERE guild_id = ? AND user_id = ?",
+            "UPDATE events SET organiser_id = NULL WHERE guild_id = ? AND organiser_id = ?",
+        ):
+            removed += await self._db.execute(sql, (guild_id, user_id))
+        return removed

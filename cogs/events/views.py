@@ -1,0 +1,276 @@
+"""The event card, the preview, the forms, and the persistent buttons (RSVP, Confirm, Edit,
+accept a place). Custom ids carry the event id, so every button works after a restart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.paging import page_buttons
+from bot.ui import HubModal, discord_time, error_reporting
+from cogs.events.model import (
+    DESCRIPTION_LIMIT,
+    LOCATION_LIMIT,
+    TITLE_LIMIT,
+    Event,
+    Summary,
+    describe_rrule,
+    offsets_words,
+)
+
+if TYPE_CHECKING:
+    from cogs.events.cog import EventsCog
+
+Interaction = discord.Interaction[Any]
+FormSubmit = Callable[[Interaction, dict[str, str]], Awaitable[None]]
+NAMES_SHOWN = 10
+
+
+def stamp(moment: datetime, style: str = "F") -> str:
+    return discord_time(int(moment.timestamp()), style)
+
+
+def wall(moment: datetime, zone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(discord.utils.escape_markdown(n) for n in names[:NAMES_SHOWN])
+    if len(names) > NAMES_SHOWN:
+        shown += f" and {len(names) - NAMES_SHOWN} more"
+    return shown or "nobody yet"
+
+
+def card_embed(event: Event, summary: Summary | None = None) -> discord.Embed:
+    """The card members see: timestamps each reader sees in their own zone, and who comes."""
+    title = event.title if event.state != "cancelled" else f"Cancelled: {event.title}"
+    embed = discord.Embed(title=title[:256], description=event.description[:4096] or None)
+    when = (
+        f"{stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}) to {stamp(event.ends_at, 't')}"
+    )
+    embed.add_field(name="When", value=when, inline=False)
+    if event.rrule:
+        embed.add_field(name="Repeats", value=describe_rrule(event.rrule, event.timezone,
+                                                             event.starts_at)[:1024])  # fmt: skip
+    if event.location:
+        embed.add_field(name="Where", value=event.location[:1024])
+    if event.area:
+        embed.add_field(name="Area", value=event.area)
+    if event.organiser_id:
+        embed.add_field(name="Organiser", value=f"<@{event.organiser_id}>")
+    if summary is not None:
+        places = ""
+        if event.capacity is not None:
+            taken = len(summary.going) + summary.offered
+            places = f" · {taken} of {event.capacity} places taken"
+            if summary.waitlist:
+                places += f" · {summary.waitlist} on the waitlist"
+        embed.add_field(
+            name=f"Going ({len(summary.going)})", value=_names(summary.going)[:1024], inline=False
+        )
+        embed.add_field(name=f"Maybe ({len(summary.maybe)})", value=_names(summary.maybe)[:1024])
+        embed.add_field(name="Can't go", value=str(summary.declined))
+        embed.set_footer(text=f"Event #{event.id}{places}. Times show in your own time zone.")
+    return embed
+
+
+def card_view(event: Event) -> discord.ui.View | None:
+    if event.state != "scheduled":
+        return None
+    view = discord.ui.View(timeout=None)
+    for choice in ("going", "maybe", "declined"):
+        view.add_item(RsvpButton(event.id, choice))
+    return view
+
+
+def preview_embeds(event: Event, zones: list[str]) -> list[discord.Embed]:
+    """The card as it will look, then the time in the organiser's zone, UTC, everyone's own
+    zone and the network's main zones, so a wrong reading shows before anything exists."""
+    times = discord.Embed(title="Preview: check the time")
+    times.add_field(name=f"Your time ({event.timezone})", value=wall(event.starts_at,
+                                                                     event.timezone))  # fmt: skip
+    times.add_field(name="UTC", value=wall(event.starts_at, "UTC"))
+    times.add_field(name="Each member sees", value=stamp(event.starts_at), inline=False)
+    for zone in zones:
+        times.add_field(name=zone, value=wall(event.starts_at, zone))
+    notes = [f"Reminders: {offsets_words(event.reminders)}."]
+    if event.capacity:
+        notes.append(f"Capacity {event.capacity}; later Going clicks join a waitlist.")
+    notes.append("Nothing is created until you press Confirm.")
+    times.set_footer(text=" ".join(notes))
+    return [card_embed(event), times]
+
+
+def preview_view(event_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmButton(event_id))
+    view.add_item(EditButton(event_id))
+    return view
+
+
+def list_view(key: str, page: int, pages: int) -> discord.ui.View | None:
+    buttons = page_buttons("events", key, page, pages)
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(button)
+    return view
+
+
+def offer_view(event_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AcceptOfferButton(event_id))
+    return view
+
+
+# -- forms ----------------------------------------------------------------------------------
+
+
+class EventForm(HubModal):
+    """The description (and, from Edit, every text field, filled in)."""
+
+    def __init__(self, heading: str, on_done: FormSubmit, values: dict[str, str] | None) -> None:
+        super().__init__(title=heading[:45], timeout=900)
+        self.on_done = on_done
+        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        if values is not None:
+            self._field("title", "Title", values, max_length=TITLE_LIMIT)
+            self._field("when", "When (e.g. next Tuesday 15:00)", values, max_length=100)
+            self._field("duration", "Duration (e.g. 90m, 2h)", values, max_length=20)
+            self._field("location", "Location or link", values, LOCATION_LIMIT, required=False)
+        self._field(
+            "description", "Description", values or {}, DESCRIPTION_LIMIT, required=False,
+            style=discord.TextStyle.paragraph,
+        )  # fmt: skip
+
+    def _field(
+        self,
+        key: str,
+        label: str,
+        values: dict[str, str],
+        max_length: int,
+        required: bool = True,
+        style: discord.TextStyle = discord.TextStyle.short,
+    ) -> None:
+        item: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=label, custom_id=f"events:form:{key}", max_length=max_length,
+            required=required, style=style, default=values.get(key) or None,
+        )  # fmt: skip
+        self.inputs[key] = item
+        self.add_item(item)
+
+    async def on_submit(self, interaction: Interaction) -> None:
+        await self.on_done(interaction, {k: v.value for k, v in self.inputs.items()})
+
+
+# -- buttons --------------------------------------------------------------------------------
+
+
+def _cog(interaction: Interaction) -> EventsCog:
+    cog: EventsCog | None = interaction.client.get_cog("EventsCog")
+    assert cog is not None
+    return cog
+
+
+class ConfirmButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:confirm:(?P<id>\d+)"
+):
+    def __init__(self, event_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Confirm", style=discord.ButtonStyle.success,
+                custom_id=f"events:confirm:{event_id}",
+            )
+        )  # fmt: skip
+        self.event_id = event_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).confirm(interaction, self.event_id)
+
+
+class EditButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:edit:(?P<id>\d+)"
+):
+    def __init__(self, event_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Edit", custom_id=f"events:edit:{event_id}"))
+        self.event_id = event_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).edit_preview(interaction, self.event_id)
+
+
+RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
+RSVP_STYLES = {
+    "going": discord.ButtonStyle.success,
+    "maybe": discord.ButtonStyle.primary,
+    "declined": discord.ButtonStyle.secondary,
+}
+
+
+class RsvpButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"events:rsvp:(?P<id>\d+):(?P<choice>going|maybe|declined)",
+):
+    def __init__(self, event_id: int, choice: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=RSVP_LABELS[choice], style=RSVP_STYLES[choice],
+                custom_id=f"events:rsvp:{event_id}:{choice}",
+            )
+        )  # fmt: skip
+        self.event_id, self.choice = event_id, choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]), match["choice"])
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).rsvp(interaction, self.event_id, self.choice)
+
+
+class AcceptOfferButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:accept:(?P<id>\d+)"
+):
+    """In the DM that offers a freed place to the first on the waitlist."""
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Take the place", style=discord.ButtonStyle.success,
+                custom_id=f"events:accept:{event_id}",
+            )
+        )  # fmt: skip
+        self.event_id = event_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).accept_offer(interaction, self.event_id)

@@ -1,0 +1,116 @@
+"""Pure logic of events: reading options, RRULEs on the local clock, pacing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cogs.events.model import (
+    EventError,
+    Repeat,
+    build_rrule,
+    describe_rrule,
+    nth_start,
+    occurrences,
+    read_offsets,
+    repeat_of,
+)
+from cogs.events.pacing import Pacer, mention_messages
+
+LONDON = "Europe/London"
+
+
+def at(text: str, zone: str = LONDON) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+def test_monthly_by_weekday_and_last_weekday() -> None:
+    second_tuesday = at("2030-01-08 15:00")
+    rule = build_rrule(second_tuesday, LONDON, Repeat("monthly", count=3))
+    assert rule == "FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;COUNT=3"
+    local = [s.astimezone(ZoneInfo(LONDON)).date().isoformat() for s in
+             occurrences(rule, LONDON, second_tuesday)]  # fmt: skip
+    assert local == ["2030-01-08", "2030-02-12", "2030-03-12"]
+    fifth = build_rrule(at("2030-01-29 15:00"), LONDON, Repeat("monthly", until="2030-06-01"))
+    assert fifth == "FREQ=MONTHLY;INTERVAL=1;BYDAY=-1TU;UNTIL=20300601T235959"
+    assert describe_rrule(fifth, LONDON, at("2030-01-29 15:00")).startswith(
+        "the last Tuesday of every month at 15:00"
+    )
+    assert repeat_of(fifth) == Repeat("monthly", 1, "2030-06-01", None)
+
+
+def test_every_two_weeks_ends_on_count() -> None:
+    start = at("2030-03-04 09:00")
+    rule = build_rrule(start, LONDON, Repeat("weekly", interval=2, count=2))
+    assert nth_start(rule or "", LONDON, start, 2) == at("2030-03-18 09:00").astimezone(UTC)
+    assert nth_start(rule or "", LONDON, start, 3) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Tokyo"]),
+    day=st.dates(min_value=datetime(2030, 1, 1).date(), max_value=datetime(2031, 12, 1).date()),
+    hour=st.integers(min_value=6, max_value=22),
+)
+def test_every_occurrence_keeps_the_local_time(zone: str, day: object, hour: int) -> None:
+    start = datetime.fromisoformat(f"{day}T{hour:02d}:30").replace(tzinfo=ZoneInfo(zone))
+    rule = build_rrule(start, zone, Repeat("weekly", count=30))
+    assert rule is not None
+    for moment in occurrences(rule, zone, start):
+        local = moment.astimezone(ZoneInfo(zone))
+        assert (local.hour, local.minute, local.weekday()) == (hour, 30, start.weekday())
+
+
+@pytest.mark.parametrize(
+    ("repeat", "message"),
+    [
+        (Repeat("weekly"), "needs one end"),
+        (Repeat("weekly", count=1), "2 to 52"),
+        (Repeat("weekly", interval=13, count=3), "between 1 and 12"),
+        (Repeat("weekly", until="2029-01-01"), "must be after the first event"),
+        (Repeat("none", count=3), "until and count are for repeating events"),
+    ],
+)
+def test_bad_repeats(repeat: Repeat, message: str) -> None:
+    with pytest.raises(EventError, match=message):
+        build_rrule(at("2030-03-04 09:00"), LONDON, repeat)
+
+
+def test_offsets() -> None:
+    assert read_offsets(None, [timedelta(days=1), timedelta(hours=1)]) == (86400, 3600)
+    assert read_offsets("15m, 2h", []) == (7200, 900)
+    assert read_offsets("none", [timedelta(hours=1)]) == ()
+    with pytest.raises(EventError, match="at most 5"):
+        read_offsets("1m,2m,3m,4m,5m,6m", [])
+
+
+async def test_pacer_keeps_any_second_under_the_rate() -> None:
+    pacer = Pacer(20)
+    loop = asyncio.get_running_loop()
+    started: list[float] = []
+
+    async def request() -> None:
+        await pacer.wait()
+        started.append(loop.time())
+
+    await asyncio.gather(*(request() for _ in range(45)))
+    for i, moment in enumerate(started):
+        assert sum(1 for t in started[i:] if t - moment < 1.0) <= 20
+    assert started[-1] - started[0] < 2.2
+
+
+def test_mentions_split_under_the_message_limit() -> None:
+    text = "Reminder: **Seminar** starts soon. Your direct messages are closed."
+    ids = [10**18 + i for i in range(150)]
+    groups = mention_messages(text, ids)
+    assert [u for g in groups for u in g] == ids
+    assert len(groups) == 2
+    for group in groups:
+        message = text + "\n" + " ".join(f"<@{u}>" for u in group)
+        assert len(message) <= 2000 and len(group) <= 100
+    assert mention_messages("x", [1, 2, 3], most=2) == [[1, 2], [3]]

@@ -1,0 +1,92 @@
+"""EventService and RsvpBook on a real SQLite file: refusals, claims and the area digest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import OffsetClock
+from bot.db import Database
+from bot.scheduler import Scheduler
+from cogs.events.model import Draft, EventError
+from cogs.events.rsvp import RsvpBook
+from cogs.events.service import EventService
+
+G, ORG = 100, 200
+
+
+@pytest.fixture
+def service(db: Database, clock: OffsetClock) -> EventService:
+    return EventService(db, clock, Scheduler(db, clock))
+
+
+@pytest.fixture
+def book(db: Database, clock: OffsetClock) -> RsvpBook:
+    return RsvpBook(db, clock, Scheduler(db, clock), timedelta(hours=1))
+
+
+async def live(service: EventService, clock: OffsetClock, area: str | None = "data") -> int:
+    start = clock.now() + timedelta(days=2)
+    draft = Draft("Data clinic", "in 2 days", "UTC", start, start + timedelta(hours=1),
+                  area=area, reminders=(86400, 3600))  # fmt: skip
+    event = await service.create_draft(G, ORG, draft)
+    return (await service.confirm(G, event.id, ORG)).id
+
+
+async def test_rsvp_to_cancelled_event_is_refused(
+    service: EventService, book: RsvpBook, clock: OffsetClock
+) -> None:
+    event_id = await live(service, clock)
+    event = await service.get(G, event_id)
+    assert event is not None
+    await service.cancel(event)
+    cancelled = await service.get(G, event_id)
+    assert cancelled is not None
+    with pytest.raises(EventError, match="was cancelled, so it takes no answers"):
+        await book.answer(cancelled, 1, "amira", "going")
+    with pytest.raises(EventError, match="already cancelled"):
+        await service.cancel(cancelled)
+
+
+async def test_a_claimed_reminder_is_never_claimed_again(
+    service: EventService, clock: OffsetClock
+) -> None:
+    event = await service.get(G, await live(service, clock))
+    assert event is not None
+    assert await service.claim_delivery(event, 3600, 7)
+    assert not await service.claim_delivery(event, 3600, 7)
+    await service.release_delivery(event, 3600, 7)
+    assert await service.claim_delivery(event, 3600, 7)
+
+
+async def test_confirm_twice_and_by_someone_else(service: EventService, clock: OffsetClock) -> None:
+    start = clock.now() + timedelta(days=1)
+    draft = Draft("T", "x", "UTC", start, start + timedelta(hours=1))
+    event = await service.create_draft(G, ORG, draft)
+    with pytest.raises(EventError, match="Only the member who made this preview"):
+        await service.confirm(G, event.id, 999)
+    await service.confirm(G, event.id, ORG)
+    with pytest.raises(EventError, match="was already created"):
+        await service.confirm(G, event.id, ORG)
+
+
+async def test_upcoming_for_area_for_the_digest(service: EventService, clock: OffsetClock) -> None:
+    await live(service, clock, area="data")
+    await live(service, clock, area="evaluation")
+    now = clock.now()
+    found = await service.upcoming_for_area(G, "data", now, now + timedelta(days=7))
+    assert [b.title for b in found] == ["Data clinic"]
+    assert await service.upcoming_for_area(G, "data", now, now + timedelta(days=1)) == []
+
+
+async def test_export_and_erase(service: EventService, book: RsvpBook, clock: OffsetClock) -> None:
+    event = await service.get(G, await live(service, clock))
+    assert event is not None
+    await book.answer(event, 7, "amira", "going")
+    await service.set_prefs(G, 7, [7200], True)
+    exported = await service.export(G, 7)
+    assert exported["rsvps"][0]["status"] == "going"
+    assert exported["reminder_offsets_seconds"] == [7200]
+    assert await service.erase(G, 7) == 2
+    assert (await service.export(G, 7))["rsvps"] == []
