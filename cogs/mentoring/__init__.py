@@ -1,0 +1,1 @@
+"""Mentoring: consented, explained pairings of early-career members with mentors."""
