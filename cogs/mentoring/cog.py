@@ -294,6 +294,12 @@ class MentoringCog(commands.Cog):
             await self._send_round(guild, result, request_ids, None)
             await self._plan_round(guild.id)
 
+    @commands.Cog.listener()
+    async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
+        """A round missed during downtime (or failed) still plans the next one."""
+        if job.kind == ROUND_JOB and job.guild_id is not None:
+            await self._plan_round(job.guild_id)
+
     # -- leaving -----------------------------------------------------------------------------------
 
     @commands.Cog.listener()
