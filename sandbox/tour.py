@@ -97,6 +97,23 @@ TOUR.add("experts", "expert", [
 ])  # fmt: skip
 
 
+TOUR.add("mentoring", "mentor", [
+    Step("as amira", "Amira Haddad",
+         note="An early-career member asks for a mentor; zone and country come from her profile."),
+    Step("/mentor request goals:Design my first interview study on online radicalisation "
+         "country:other", "Your request is in", "waiting"),
+    Step("/mentor status", "Your request", "waiting for the next round"),
+    Step("as ben", "Ben Okafor", note="A senior researcher offers two places."),
+    Step("/mentor offer capacity:2 offer:Fieldwork safety and publishing from a thesis "
+         "free_hours:Tue 14-17", "your offer is saved", "Up to 2 mentee(s)"),
+    Step("/mentor offer capacity:9", "1 to 5 (you gave 9)"),
+    Step("as moderator", "You are now moderator",
+         note="The moderator previews a round: every pair with its reasons, nothing sent."),
+    Step("/mentor match dry_run:true", "Dry run:", "shared areas", "both work in English"),
+    Step("/mentor overview", "Mentees waiting: 7", "Free mentor places: 11"),
+])  # fmt: skip
+
+
 async def run_tour(terminal: Terminal) -> bool:
     """Type every available step; True when every one got the answer it expects."""
     sandbox = terminal.sandbox
