@@ -49,7 +49,8 @@ class PairingFlow:
     # -- private delivery ------------------------------------------------------------------------
 
     async def send(self, guild: discord.Guild, user_id: int, **message: Any) -> bool:
-        """DM the member; when DMs are closed, a private thread for them alone. True for DM."""
+        """DM the member; when DMs are closed, their own private thread (one per member,
+        reused while it is open). True for DM."""
         member = guild.get_member(user_id)
         if member is None:
             return False
@@ -63,10 +64,11 @@ class PairingFlow:
             details = {"channel": self.bot.settings.introductions_channel, "fix": "Create it."}
             await self.bot.audit.record(guild.id, "mentoring.channel_missing", details=details)
             return False
-        thread = await channel.create_thread(
-            name=f"Mentoring: {member.display_name}"[:100],
-            type=discord.ChannelType.private_thread,
-            invitable=False,
+        name = f"Mentoring: {member.display_name}"[:100]
+        thread = next(
+            (t for t in channel.threads if t.name == name and not t.archived), None
+        ) or await channel.create_thread(
+            name=name, type=discord.ChannelType.private_thread, invitable=False
         )
         await thread.add_user(member)
         text = message.pop("content", None) or "a message about mentoring"

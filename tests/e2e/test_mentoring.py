@@ -107,6 +107,8 @@ async def test_match_both_accept_and_a_private_thread_opens(hub: Hub) -> None:
     assert "A suggested first meeting" in intro
     told = [m.content for m in hub.double.dms_of(mentee)]
     assert any("Your mentoring pairing is confirmed" in t for t in told)
+    # The mentor's own private thread is reused, not a new one per message.
+    assert [t.id for t in hub.double.threads_in(hub.guild_id) if t.name == own.name] == [own.id]
     assert "Pairing with Nora Visser (your mentor): active" in await status(hub, mentee)
     assert "1 of 1 place(s) taken" in await status(hub, mentor)
 

@@ -115,6 +115,26 @@ async def test_a_member_leaving_mid_pairing_tells_the_other_and_frees_the_place(
     assert pair.archived
 
 
+async def test_a_mentee_leaving_a_proposal_tells_the_mentor(hub: Hub) -> None:
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    assert "1 of 1 place(s) taken" in await status(hub, mentor)
+    await hub.double.remove_member(hub.guild_id, mentee)
+    await hub.double.wait_for(
+        lambda: "the other side left the server" in hub.double.dms_of(mentor)[-1].content,
+        what="the mentor's note",
+    )
+    assert "Your mentoring proposal has ended" in hub.double.dms_of(mentor)[-1].content
+    assert "0 of 1 place(s) taken" in await status(hub, mentor)
+    late = await answer(hub, mentor, proposal(hub, mentor), "accept")
+    assert "This proposal was withdrawn" in late.content
+
+
 async def test_accepting_a_withdrawn_proposal_is_explained(hub: Hub) -> None:
     moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
     mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
