@@ -100,13 +100,25 @@ class PairingService:
     async def propose(
         self, guild_id: int, pairs: list[Pair], request_ids: dict[int, int]
     ) -> list[Pairing]:
-        """Store the round's pairs as proposals, all or none, each with its expiry job."""
+        """Store the round's pairs as proposals, all or none, each with its expiry job.
+
+        Capacity and the open request are checked again inside the transaction, so two
+        rounds run at once never overfill a mentor or propose to a mentee twice."""
         now = self._clock.now()
         expires = now + self.config.proposal_expiry
         ids = []
         async with self._db.transaction() as tx:
             for pair in pairs:
                 request_id = request_ids[pair.mentee_id]
+                free = await tx.fetchval(
+                    "SELECT o.capacity - (SELECT COUNT(*) FROM mentor_pairings p WHERE "
+                    "p.guild_id = o.guild_id AND p.mentor_id = o.user_id AND p.status IN "
+                    "('proposed', 'active')) FROM mentor_offers o WHERE o.guild_id = ? "
+                    "AND o.user_id = ? AND o.status = 'active'",
+                    (guild_id, pair.mentor_id),
+                )
+                if not free or free <= 0:
+                    continue  # paused or filled by another round meanwhile
                 moved = await tx.execute(
                     "UPDATE mentee_requests SET status = 'proposed', updated_at = ? "
                     "WHERE id = ? AND status = 'open'",

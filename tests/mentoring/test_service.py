@@ -158,3 +158,23 @@ async def test_bad_offers_are_refused(
         await service.save_offer(G, MENTEE, capacity=1, areas=None, methods=None,
                                  languages=None, offer="x", free_hours=None)  # fmt: skip
     assert await service.get_offer(G, MENTOR) is None
+
+
+async def test_two_rounds_at_once_never_overfill_a_mentor(
+    services: tuple[MentoringService, PairingService],
+) -> None:
+    service, pairings = services
+    await service.save_offer(G, MENTOR, capacity=1, areas=None, methods=None, languages=None,
+                             offer="Research design", free_hours=None)  # fmt: skip
+    await service.create_request(G, MENTEE, goals="help", areas=None, methods=None,
+                                 languages=None, country_pref="any", avoid=None)  # fmt: skip
+    await service.create_request(G, OTHER, goals="help", areas=None, methods=None,
+                                 languages=None, country_pref="any", avoid=None)  # fmt: skip
+    await db_clear_institution(service, OTHER)
+    first = await service.pool(G)
+    second = await service.pool(G)  # both rounds see one free place
+    one = solve(first[0][:1], first[1], service.config.weights)
+    other = solve(second[0][1:], second[1], service.config.weights)
+    assert await pairings.propose(G, one.pairs, first[2])
+    assert await pairings.propose(G, other.pairs, second[2]) == []
+    assert await service.used_places(G, MENTOR) == 1
