@@ -6,7 +6,7 @@ free of side effects and every error can be reported as one clear line (exit cod
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -42,6 +42,9 @@ Duration = Annotated[timedelta, BeforeValidator(_duration)]
 DurationList = Annotated[list[timedelta], NoDecode, BeforeValidator(_durations)]
 IdList = Annotated[list[int], NoDecode, BeforeValidator(_id_list)]
 ZoneList = Annotated[list[str], NoDecode, BeforeValidator(_id_list)]
+
+StageList = Annotated[list[str], NoDecode, BeforeValidator(_id_list)]
+CAREER_STAGES = ("early-career", "mid-career", "senior", "practitioner", "policy")
 
 
 class Settings(BaseSettings):
@@ -170,6 +173,59 @@ class Settings(BaseSettings):
         description="Requests a second a reminder fan-out allows itself (Discord allows 50).",
     )
     # -- end of events ---------------------------------------------------------------------
+
+    # -- mentoring (issue 8) --------------------------------------------------------------------
+    mentor_offer_stages: StageList = Field(
+        default_factory=lambda: ["mid-career", "senior", "practitioner"],
+        description="Career stages that may offer mentoring, comma-separated "
+        "(early-career, mid-career, senior, practitioner, policy).",
+    )
+    mentor_request_stages: StageList = Field(
+        default_factory=lambda: ["early-career"],
+        description="Career stages that may ask for a mentor, comma-separated.",
+    )
+    mentor_weight_areas: float = Field(
+        default=1.0, ge=0, le=10, description="Weight of shared challenge areas in a match (0-10)."
+    )
+    mentor_weight_text: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Weight of how well the mentee's goals and methods fit the mentor's "
+        "expertise, methods and offer (0-10).",
+    )
+    mentor_weight_hours: float = Field(
+        default=0.5, ge=0, le=10, description="Weight of overlapping working hours (0-10)."
+    )
+    mentor_weight_country: float = Field(
+        default=0.3,
+        ge=0,
+        le=10,
+        description="Bonus for pairing across countries, or within one when the mentee "
+        "asked for that (0-10).",
+    )
+    mentor_proposal_expiry: Duration = Field(
+        default=timedelta(days=7),
+        description="A proposal not answered by both within this returns them to the pool, "
+        "e.g. 7d.",
+    )
+    mentor_max_missed: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="Proposals a member may leave unanswered in a row before their "
+        "participation is paused.",
+    )
+    mentor_checkins: DurationList = Field(
+        default_factory=lambda: [timedelta(days=14), timedelta(days=42), timedelta(days=90)],
+        description="Check-ins after a pairing starts, comma-separated, e.g. 14d,42d,90d.",
+    )
+    mentor_round_cron: str = Field(
+        default="",
+        description="When matching rounds run by themselves, as a 5-field cron expression in "
+        "the server's time zone, e.g. '0 9 * * 1' (Mondays 09:00); empty: only /mentor match.",
+    )
+    # -- end of mentoring ---------------------------------------------------------------------
     late_grace_period: Duration = Field(
         default=timedelta(hours=6),
         description="How late scheduled work may still be delivered after downtime, e.g. 6h; "
@@ -232,6 +288,34 @@ class Settings(BaseSettings):
     def _positive_offsets(cls, value: list[timedelta]) -> list[timedelta]:
         if any(offset <= timedelta(0) for offset in value):
             raise ValueError("every offset must be longer than zero")
+        return value
+
+    @field_validator("mentor_offer_stages", "mentor_request_stages")
+    @classmethod
+    def _known_stages(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in CAREER_STAGES]
+        if unknown or not value:
+            raise ValueError(f"use one or more of {', '.join(CAREER_STAGES)}")
+        return value
+
+    @field_validator("mentor_checkins")
+    @classmethod
+    def _positive_checkins(cls, value: list[timedelta]) -> list[timedelta]:
+        if any(offset <= timedelta(0) for offset in value):
+            raise ValueError("every check-in must be after the start, e.g. 14d,42d,90d")
+        return sorted(value)
+
+    @field_validator("mentor_round_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            from bot.scheduler import next_cron_time
+
+            try:
+                next_cron_time(value, "UTC", datetime(2026, 1, 1, tzinfo=UTC))
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"not a cron expression: {exc}") from None
         return value
 
     def require_token(self) -> str:

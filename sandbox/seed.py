@@ -148,17 +148,47 @@ async def schedule_weekly_digest(sandbox: Sandbox) -> None:
 
 SEED.add("announcements", "announce", [schedule_weekly_digest])
 
+# -- mentoring: mentors offer places, early-career members wait for a round ----------------------
 
-async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
-    """Run every available feature's seed steps in order, saying what is being built."""
-    started = time.perf_counter()
-    say("Building the demo server as its members would...")
-    for entry in SEED.available(sandbox.synced_commands(), say):
-        for step in entry.steps:
-            await step(sandbox)
-        say(f"  {entry.feature}: done")
-    seconds = time.perf_counter() - started
-    say(f"Demo server ready in {seconds:.1f}s: {len(sandbox.members)} members.")
+MENTOR_OFFERS = {
+    "elin": (2, "youth-radicalisation, evaluation",
+             "Research design and writing for journals; evaluation of prevention work."),
+    "hannah": (3, "disinformation, youth-radicalisation",
+               "Interview methods and ethics when studying extremist milieus."),
+    "rosa": (1, "threat-risk-management, disinformation",
+             "Threat assessment in practice, and careers between research and practice."),
+    "wanjiru": (2, "youth-radicalisation, capacity-building",
+                "Community-based prevention research in East Africa; grant writing."),
+    "iris": (1, "data, disinformation",
+             "Computational text analysis of online platforms; open data."),
+}  # fmt: skip
+MENTEE_GOALS = {
+    "grace": "Plan my first fieldwork on youth radicalisation and publish from my thesis.",
+    "jules": "Learn interview methods for sensitive topics and find a postdoc.",
+    "mateo": "Build a network outside Spain and improve my survey design.",
+    "sam": "Get feedback on evaluation design for a school programme.",
+    "yasmin": "Learn computational text analysis of online disinformation.",
+    "zoe": "Move from my PhD into applied threat assessment work.",
+}
+
+
+async def offer_and_request(sandbox: Sandbox) -> None:
+    """Five mentors with free places and six mentees waiting, so a dry run has reasons."""
+    double, guild = sandbox.double, sandbox.guild_id
+    for handle, (capacity, areas, offer) in MENTOR_OFFERS.items():
+        result = await double.run_command(
+            guild, sandbox.members[handle], "mentor offer",
+            {"capacity": capacity, "areas": areas, "offer": offer}, settle=False,
+        )  # fmt: skip
+        expect(result, "your offer is saved", f"{handle}'s mentoring offer")
+    for handle, goals in MENTEE_GOALS.items():
+        result = await double.run_command(
+            guild, sandbox.members[handle], "mentor request", {"goals": goals}, settle=False
+        )
+        expect(result, "Your request is in", f"{handle}'s mentor request")
+
+
+SEED.add("mentoring", "mentor", [offer_and_request])
 
 
 # -- events: the moderator plans a few events; members answer them ------------------------------
@@ -200,3 +230,15 @@ async def create_events(sandbox: Sandbox) -> None:
 
 
 SEED.add("events", "event", [create_events])
+
+
+async def seed(sandbox: Sandbox, say: Callable[[str], None]) -> None:
+    """Run every available feature's seed steps in order, saying what is being built."""
+    started = time.perf_counter()
+    say("Building the demo server as its members would...")
+    for entry in SEED.available(sandbox.synced_commands(), say):
+        for step in entry.steps:
+            await step(sandbox)
+        say(f"  {entry.feature}: done")
+    seconds = time.perf_counter() - started
+    say(f"Demo server ready in {seconds:.1f}s: {len(sandbox.members)} members.")

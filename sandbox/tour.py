@@ -122,6 +122,47 @@ TOUR.add("announcements", "announce", [
 ])  # fmt: skip
 
 
+TOUR.add("mentoring", "mentor", [
+    Step("as amira", "Amira Haddad",
+         note="An early-career member asks for a mentor; zone and country come from her profile."),
+    Step("/mentor request goals:Design my first interview study on online radicalisation "
+         "country:other", "Your request is in", "waiting"),
+    Step("/mentor status", "Your request", "waiting for the next round"),
+    Step("as ben", "Ben Okafor", note="A senior researcher offers two places."),
+    Step("/mentor offer capacity:2 offer:Fieldwork safety and publishing from a thesis "
+         "free_hours:Tue 14-17", "your offer is saved", "Up to 2 mentee(s)"),
+    Step("/mentor offer capacity:9", "1 to 5 (you gave 9)"),
+    Step("as moderator", "You are now moderator",
+         note="The moderator previews a round: every pair with its reasons, nothing sent."),
+    Step("/mentor match dry_run:true", "Dry run:", "shared areas", "both work in English"),
+    Step("/mentor overview", "Mentees waiting: 7", "Free mentor places: 11"),
+])  # fmt: skip
+
+
+TOUR.add("events", "event", [
+    Step("as moderator", "You are now moderator",
+         note="The moderator plans a seminar; everyone sees it in their own time zone."),
+    Step('/event create title:"Tour seminar" when:"in 2 hours" timezone:Europe/London '
+         "reminders:1h", "Preview: check the time", "Europe/London", "Australia/Sydney",
+         answers=("A short walk through the hub's events.",)),
+    Step("click Confirm", "Created event #"),
+    Step("server-events", "Tour seminar"),
+    Step("as amira", "Amira Haddad", note="Amira answers on the card and waits."),
+    Step("channel #announcements 1", "Tour seminar", "Going"),
+    Step("click Going", "You are Going to Tour seminar"),
+    Step("/event mine", "Tour seminar"),
+    Step("/event list range:week", "Youth radicalisation network call",
+         note="The seeded weekly call has moved on to its next occurrence by now."),
+    Step("/event ics event:Tour seminar", "[file:"),
+    Step("wait 70m", "passed", note="An hour before it starts, the reminder arrives."),
+    Step("dms 1", "Reminder:", "Tour seminar"),
+    Step('/event create title:"x" when:"yesterday 10:00"', "Creating events is for moderators",
+         note="Members cannot create events."),
+    Step("as moderator", "You are now moderator"),
+    Step('/event create title:"x" when:"yesterday 10:00"', "which is in the past."),
+])  # fmt: skip
+
+
 async def run_tour(terminal: Terminal) -> bool:
     """Type every available step; True when every one got the answer it expects."""
     sandbox = terminal.sandbox
@@ -151,27 +192,3 @@ async def run_tour(terminal: Terminal) -> bool:
     verdict = "every step" if not failed else f"{passed} of {total} steps"
     terminal.say(f"\nTour finished: {verdict} got the expected answer.")
     return failed == 0
-
-
-TOUR.add("events", "event", [
-    Step("as moderator", "You are now moderator",
-         note="The moderator plans a seminar; everyone sees it in their own time zone."),
-    Step('/event create title:"Tour seminar" when:"in 2 hours" timezone:Europe/London '
-         "reminders:1h", "Preview: check the time", "Europe/London", "Australia/Sydney",
-         answers=("A short walk through the hub's events.",)),
-    Step("click Confirm", "Created event #"),
-    Step("server-events", "Tour seminar"),
-    Step("as amira", "Amira Haddad", note="Amira answers on the card and waits."),
-    Step("channel #announcements 1", "Tour seminar", "Going"),
-    Step("click Going", "You are Going to Tour seminar"),
-    Step("/event mine", "Tour seminar"),
-    Step("/event list range:week", "Youth radicalisation network call",
-         note="The seeded weekly call has moved on to its next occurrence by now."),
-    Step("/event ics event:Tour seminar", "[file:"),
-    Step("wait 70m", "passed", note="An hour before it starts, the reminder arrives."),
-    Step("dms 1", "Reminder:", "Tour seminar"),
-    Step('/event create title:"x" when:"yesterday 10:00"', "Creating events is for moderators",
-         note="Members cannot create events."),
-    Step("as moderator", "You are now moderator"),
-    Step('/event create title:"x" when:"yesterday 10:00"', "which is in the past."),
-])  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -13,7 +13,8 @@ from discord.ext import commands
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.geo import search_zones
-from bot.ui import area_choices
+from bot.text import escape_markdown
+from bot.ui import area_choices, discord_time
 from cogs.areas.service import AreaService
 from cogs.events.answering import Answering
 from cogs.events.calendar import event_file, feed_file
@@ -84,6 +85,21 @@ class EventsCog(commands.Cog):
         self.bot.scheduler.register(NEXT_JOB, self.answering.next_occurrence)
         self.bot.personal_data.register("events", export=self.service.export,
                                         erase=self.service.erase)  # fmt: skip
+        self.bot.digest_sections.register("Upcoming events", self._digest_lines)
+
+    async def _digest_lines(
+        self, guild_id: int, area: str, start: datetime, end: datetime
+    ) -> list[str]:
+        """The area's events in the digest's coming week, each with its time and card."""
+        found = await self.service.upcoming_for_area(guild_id, area, start, end)
+        lines = []
+        for brief in found[:8]:
+            title = escape_markdown(brief.title)
+            named = f"[{title}]({brief.link})" if brief.link else title
+            lines.append(f"{discord_time(int(brief.starts_at.timestamp()), 'F')}: {named}")
+        if len(found) > 8:
+            lines.append(f"and {len(found) - 8} more: /event list area:{area}")
+        return lines
 
     # -- creating ---------------------------------------------------------------------------
 

@@ -309,6 +309,10 @@ class RestRoutes:
             channel.position = int(body["position"])
         if "permission_overwrites" in body:
             channel.permission_overwrites = [_overwrite(o) for o in body["permission_overwrites"]]
+        if channel.is_thread and "archived" in body:
+            channel.archived = bool(body["archived"])
+        if channel.is_thread and "locked" in body:
+            channel.locked = bool(body["locked"])
         event = "THREAD_UPDATE" if channel.is_thread else "CHANNEL_UPDATE"
         await self.d.gateway.dispatch(event, channel.payload())
         return json_response(channel.payload())

@@ -149,6 +149,8 @@ class Channel:
     thread_members: set[int] = field(default_factory=set)
     recipient: User | None = None
     invitable: bool = True
+    archived: bool = False
+    locked: bool = False
 
     @property
     def is_thread(self) -> bool:
@@ -180,10 +182,10 @@ class Channel:
             data.update(
                 owner_id=str(self.owner_id) if self.owner_id else None,
                 thread_metadata={
-                    "archived": False,
+                    "archived": self.archived,
                     "auto_archive_duration": 1440,
                     "archive_timestamp": iso_now(),
-                    "locked": False,
+                    "locked": self.locked,
                     "invitable": self.invitable,
                 },
                 message_count=0,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sandbox.double.state import BOT_PERMISSIONS, MANAGE_CHANNELS
+from tests.e2e.event_steps import confirm, create
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
 
@@ -260,6 +261,11 @@ async def test_weekly_digest_and_no_duplicate_after_restart(hub: Hub) -> None:
         ).fetchone()[0]
     due_at = datetime.strptime(due, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     assert due_at.weekday() == 0 and due_at.astimezone().minute == 0
+    coming = (due_at + timedelta(days=2)).strftime("%Y-%m-%d 15:00")
+    later = (due_at + timedelta(days=9)).strftime("%Y-%m-%d 15:00")
+    for when, title in ((coming, "Prebunking *workshop*"), (later, "Next month")):
+        preview = await create(hub, mod, when=when, title=title, area="disinformation")
+        await confirm(hub, mod, preview)
     hub.clock.set(due_at + timedelta(seconds=1))
 
     def digests() -> list[Any]:
@@ -273,6 +279,12 @@ async def test_weekly_digest_and_no_duplicate_after_restart(hub: Hub) -> None:
     fields = {f["name"]: f["value"] for f in digests()[0].embeds[0]["fields"]}
     assert fields["New members"] == "Amira Haddad"
     assert fields["Most active threads"] == f"<#{thread.id}>: 3 messages"
+    # Only the coming week's events, linked to their cards, the title's markdown escaped:
+    [card] = [m for m in hub.double.messages_in(room.id) if "Prebunking" in str(m.embeds)][:1]
+    assert fields["Upcoming events"].endswith(
+        f": [Prebunking \\*workshop\\*](https://discord.com/channels/{hub.guild_id}/{room.id}/{card.id})"
+    )
+    assert "Next month" not in fields["Upcoming events"]
     other = channel(hub, "data")
 
     def quiet_digest() -> bool:

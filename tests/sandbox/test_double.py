@@ -317,3 +317,18 @@ async def test_wrong_token_is_unauthorized(discord_double: DiscordDouble) -> Non
         ) as r,
     ):
         assert r.status == 401
+
+
+async def test_a_thread_can_be_archived_and_locked(discord_double: DiscordDouble) -> None:
+    guild = discord_double.create_guild("Threads")
+    channel = discord_double.create_channel(guild.id, "introductions")
+    status, thread = await call(
+        discord_double, "POST", f"/channels/{channel.id}/threads", {"name": "pair", "type": 12}
+    )
+    assert status == 200 and thread["thread_metadata"]["archived"] is False
+    path = f"/channels/{thread['id']}"
+    status, edited = await call(discord_double, "PATCH", path, {"archived": True, "locked": True})
+    assert status == 200
+    assert edited["thread_metadata"]["archived"] is True
+    assert edited["thread_metadata"]["locked"] is True
+    assert discord_double.channels[int(thread["id"])].archived

@@ -1,0 +1,339 @@
+"""``/mentor``: offers, requests, status, matching rounds and the moderators' overview."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import geo
+from bot.checks import moderator_only
+from bot.errors import UserError
+from bot.scheduler import Job, next_cron_time
+from bot.text import escape_markdown
+from bot.ui import area_choices
+from cogs.mentoring.flow import PairingFlow
+from cogs.mentoring.matching import Round, Weights, solve
+from cogs.mentoring.pairings import CHECKIN_JOB, EXPIRY_JOB, ROUND_JOB, PairingService
+from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError, MentoringService
+from cogs.mentoring.status import overview_text, status_text
+from cogs.mentoring.views import CheckinButton, ProposalButton
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+Interaction = discord.Interaction[Any]
+
+
+def config_from(bot: HubBot) -> MentoringConfig:
+    s = bot.settings
+    return MentoringConfig(
+        offer_stages=tuple(s.mentor_offer_stages),
+        request_stages=tuple(s.mentor_request_stages),
+        weights=Weights(s.mentor_weight_areas, s.mentor_weight_text, s.mentor_weight_hours,
+                        s.mentor_weight_country),
+        proposal_expiry=s.mentor_proposal_expiry,
+        max_missed=s.mentor_max_missed,
+        checkins=tuple(s.mentor_checkins),
+    )  # fmt: skip
+
+
+class MentoringCog(commands.Cog):
+    mentor = app_commands.Group(
+        name="mentor", description="Mentoring for early-career members", guild_only=True
+    )
+
+    def __init__(self, bot: HubBot) -> None:
+        self.bot = bot
+        config = config_from(bot)
+        self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
+        self.service = MentoringService(bot.db, bot.clock, bot.areas, self.profiles, config)
+        self.pairings = PairingService(bot.db, bot.clock, bot.scheduler, config)
+        self.flow = PairingFlow(bot, self.pairings, self.profiles)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ProposalButton, CheckinButton)
+        self.bot.scheduler.register(EXPIRY_JOB, self.flow.expire)
+        self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)
+        self.bot.scheduler.register(ROUND_JOB, self._scheduled_round)
+        self.bot.personal_data.register(
+            "mentoring", export=self.service.export, erase=self.service.erase
+        )
+
+    # -- offers and requests --------------------------------------------------------------------
+
+    @mentor.command(name="offer", description="Offer to mentor, or change your offer")
+    @app_commands.describe(
+        capacity="How many mentees at once, 1 to 5",
+        offer="What you offer, in a sentence or two",
+        areas="Challenge areas you can help with, comma-separated (default: your profile's)",
+        methods="Methods you can help with, e.g. interviews, survey design",
+        languages="Languages you mentor in, comma-separated (default: your profile's)",
+        free_hours="Optional: when you are usually free, your time, e.g. Tue 14-16, Thu 9-11",
+    )
+    async def offer(
+        self,
+        interaction: Interaction,
+        capacity: int | None = None,
+        offer: str | None = None,
+        areas: str | None = None,
+        methods: str | None = None,
+        languages: str | None = None,
+        free_hours: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        try:
+            saved, new = await self.service.save_offer(
+                interaction.guild_id, interaction.user.id, capacity=capacity, areas=areas,
+                methods=methods, languages=languages, offer=offer, free_hours=free_hours,
+            )  # fmt: skip
+        except MentoringError as exc:
+            raise UserError(str(exc)) from exc
+        names = ", ".join(self._area_name(a) for a in saved.areas) or "any area"
+        paused = (
+            " It is paused; /mentor resume makes it count again."
+            if saved.status == "paused"
+            else ""
+        )
+        verb = "Thank you: your offer is saved" if new else "Your offer is updated"
+        await interaction.response.send_message(
+            f"{verb}. Up to {saved.capacity} mentee(s); areas: {names}; languages: "
+            f"{', '.join(saved.languages)}.{paused} You will get a private proposal to accept or "
+            "decline when a round finds a good match. /mentor pause stops new proposals.",
+            ephemeral=True,
+        )
+
+    @mentor.command(name="request", description="Ask for a mentor")
+    @app_commands.describe(
+        goals="What you would like a mentor's help with",
+        areas="Challenge areas, comma-separated (default: your profile's)",
+        methods="Methods you want to learn or discuss",
+        languages="Languages you can work in, comma-separated (default: your profile's)",
+        country="A mentor in your own country, another country, or no preference",
+        avoid="Anything to avoid, comma-separated: an institution, a name or a country",
+    )
+    @app_commands.choices(
+        country=[app_commands.Choice(name=label, value=key) for key, label in PREFERENCES.items()]
+    )
+    async def request(
+        self,
+        interaction: Interaction,
+        goals: str,
+        areas: str | None = None,
+        methods: str | None = None,
+        languages: str | None = None,
+        country: app_commands.Choice[str] | None = None,
+        avoid: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        try:
+            request = await self.service.create_request(
+                interaction.guild_id, interaction.user.id, goals=goals, areas=areas,
+                methods=methods, languages=languages,
+                country_pref=country.value if country else "any", avoid=avoid,
+            )  # fmt: skip
+        except MentoringError as exc:
+            raise UserError(str(exc)) from exc
+        place, of = await self.service.queue_position(interaction.guild_id, request)
+        await interaction.response.send_message(
+            f"Your request is in: you are number {place} of {of} waiting. Matching rounds look "
+            "at everyone at once, not first come first served, so the best fit counts more "
+            "than the wait. You will get a private proposal to accept or decline; "
+            "/mentor status shows where you are.",
+            ephemeral=True,
+        )
+
+    @mentor.command(name="status", description="Your offer, request, pairings and queue place")
+    async def status(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        offer = await self.service.get_offer(guild_id, user_id)
+        used = await self.service.used_places(guild_id, user_id) if offer else 0
+        request = await self.service.open_request(guild_id, user_id)
+        place = await self.service.queue_position(guild_id, request) if request else None
+        pairings = await self.pairings.of_member(guild_id, user_id)
+        names = {
+            p.other(user_id): await self.flow._name(guild_id, p.other(user_id)) for p in pairings
+        }
+        text = status_text(user_id, offer, used, request, place, pairings, names, self._area_name)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @mentor.command(name="pause", description="Stop new mentoring proposals until you resume")
+    async def pause(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        changed = await self.service.set_paused(interaction.guild_id, interaction.user.id, True)
+        if not changed:
+            raise UserError("You have no active offer or open request to pause.")
+        await interaction.response.send_message(
+            f"Paused your {' and '.join(changed)}: no new proposals until /mentor resume. "
+            "Pairings you already have carry on.",
+            ephemeral=True,
+        )
+
+    @mentor.command(name="resume", description="Take part in matching rounds again")
+    async def resume(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        changed = await self.service.set_paused(interaction.guild_id, interaction.user.id, False)
+        if not changed:
+            raise UserError("Nothing of yours is paused. /mentor status shows where you are.")
+        await interaction.response.send_message(
+            f"Welcome back: your {' and '.join(changed)} count in the next round again.",
+            ephemeral=True,
+        )
+
+    @mentor.command(name="withdraw", description="Withdraw your mentor request")
+    async def withdraw(self, interaction: Interaction) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        try:
+            withdrawn = await self.pairings.withdraw_request(guild.id, interaction.user.id)
+        except MentoringError as exc:
+            raise UserError(str(exc)) from exc
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+        await interaction.response.send_message(
+            "Your request is withdrawn. /mentor request whenever you want to ask again.",
+            ephemeral=True,
+        )
+        for pairing in withdrawn:
+            await self.flow.send(
+                guild, pairing.mentor_id,
+                content="A mentoring proposal to you was withdrawn by the mentee; nothing more "
+                "is needed, and your place is free again.",
+            )  # fmt: skip
+
+    # -- rounds (moderators) ---------------------------------------------------------------------
+
+    async def _solve(self, guild_id: int) -> tuple[Round, dict[int, int]]:
+        mentees, mentors, request_ids = await self.service.pool(guild_id)
+        return solve(mentees, mentors, self.service.config.weights, self._area_name), request_ids
+
+    @mentor.command(name="match", description="Run a matching round (moderators)")
+    @app_commands.describe(dry_run="true: show the pairs and reasons, send nothing")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def match(self, interaction: Interaction, dry_run: bool = False) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result, request_ids = await self._solve(guild.id)
+        if dry_run:
+            await interaction.followup.send(
+                embed=await self._round_embed(guild.id, result), ephemeral=True
+            )
+            return
+        sent = await self._send_round(guild, result, request_ids, interaction.user.id)
+        waiting = len(result.unmatched)
+        await interaction.followup.send(
+            f"Sent {sent} proposal(s); both sides answer privately. {waiting} mentee(s) stay "
+            "in the pool (a dry run shows why).",
+            ephemeral=True,
+        )
+
+    async def _send_round(
+        self, guild: discord.Guild, result: Round, request_ids: dict[int, int], actor: int | None
+    ) -> int:
+        proposals = await self.pairings.propose(guild.id, result.pairs, request_ids)
+        for pairing in proposals:
+            await self.flow.deliver(guild, pairing)
+        await self.bot.audit.record(
+            guild.id, "mentoring.round", actor_id=actor,
+            details={"proposed": len(proposals), "unmatched": len(result.unmatched)},
+        )  # fmt: skip
+        return len(proposals)
+
+    async def _round_embed(self, guild_id: int, result: Round) -> discord.Embed:
+        embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
+        lines = []
+        for pair in result.pairs:
+            mentee = await self.flow._name(guild_id, pair.mentee_id)
+            mentor = await self.flow._name(guild_id, pair.mentor_id)
+            reasons = "; ".join(escape_markdown(r) for r in pair.reasons)
+            lines.append(f"**{mentee}** with **{mentor}** (score {pair.score:.2f}): {reasons}")
+        if result.unmatched:
+            lines.append("\n**Not matched this round:**")
+        for left in result.unmatched:
+            lines.append(f"**{await self.flow._name(guild_id, left.mentee_id)}**: {left.why}")
+        text = "\n".join(lines) or "No open requests and no free mentors."
+        if len(text) > 4000:
+            text = text[:3950].rsplit("\n", 1)[0] + "\n... (more not shown)"
+        embed.description = text
+        embed.set_footer(text=f"Total score {result.total:.2f}. /mentor match sends the proposals.")
+        return embed
+
+    @mentor.command(name="overview", description="Mentoring at a glance (moderators)")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def overview(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        data = await self.pairings.overview(interaction.guild_id)
+        await interaction.response.send_message(overview_text(data), ephemeral=True)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self._plan_round(guild.id)
+
+    async def _plan_round(self, guild_id: int) -> None:
+        cron = self.bot.settings.mentor_round_cron
+        if not cron:
+            await self.bot.scheduler.cancel_key(ROUND_JOB, f"round:{guild_id}")
+            return
+        due = next_cron_time(cron, self.bot.settings.server_timezone, self.bot.clock.now())
+        if due is not None:
+            await self.bot.scheduler.schedule(
+                ROUND_JOB, due, {}, guild_id=guild_id, key=f"round:{guild_id}", replace=False
+            )
+
+    async def _scheduled_round(self, job: Job) -> None:
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if guild is not None and self.bot.settings.mentor_round_cron:
+            result, request_ids = await self._solve(guild.id)
+            await self._send_round(guild, result, request_ids, None)
+            await self._plan_round(guild.id)
+
+    @commands.Cog.listener()
+    async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
+        """A round missed during downtime (or failed) still plans the next one."""
+        if job.kind == ROUND_JOB and job.guild_id is not None:
+            await self._plan_round(job.guild_id)
+
+    # -- leaving -----------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        await self.flow.member_left(member.guild, member.id)
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _area_name(self, slug: str) -> str:
+        area = self.bot.areas.get(slug)
+        return area.name if area else slug
+
+    @offer.autocomplete("areas")
+    @request.autocomplete("areas")
+    async def _areas(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        done, _, typed = current.rpartition(",")
+        prefix = f"{done}, " if done else ""
+        return [
+            app_commands.Choice(name=(prefix + c.name)[:100], value=(prefix + c.value)[:100])
+            for c in area_choices(self.bot.areas, typed.strip())
+        ]
+
+    @offer.autocomplete("languages")
+    @request.autocomplete("languages")
+    async def _languages(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        done, _, typed = current.rpartition(",")
+        prefix = f"{done}, " if done else ""
+        wanted = typed.strip().casefold()
+        return [
+            app_commands.Choice(name=prefix + x, value=prefix + x)
+            for x in geo.LANGUAGES
+            if x.casefold().startswith(wanted)
+        ][:25]

@@ -1,0 +1,306 @@
+"""The Discord side of a pairing: proposals to both sides, answers, the pair's thread,
+check-ins, the end, and a member who leaves.
+
+Each side hears privately: by DM, or, when their DMs are closed, in a private thread made
+for them alone. Only the bot decides whom to ping; member text never pings.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserError
+from bot.lookup import find_text_channel
+from bot.scheduler import Job
+from bot.text import escape_markdown
+from bot.ui import discord_time
+from cogs.experts.delivery import PrivateDelivery
+from cogs.mentoring.pairings import Pairing, PairingError, PairingService
+from cogs.mentoring.views import EndModal, checkin_view, proposal_view
+from cogs.profiles.service import ProfileService
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[Any]
+NONE = discord.AllowedMentions.none()
+AGENDA = (
+    "**A suggested first meeting (30 to 45 minutes):**\n"
+    "1. Introductions: your work, and how you came to it.\n"
+    "2. The mentee's goals for the next three months, in their words.\n"
+    "3. How you will meet: how often, where, and in which language.\n"
+    "4. One first step each before the next meeting.\n"
+    "The bot checks in with you both privately at a few points. Either of you can end the "
+    "pairing from a check-in at any time, no reasons needed."
+)
+
+
+class PairingFlow:
+    def __init__(self, bot: HubBot, pairings: PairingService, profiles: ProfileService) -> None:
+        self.bot = bot
+        self.pairings = pairings
+        self.profiles = profiles
+        self.threads = PrivateDelivery(bot)
+
+    # -- private delivery ------------------------------------------------------------------------
+
+    async def send(self, guild: discord.Guild, user_id: int, **message: Any) -> bool:
+        """DM the member; when DMs are closed, their own private thread (one per member,
+        reused while it is open). True for DM."""
+        member = guild.get_member(user_id)
+        if member is None:
+            return False
+        try:
+            await member.send(allowed_mentions=NONE, **message)
+            return True
+        except discord.HTTPException:
+            pass
+        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        if channel is None:
+            details = {"channel": self.bot.settings.introductions_channel, "fix": "Create it."}
+            await self.bot.audit.record(guild.id, "mentoring.channel_missing", details=details)
+            return False
+        name = f"Mentoring: {member.display_name}"[:100]
+        thread = next(
+            (t for t in channel.threads if t.name == name and not t.archived), None
+        ) or await channel.create_thread(
+            name=name, type=discord.ChannelType.private_thread, invitable=False
+        )
+        await thread.add_user(member)
+        text = message.pop("content", None) or "a message about mentoring"
+        await thread.send(
+            f"<@{user_id}>, your DMs are closed, so here it is: {text}"[:2000],
+            allowed_mentions=discord.AllowedMentions(users=[member]),
+            **message,
+        )
+        return False
+
+    async def _name(self, guild_id: int, user_id: int) -> str:
+        profile = await self.profiles.get(guild_id, user_id)
+        return escape_markdown(profile.name) if profile else "a member"
+
+    # -- proposals ---------------------------------------------------------------------------------
+
+    async def deliver(self, guild: discord.Guild, pairing: Pairing) -> None:
+        mentor = await self._name(guild.id, pairing.mentor_id)
+        mentee = await self._name(guild.id, pairing.mentee_id)
+        for user_id, role, other in (
+            (pairing.mentee_id, "mentor", mentor),
+            (pairing.mentor_id, "mentee", mentee),
+        ):
+            embed = discord.Embed(title=f"Mentoring proposal: {other} as your {role}"[:256])
+            embed.description = "Why this pairing:\n" + "\n".join(
+                f"- {escape_markdown(r)}" for r in pairing.reasons
+            )
+            embed.add_field(
+                name="Answer by",
+                value=discord_time(int(pairing.expires_at.timestamp()), "F"),
+                inline=False,
+            )
+            embed.set_footer(
+                text="If you both accept, a private thread opens for you two. "
+                "A decline is private and needs no reason."
+            )
+            await self.send(
+                guild,
+                user_id,
+                content="You have a mentoring proposal.",
+                embed=embed,
+                view=proposal_view(pairing.id),
+            )
+
+    async def answer(self, interaction: Interaction, pairing_id: int, accept: bool) -> None:
+        try:
+            pairing = await self.pairings.answer(pairing_id, interaction.user.id, accept)
+        except PairingError as exc:
+            raise UserError(str(exc)) from exc
+        guild = self.bot.get_guild(pairing.guild_id)
+        assert guild is not None
+        other = pairing.other(interaction.user.id)
+        if not accept:
+            await interaction.response.edit_message(
+                content="Declined. The other side is told only that it will not go ahead; "
+                "you are both back in the pool for the next round.",
+                embed=None,
+                view=None,
+            )
+            await self.send(
+                guild,
+                other,
+                content="A mentoring proposal will not go ahead this time. This is no "
+                "reflection on you; you are back in the pool for the next round.",
+            )
+            return
+        if pairing.status != "active":
+            await interaction.response.edit_message(
+                content="Accepted. Waiting for the other side; you will hear when they answer.",
+                embed=None,
+                view=None,
+            )
+            return
+        await interaction.response.defer()
+        thread = await self._open_thread(guild, pairing)
+        note = f" Your private thread: <#{thread.id}>." if thread else ""
+        await interaction.edit_original_response(
+            content=f"Accepted by both of you.{note}", embed=None, view=None
+        )
+        await self.send(guild, other, content=f"Your mentoring pairing is confirmed.{note}")
+
+    async def _open_thread(self, guild: discord.Guild, pairing: Pairing) -> discord.Thread | None:
+        mentor = await self._name(guild.id, pairing.mentor_id)
+        mentee = await self._name(guild.id, pairing.mentee_id)
+        reasons = "; ".join(escape_markdown(r) for r in pairing.reasons)
+        text = (
+            f"Welcome, <@{pairing.mentee_id}> ({mentee}, mentee) and <@{pairing.mentor_id}> "
+            f"({mentor}, mentor). You were paired because: {reasons}.\n\n{AGENDA}"
+        )
+        members = (pairing.mentee_id, pairing.mentor_id)
+        thread = await self.threads.open_thread(guild, "Mentoring", members, text)
+        if thread is not None:
+            await self.pairings.set_thread(pairing.id, thread.id)
+        return thread
+
+    async def expire(self, job: Job) -> None:
+        expired = await self.pairings.expire(int(job.payload["pairing_id"]))
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if expired is None or guild is None:
+            return
+        pairing = expired.pairing
+        for user_id in (pairing.mentor_id, pairing.mentee_id):
+            if user_id in expired.paused:
+                text = (
+                    "A mentoring proposal expired without your answer, again, so your "
+                    "mentoring is paused. Use /mentor resume when you are ready."
+                )
+            elif user_id in expired.silent:
+                text = "A mentoring proposal expired without your answer. You stay in the pool."
+            else:
+                text = (
+                    "A mentoring proposal expired without the other side's answer. You are "
+                    "back in the pool for the next round."
+                )
+            await self.send(guild, user_id, content=text)
+
+    # -- check-ins and the end ---------------------------------------------------------------------
+
+    async def send_checkin(self, job: Job) -> None:
+        pairing = await self.pairings.get(int(job.payload["pairing_id"]))
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if pairing is None or pairing.status != "active" or guild is None:
+            return
+        stage = int(job.payload["stage"])
+        total = len(self.pairings.config.checkins)
+        for user_id in (pairing.mentor_id, pairing.mentee_id):
+            other = await self._name(guild.id, pairing.other(user_id))
+            await self.send(
+                guild,
+                user_id,
+                content=f"Mentoring check-in {stage} of {total}: how is your pairing with "
+                f"{other} going? Only moderators see a call for help.",
+                view=checkin_view(pairing.id, stage),
+            )
+
+    async def checkin(
+        self, interaction: Interaction, pairing_id: int, stage: int, answer: str
+    ) -> None:
+        if answer == "end":
+            pairing = await self.pairings.get(pairing_id)
+            if pairing is None or pairing.status != "active":
+                raise UserError("This pairing has already ended.")
+            try:
+                pairing.side(interaction.user.id)
+            except PairingError as exc:
+                raise UserError(str(exc)) from exc
+            await interaction.response.send_modal(EndModal(pairing_id, stage))
+            return
+        try:
+            pairing = await self.pairings.checkin(pairing_id, interaction.user.id, stage, answer)
+        except PairingError as exc:
+            raise UserError(str(exc)) from exc
+        if answer == "well":
+            await interaction.response.send_message(
+                "Thank you. Good to hear it is going well.", ephemeral=True
+            )
+            return
+        await interaction.response.send_message(
+            "Thank you for saying so. A moderator will contact you privately; the other side "
+            "is not told.",
+            ephemeral=True,
+        )
+        await self._alert_moderators(pairing, interaction.user.id, stage)
+
+    async def _alert_moderators(self, pairing: Pairing, user_id: int, stage: int) -> None:
+        guild = self.bot.get_guild(pairing.guild_id)
+        channel = find_text_channel(guild, self.bot.settings.audit_channel) if guild else None
+        await self.bot.audit.record(
+            pairing.guild_id, "mentoring.help", actor_id=user_id,
+            target=f"pairing {pairing.id}", details={"stage": stage}, mirror=False,
+        )  # fmt: skip
+        if channel is None:
+            return
+        await channel.send(
+            f"Mentoring: <@{user_id}> could use help with pairing {pairing.id} (mentor "
+            f"<@{pairing.mentor_id}>, mentee <@{pairing.mentee_id}>), check-in {stage}. "
+            "Please contact them privately.",
+            allowed_mentions=NONE,
+        )
+
+    async def end(
+        self, interaction: Interaction, pairing_id: int, stage: int, feedback: str
+    ) -> None:
+        try:
+            pairing = await self.pairings.end(
+                pairing_id, interaction.user.id, stage, feedback.strip()
+            )
+        except PairingError as exc:
+            raise UserError(str(exc)) from exc
+        await interaction.response.send_message(
+            "The pairing is closed. Thank you for your feedback and for taking part.",
+            ephemeral=True,
+        )
+        guild = self.bot.get_guild(pairing.guild_id)
+        if guild is None:
+            return
+        await self.send(
+            guild,
+            pairing.other(interaction.user.id),
+            content="Your mentoring pairing has been closed by the other side. Thank you "
+            "for taking part; /mentor request or /mentor offer when you want another.",
+        )
+        await self.archive(guild, pairing)
+
+    async def archive(self, guild: discord.Guild, pairing: Pairing) -> None:
+        if pairing.thread_id is None:
+            return
+        thread = guild.get_thread(pairing.thread_id)
+        try:
+            if thread is None:
+                fetched = await guild.fetch_channel(pairing.thread_id)
+                thread = fetched if isinstance(fetched, discord.Thread) else None
+            if thread is not None:
+                await thread.send("This pairing has ended; the thread is archived.")
+                await thread.edit(archived=True, locked=True)
+        except discord.HTTPException:
+            log.warning("could not archive the thread of pairing %d", pairing.id)
+
+    async def member_left(self, guild: discord.Guild, user_id: int) -> None:
+        for pairing in await self.pairings.member_left(guild.id, user_id):
+            other = pairing.other(user_id)
+            back = (
+                " You are back in the pool for the next round."
+                if other == pairing.mentee_id
+                else ""
+            )
+            what = "proposal" if pairing.status == "proposed" else "pairing"
+            await self.send(
+                guild,
+                other,
+                content=f"Your mentoring {what} has ended because the other side left the "
+                f"server.{back}",
+            )
+            if pairing.status == "active":
+                await self.archive(guild, pairing)

@@ -1,0 +1,94 @@
+"""What ``/mentor status`` and ``/mentor overview`` say, as plain text built from the rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.text import escape_markdown
+from cogs.mentoring.pairings import Pairing
+from cogs.mentoring.service import PREFERENCES, Offer, Request
+
+PAIRING_STATES = {
+    "proposed": "proposed, waiting for answers",
+    "active": "active",
+    "declined": "declined",
+    "expired": "expired without both answers",
+    "withdrawn": "withdrawn",
+    "ended": "ended",
+}
+OUTCOMES = {
+    "ended": "ended by a member",
+    "declined": "declined",
+    "expired": "expired unanswered",
+    "withdrawn": "withdrawn by the mentee",
+    "member-left": "a member left",
+}
+
+
+def status_text(
+    user_id: int,
+    offer: Offer | None,
+    used: int,
+    request: Request | None,
+    place: tuple[int, int] | None,
+    pairings: list[Pairing],
+    names: dict[int, str],
+    area_name: Callable[[str], str],
+) -> str:
+    lines = []
+    if offer is not None:
+        state = "paused (/mentor resume)" if offer.status == "paused" else "active"
+        areas = ", ".join(area_name(a) for a in offer.areas) or "any area"
+        lines.append(
+            f"**Your offer** ({state}): {used} of {offer.capacity} place(s) taken; areas: "
+            f"{areas}; languages: {', '.join(offer.languages)}."
+        )
+    if request is not None:
+        where = {
+            "open": "waiting for the next round",
+            "proposed": "a proposal is waiting for answers",
+            "matched": "matched",
+            "paused": "paused (/mentor resume)",
+        }[request.status]
+        queue = f" You are number {place[0]} of {place[1]} waiting." if place and place[0] else ""
+        lines.append(
+            f"**Your request** since {request.created_at.date().isoformat()}: {where}.{queue} "
+            f"Country: {PREFERENCES[request.country_pref]}."
+        )
+    for pairing in pairings:
+        role = "mentee" if pairing.mentor_id == user_id else "mentor"
+        other = escape_markdown(names.get(pairing.other(user_id), "a member"))
+        lines.append(f"Pairing with {other} (your {role}): {PAIRING_STATES[pairing.status]}.")
+    if not lines:
+        return (
+            "You are not taking part in mentoring yet. /mentor request asks for a mentor; "
+            "/mentor offer offers to mentor."
+        )
+    return "\n".join(lines)
+
+
+def overview_text(data: dict[str, Any]) -> str:
+    median = data["median_days"]
+    lines = [
+        "**Mentoring overview**",
+        f"Mentees waiting: {data['waiting']}",
+        f"Free mentor places: {data['free_places']}",
+        f"Active pairs: {data['active']} (proposals waiting for answers: {data['proposed']})",
+        "Median days from request to match: "
+        + ("none matched yet" if median is None else f"{median:.1f}"),
+    ]
+    outcomes = data["outcomes"]
+    if outcomes:
+        lines.append(
+            "Outcomes: "
+            + ", ".join(f"{OUTCOMES.get(k, k)} {v}" for k, v in sorted(outcomes.items()))
+        )
+    checkins = data["checkins"]
+    if checkins:
+        labels = {"well": "going well", "help": "could use help", "end": "ended"}
+        lines.append(
+            "Check-in answers: "
+            + ", ".join(f"{labels.get(k, k)} {v}" for k, v in sorted(checkins.items()))
+        )
+    return "\n".join(lines)
