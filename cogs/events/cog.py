@@ -41,6 +41,7 @@ from cogs.events.views import (
     AcceptOfferButton,
     ConfirmButton,
     EditButton,
+    MuteButton,
     RsvpButton,
     card_embed,
     list_view,
@@ -78,7 +79,9 @@ class EventsCog(commands.Cog):
         self.answering = Answering(self)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ConfirmButton, EditButton, RsvpButton, AcceptOfferButton)
+        self.bot.add_dynamic_items(
+            ConfirmButton, EditButton, RsvpButton, AcceptOfferButton, MuteButton
+        )
         self.bot.pages.register("events", self._list_page)
         self.bot.scheduler.register(REMINDER_JOB, self.delivery.remind)
         self.bot.scheduler.register(OFFER_JOB, self.answering.offer_expired)
@@ -390,6 +393,19 @@ class EventsCog(commands.Cog):
         state = "off" if muted else "on"
         await interaction.response.send_message(
             f"Reminders for {found.title} are {state}.", ephemeral=True
+        )
+
+    async def mute_from_button(self, interaction: Interaction, event_id: int) -> None:
+        """The button on a reminder DM (no server there, so the event is found by id)."""
+        found = await self.service.get_any(event_id)
+        if found is None or found.state != "scheduled":
+            raise UserError("This event was cancelled or no longer exists; nothing to mute.")
+        with refusals():
+            await self.service.mute(found, interaction.user.id, True)
+        await interaction.response.send_message(
+            f"Reminders for {found.title} are off. Turn them back on with /event mute "
+            f"event:{found.id} muted:false.",
+            ephemeral=interaction.guild is not None,
         )
 
     @event.command(name="ics", description="A calendar file (.ics) for an event or its series")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,11 +15,11 @@ import discord
 from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from cogs.areas.service import AreaService
-from cogs.events.model import Event
+from cogs.events.model import Event, offsets_words
 from cogs.events.pacing import Pacer, mention_messages
 from cogs.events.rsvp import RsvpBook
 from cogs.events.service import EventService
-from cogs.events.views import card_embed, card_view, stamp
+from cogs.events.views import card_embed, card_view, reminder_view, stamp
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -182,6 +183,7 @@ class Delivery:
     ) -> list[int]:
         """DM each member; mention those with closed DMs together in the event's channel.
         Returns the members reached only by the mention."""
+        user_ids = [u for u in user_ids if guild.get_member(u) is not None]  # not who left
         closed: list[int] = []
         limit = asyncio.Semaphore(FAN_OUT)
 
@@ -207,8 +209,9 @@ class Delivery:
         return text
 
     async def remind(self, job: Job) -> None:
-        """Fan one reminder out: each member claimed before the DM, so a restart resumes
-        with the rest and no one hears it twice."""
+        """Fan one reminder out. Each member is claimed ('sending') before the DM and marked
+        after it, so a retry never repeats anyone; members an earlier, crashed run left
+        'sending' are reported to moderators rather than silently lost or reminded twice."""
         # Work due at start-up runs before Discord has sent the servers; wait for them.
         await self.bot.wait_until_ready()
         event = await self.service.get(int(job.guild_id or 0), int(job.payload["event_id"]))
@@ -218,7 +221,15 @@ class Delivery:
         guild = self.bot.get_guild(event.guild_id)
         if guild is None:
             raise RuntimeError(f"server {event.guild_id} is not available yet")
-        recipients = await self.service.recipients(event, offset)
+        run = uuid.uuid4().hex
+        stale = await self.service.stale_claims(event, offset, run)
+        if stale:
+            await self.report_stale(guild, event, offset, stale)
+        # Members who left are skipped (their answers are removed when they leave; this
+        # covers a leave the bot did not see while it was offline).
+        recipients = [
+            r for r in await self.service.recipients(event, offset) if guild.get_member(r.user_id)
+        ]
         text = self.reminder_text(event)
         embed = card_embed(event)
         closed: list[int] = []
@@ -226,21 +237,71 @@ class Delivery:
 
         async def one(user_id: int) -> None:
             async with limit:
-                if not await self.service.claim_delivery(event, offset, user_id):
+                if not await self.service.claim_delivery(event, offset, user_id, run):
                     return
                 try:
-                    sent = await self.dm(guild, user_id, content=text, embed=embed)
-                except BaseException:
-                    await self.service.release_delivery(event, offset, user_id)
+                    sent = await self.dm(
+                        guild, user_id, content=text, embed=embed, view=reminder_view(event.id)
+                    )
+                except Exception:
+                    # Discord answered with an error: not sent, so the retry may send it.
+                    # (A stop part way, CancelledError, leaves the claim 'sending': reported.)
+                    await self.service.release_delivery(event, offset, user_id, run)
                     raise
                 if sent:
-                    await self.service.delivered(event, offset, [user_id], "dm")
+                    await self.service.delivered(event, offset, [user_id], "sent")
                 else:
                     closed.append(user_id)
 
         await asyncio.gather(*(one(r.user_id) for r in recipients))
-        note = f"{text}\n(Your direct messages are closed, so I am reminding you here.)"
-        await self.mention_together(self.event_channel(guild, event), closed, note)
-        await self.service.delivered(event, offset, closed, "channel")
+        await self._remind_closed(guild, event, offset, closed, text)
         log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
                  len(recipients), len(closed))  # fmt: skip
+
+    async def _remind_closed(
+        self, guild: discord.Guild, event: Event, offset: int, closed: list[int], text: str
+    ) -> None:
+        if not closed:
+            return
+        channel = self.event_channel(guild, event)
+        if channel is None:
+            await self.service.delivered(event, offset, closed, "failed")
+            await self._tell_moderators(
+                guild, event, "events.reminder_failed", closed,
+                f"I could not remind these members of **{event.title}** "
+                f"({offsets_words([offset])}): their direct messages are closed and there is "
+                "no channel to mention them in. Please tell them yourselves:",
+            )  # fmt: skip
+            return
+        note = f"{text}\n(Your direct messages are closed, so I am reminding you here.)"
+        await self.mention_together(channel, closed, note)
+        await self.service.delivered(event, offset, closed, "fallback")
+
+    async def report_stale(
+        self, guild: discord.Guild, event: Event, offset: int, user_ids: list[int]
+    ) -> None:
+        await self._tell_moderators(
+            guild, event, "events.reminder_uncertain", user_ids,
+            f"The bot stopped while reminding these members of **{event.title}** "
+            f"({stamp(event.starts_at)}, the reminder {offsets_words([offset])}); they may not "
+            "have been reminded. I did not send it again in case they were: please check with "
+            f"them. {event.link or ''}\nMembers:",
+        )  # fmt: skip
+
+    async def _tell_moderators(
+        self, guild: discord.Guild, event: Event, action: str, user_ids: list[int], text: str
+    ) -> None:
+        """A plain-words note in the audit channel (mentions shown, never pinging)."""
+        await self.bot.audit.record(
+            guild.id, action, target=f"event #{event.id}",
+            details={"members": user_ids}, mirror=False,
+        )  # fmt: skip
+        channel = find_text_channel(guild, self.bot.settings.audit_channel)
+        if channel is None:
+            log.warning("%s for event %d: no audit channel; members %s", action, event.id,
+                        user_ids)  # fmt: skip
+            return
+        for group in mention_messages(text, user_ids, MESSAGE_LIMIT):
+            await self.pacer.wait()
+            body = text + "\n" + " ".join(f"<@{u}>" for u in group)
+            await channel.send(body[:MESSAGE_LIMIT], allowed_mentions=NONE)

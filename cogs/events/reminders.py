@@ -2,8 +2,9 @@
 
 Reminders are scheduler rows, one per event and offset anyone needs (the event's own, and
 each attendee's from /event reminders). Each member's reminder is claimed in
-``event_reminder_deliveries`` before it is sent, so a restart half way through a fan-out
-carries on without repeating anyone.
+``event_reminder_deliveries`` before it is sent ('sending'), then marked 'sent', 'fallback'
+or 'failed'. A restart half way through a fan-out carries on without repeating anyone, and
+the members an earlier run left 'sending' are reported, not silently lost.
 """
 
 from __future__ import annotations
@@ -70,38 +71,60 @@ class ReminderStore:
             found.append(Recipient(int(row["user_id"]), str(row["status"])))
         return found
 
-    async def claim_delivery(self, event: Event, offset: int, user_id: int) -> bool:
-        """True if this member's reminder is ours to send: never twice for one start time."""
+    async def claim_delivery(self, event: Event, offset: int, user_id: int, run: str) -> bool:
+        """True if this member's reminder is ours to send: never twice for one start time.
+        The claim is 'sending' until the run records what happened."""
         changed = await self._db.execute(
             "INSERT OR IGNORE INTO event_reminder_deliveries (event_id, starts_at, "
-            "offset_seconds, user_id, guild_id, at) VALUES (?, ?, ?, ?, ?, ?)",
-            (event.id, to_db_time(event.starts_at), offset, user_id, event.guild_id,
+            "offset_seconds, user_id, guild_id, state, run, at) "
+            "VALUES (?, ?, ?, ?, ?, 'sending', ?, ?)",
+            (event.id, to_db_time(event.starts_at), offset, user_id, event.guild_id, run,
              to_db_time(self._clock.now())),
         )  # fmt: skip
         return changed == 1
 
-    async def release_delivery(self, event: Event, offset: int, user_id: int) -> None:
-        """Give a claim back when sending failed unexpectedly, so the retry sends it."""
+    async def stale_claims(self, event: Event, offset: int, run: str) -> list[int]:
+        """Members an earlier run claimed and never finished (the bot stopped in between).
+        They are marked 'unknown' and returned once, to be reported; never sent again, since
+        the reminder may have gone out just before the stop."""
+        key = (event.id, to_db_time(event.starts_at), offset, run)
+        where = (
+            "WHERE event_id = ? AND starts_at = ? AND offset_seconds = ? AND run != ? "
+            "AND state = 'sending'"
+        )
+        async with self._db.transaction():
+            rows = await self._db.fetchall(
+                f"SELECT user_id FROM event_reminder_deliveries {where} ORDER BY at, user_id",
+                key,
+            )
+            await self._db.execute(
+                f"UPDATE event_reminder_deliveries SET state = 'unknown' {where}", key
+            )
+        return [int(r["user_id"]) for r in rows]
+
+    async def release_delivery(self, event: Event, offset: int, user_id: int, run: str) -> None:
+        """Give a claim back when sending failed with an error, so the retry sends it."""
         await self._db.execute(
             "DELETE FROM event_reminder_deliveries WHERE event_id = ? AND starts_at = ? "
-            "AND offset_seconds = ? AND user_id = ? AND via = 'pending'",
-            (event.id, to_db_time(event.starts_at), offset, user_id),
+            "AND offset_seconds = ? AND user_id = ? AND state = 'sending' AND run = ?",
+            (event.id, to_db_time(event.starts_at), offset, user_id, run),
         )
 
-    async def delivered(self, event: Event, offset: int, user_ids: list[int], via: str) -> None:
+    async def delivered(self, event: Event, offset: int, user_ids: list[int], state: str) -> None:
+        """Record the outcome: 'sent', 'fallback' or 'failed'."""
         await self._db.executemany(
-            "UPDATE event_reminder_deliveries SET via = ? WHERE event_id = ? AND starts_at = ? "
-            "AND offset_seconds = ? AND user_id = ?",
-            [(via, event.id, to_db_time(event.starts_at), offset, u) for u in user_ids],
+            "UPDATE event_reminder_deliveries SET state = ? WHERE event_id = ? "
+            "AND starts_at = ? AND offset_seconds = ? AND user_id = ?",
+            [(state, event.id, to_db_time(event.starts_at), offset, u) for u in user_ids],
         )
 
     async def deliveries(self, event_id: int) -> list[tuple[int, int, str]]:
         rows = await self._db.fetchall(
-            "SELECT user_id, offset_seconds, via FROM event_reminder_deliveries "
-            "WHERE event_id = ? ORDER BY at",
+            "SELECT user_id, offset_seconds, state FROM event_reminder_deliveries "
+            "WHERE event_id = ? ORDER BY at, user_id",
             (event_id,),
         )
-        return [(int(r["user_id"]), int(r["offset_seconds"]), str(r["via"])) for r in rows]
+        return [(int(r["user_id"]), int(r["offset_seconds"]), str(r["state"])) for r in rows]
 
     async def prefs(self, guild_id: int, user_id: int) -> tuple[list[int] | None, bool]:
         row = await self._db.fetchone(

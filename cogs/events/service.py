@@ -387,7 +387,7 @@ class EventService(ReminderStore):
         )
         offsets, maybe = await self.prefs(guild_id, user_id)
         reminders = await self._db.fetchall(
-            "SELECT event_id, offset_seconds, via, at FROM event_reminder_deliveries "
+            "SELECT event_id, offset_seconds, state, at FROM event_reminder_deliveries "
             "WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )

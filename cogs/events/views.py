@@ -1,5 +1,6 @@
 """The event card, the preview, the forms, and the persistent buttons (RSVP, Confirm, Edit,
-accept a place). Custom ids carry the event id, so every button works after a restart."""
+accept a place, mute a reminder). Custom ids carry the event id, so every button works
+after a restart."""
 
 from __future__ import annotations
 
@@ -120,6 +121,12 @@ def list_view(key: str, page: int, pages: int) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for button in buttons:
         view.add_item(button)
+    return view
+
+
+def reminder_view(event_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(MuteButton(event_id))
     return view
 
 
@@ -274,3 +281,28 @@ class AcceptOfferButton(
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
         await _cog(interaction).accept_offer(interaction, self.event_id)
+
+
+class MuteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:mute:(?P<id>\d+)"
+):
+    """On each reminder DM: turn this event's reminders off, as /event mute does."""
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Mute reminders for this event", style=discord.ButtonStyle.secondary,
+                custom_id=f"events:mute:{event_id}",
+            )
+        )  # fmt: skip
+        self.event_id = event_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["id"]))
+
+    @error_reporting
+    async def callback(self, interaction: Interaction) -> None:
+        await _cog(interaction).mute_from_button(interaction, self.event_id)

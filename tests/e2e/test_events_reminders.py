@@ -99,7 +99,7 @@ async def test_a_fan_out_cut_off_by_a_crash_resumes_without_repeats(hub: Hub) ->
         starts = db.execute("SELECT starts_at FROM events WHERE id = 1").fetchone()[0]
         db.execute(
             "INSERT INTO event_reminder_deliveries (event_id, starts_at, offset_seconds, "
-            "user_id, guild_id, via, at) VALUES (1, ?, 86400, ?, ?, 'dm', ?)",
+            "user_id, guild_id, state, at) VALUES (1, ?, 86400, ?, ?, 'sent', ?)",
             (starts, done, hub.guild_id, starts),
         )
     await hub.start()

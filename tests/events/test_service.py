@@ -54,10 +54,15 @@ async def test_a_claimed_reminder_is_never_claimed_again(
 ) -> None:
     event = await service.get(G, await live(service, clock))
     assert event is not None
-    assert await service.claim_delivery(event, 3600, 7)
-    assert not await service.claim_delivery(event, 3600, 7)
-    await service.release_delivery(event, 3600, 7)
-    assert await service.claim_delivery(event, 3600, 7)
+    assert await service.claim_delivery(event, 3600, 7, "run-a")
+    assert not await service.claim_delivery(event, 3600, 7, "run-a")
+    await service.release_delivery(event, 3600, 7, "run-a")
+    assert await service.claim_delivery(event, 3600, 7, "run-a")
+    # A later run sees run-a's unfinished claim once, as 'unknown', and cannot claim it.
+    assert await service.stale_claims(event, 3600, "run-b") == [7]
+    assert await service.stale_claims(event, 3600, "run-b") == []
+    assert not await service.claim_delivery(event, 3600, 7, "run-b")
+    assert await service.deliveries(event.id) == [(7, 3600, "unknown")]
 
 
 async def test_confirm_twice_and_by_someone_else(service: EventService, clock: OffsetClock) -> None:

@@ -1,0 +1,30 @@
+-- Events, more (issue 7 follow-up): each member's reminder claim records what happened to it,
+-- so a crash between claiming and sending is seen and reported instead of silently lost.
+--   sending   claimed by a run that has not finished with this member yet
+--   sent      delivered by DM
+--   fallback  DMs closed: mentioned in the event's channel
+--   failed    could not be reached at all (DMs closed and no channel to mention them in)
+--   unknown   a run stopped while this member was 'sending'; the retry did not send again
+--             (it might have gone out) and reported them in the audit channel instead
+-- `run` names the attempt that claimed the row, so a retry tells its own claims from the
+-- ones an earlier, crashed attempt left behind.
+CREATE TABLE event_reminder_claims (
+    event_id        INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    starts_at       TEXT    NOT NULL,
+    offset_seconds  INTEGER NOT NULL,
+    user_id         INTEGER NOT NULL,
+    guild_id        INTEGER NOT NULL,
+    state           TEXT    NOT NULL DEFAULT 'sending'
+                    CHECK (state IN ('sending', 'sent', 'fallback', 'failed', 'unknown')),
+    run             TEXT    NOT NULL DEFAULT '',
+    at              TEXT    NOT NULL,
+    PRIMARY KEY (event_id, starts_at, offset_seconds, user_id)
+);
+INSERT INTO event_reminder_claims (event_id, starts_at, offset_seconds, user_id, guild_id,
+                                   state, at)
+SELECT event_id, starts_at, offset_seconds, user_id, guild_id,
+       CASE via WHEN 'dm' THEN 'sent' WHEN 'channel' THEN 'fallback' ELSE 'sending' END, at
+FROM event_reminder_deliveries;
+DROP TABLE event_reminder_deliveries;
+ALTER TABLE event_reminder_claims RENAME TO event_reminder_deliveries;
+CREATE INDEX event_reminder_deliveries_member ON event_reminder_deliveries (guild_id, user_id);
