@@ -133,6 +133,17 @@ class Answering:
         await self.tell_promoted(event, promoted)
         await self.cog.delivery.refresh_card(event)
 
+    async def changed(self, job: Job) -> None:
+        """After a member left or erased their data: tell who got their place, and show the
+        new counts and names on the card."""
+        await self.bot.wait_until_ready()
+        event = await self.cog.service.get_any(int(job.payload["event_id"]))
+        if event is None:
+            return
+        promoted = [(int(u), str(s)) for u, s in job.payload.get("promoted", [])]
+        await self.tell_promoted(event, promoted)
+        await self.cog.delivery.refresh_card(event)
+
     async def next_occurrence(self, job: Job) -> None:
         await self.bot.wait_until_ready()
         created = await self.cog.service.create_next(

@@ -21,6 +21,7 @@ from cogs.events.calendar import event_file, feed_file
 from cogs.events.creating import Creation, is_organiser, refusals
 from cogs.events.delivery import Delivery
 from cogs.events.model import (
+    CHANGED_JOB,
     NEXT_JOB,
     OFFER_JOB,
     REMINDER_JOB,
@@ -86,9 +87,22 @@ class EventsCog(commands.Cog):
         self.bot.scheduler.register(REMINDER_JOB, self.delivery.remind)
         self.bot.scheduler.register(OFFER_JOB, self.answering.offer_expired)
         self.bot.scheduler.register(NEXT_JOB, self.answering.next_occurrence)
+        self.bot.scheduler.register(CHANGED_JOB, self.answering.changed)
         self.bot.personal_data.register("events", export=self.service.export,
-                                        erase=self.service.erase)  # fmt: skip
+                                        erase=self._erase)  # fmt: skip
         self.bot.digest_sections.register("Upcoming events", self._digest_lines)
+
+    async def _erase(self, guild_id: int, user_id: int) -> int:
+        """Erasure: answers removed as if the member dropped (their place goes to the
+        waitlist, cards updated), then the rest of their events data."""
+        touched = await self.book.forget_member(guild_id, user_id)
+        return len(touched) + await self.service.erase(guild_id, user_id)
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        """A member who leaves no longer counts: their answers to coming events go, and a
+        place they held goes to the first on the waitlist."""
+        await self.book.forget_member(member.guild.id, member.id)
 
     async def _digest_lines(
         self, guild_id: int, area: str, start: datetime, end: datetime

@@ -34,6 +34,7 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 REMINDER_JOB = "events.reminder"
 OFFER_JOB = "events.offer"
 NEXT_JOB = "events.next"
+CHANGED_JOB = "events.changed"  # refresh a card and tell who was promoted
 
 
 class EventError(Exception):

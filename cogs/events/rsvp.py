@@ -14,7 +14,7 @@ from datetime import timedelta
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
-from cogs.events.model import OFFER_JOB, Event, EventError, Summary
+from cogs.events.model import CHANGED_JOB, OFFER_JOB, Event, EventError, Summary
 
 CHOICES = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
 
@@ -136,6 +136,37 @@ class RsvpBook:
                 )
                 promoted.append((user_id, "going"))
         return promoted
+
+    async def forget_member(self, guild_id: int, user_id: int) -> list[int]:
+        """A member left or erased their data: remove their answers to events not yet over,
+        and give any place they held to the waitlist, as a drop does. Returns the events.
+
+        Cards and promoted members are told by a job scheduled in the same transaction, so
+        an erase that rolls back tells no one, and a restart still tells them."""
+        touched: list[int] = []
+        async with self._db.transaction():
+            rows = await self._db.fetchall(
+                "SELECT e.*, r.status AS answered FROM event_rsvps r JOIN events e "
+                "ON e.id = r.event_id WHERE r.guild_id = ? AND r.user_id = ? "
+                "AND e.state = 'scheduled' AND e.ends_at > ?",
+                (guild_id, user_id, to_db_time(self._clock.now())),
+            )
+            for row in rows:
+                event = Event.from_row(row)
+                await self._db.execute(
+                    "DELETE FROM event_rsvps WHERE event_id = ? AND user_id = ?",
+                    (event.id, user_id),
+                )
+                promoted: list[tuple[int, str]] = []
+                if row["answered"] in ("going", "offered"):
+                    await self._scheduler.cancel_key(OFFER_JOB, f"offer:{event.id}:{user_id}")
+                    promoted = await self.promote(event)
+                await self._scheduler.schedule(
+                    CHANGED_JOB, self._clock.now(),
+                    {"event_id": event.id, "promoted": promoted}, guild_id=guild_id,
+                )  # fmt: skip
+                touched.append(event.id)
+        return touched
 
     async def summary(self, event_id: int) -> Summary:
         rows = await self._db.fetchall(
