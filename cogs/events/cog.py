@@ -20,24 +20,18 @@ from cogs.events.answering import Answering
 from cogs.events.calendar import event_file, feed_file
 from cogs.events.creating import Creation, is_organiser, refusals
 from cogs.events.delivery import Delivery
+from cogs.events.editing import Editing
 from cogs.events.model import (
     CHANGED_JOB,
     NEXT_JOB,
     OFFER_JOB,
     REMINDER_JOB,
     Event,
-    EventError,
-    check_capacity,
-    check_location,
-    check_title,
-    check_zone,
     offsets_words,
-    read_end,
     read_offsets,
-    read_start,
 )
 from cogs.events.rsvp import CHOICES, RsvpBook
-from cogs.events.service import Edited, EventService
+from cogs.events.service import EventService
 from cogs.events.views import (
     AcceptOfferButton,
     ConfirmButton,
@@ -78,6 +72,7 @@ class EventsCog(commands.Cog):
         self.delivery = Delivery(bot, self.service, self.book, self.areas)
         self.creation = Creation(self)
         self.answering = Answering(self)
+        self.editing = Editing(self)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(
@@ -263,7 +258,10 @@ class EventsCog(commands.Cog):
     @app_commands.describe(
         event=EVENT, title="New title", when="New start", duration="New length, e.g. 2h",
         location="New place or link", timezone="Zone for 'when' (default: the event's)",
-        capacity="New number of places",
+        capacity="New number of places (not below the number Going)",
+        area="New area: the card moves to its channel ('none' for no area)",
+        reminders="New reminder times, e.g. 1d,1h, or none; pending ones are rescheduled",
+        description="true opens a form with the description to rewrite",
     )  # fmt: skip
     async def edit(
         self,
@@ -275,63 +273,18 @@ class EventsCog(commands.Cog):
         location: str | None = None,
         timezone: str | None = None,
         capacity: int | None = None,
+        area: str | None = None,
+        reminders: str | None = None,
+        description: bool = False,
     ) -> None:
         found = await self._find(interaction, event)
         self._require_manager(interaction, found)
-        changes: dict[str, Any] = {}
-        with refusals():
-            zone = check_zone(timezone) if timezone else found.timezone
-            if title is not None:
-                changes["title"] = check_title(title)
-            if location is not None:
-                changes["location"] = check_location(location)
-            if capacity is not None:
-                changes["capacity"] = check_capacity(capacity)
-            if when is not None:
-                start = read_start(when, zone, self.bot.clock.now())
-                length = found.ends_at - found.starts_at
-                changes.update(starts_at=start, when_text=when, timezone=zone)
-                changes["ends_at"] = (
-                    read_end(start, duration, None, zone) if duration else start + length
-                )
-            elif duration is not None:
-                changes["ends_at"] = read_end(found.starts_at, duration, None, zone)
-            if not changes:
-                raise EventError("Give at least one thing to change, such as when or location.")
-            edited = await self.service.edit(found, changes)
-        await interaction.response.send_message(
-            f"Updated event #{found.id}. {self._change_words(edited)}",
-            ephemeral=True,
-        )
-        event_now = edited.event
-        if capacity is not None:
-            promoted = await self.book.promote(event_now)
-            await self.answering.tell_promoted(event_now, promoted)
-        await self.delivery.refresh_card(event_now)
-        assert interaction.guild is not None
-        await self.delivery.sync_discord_event(interaction.guild, event_now)
-        if edited.moved or edited.place_changed:
-            attendees = [
-                u for u in await self.service.attendees(event_now.id) if u != interaction.user.id
-            ]
-            text = (
-                f"**{event_now.title}** has changed. {self._change_words(edited)} "
-                f"{event_now.link or ''}"
-            )
-            await self.delivery.tell(interaction.guild, event_now, attendees, text)
-        await self._audit(interaction, "events.edited", event_now, {"changed": sorted(changes)})
-
-    @staticmethod
-    def _change_words(edited: Edited) -> str:
-        event, words = edited.event, []
-        if edited.moved:
-            start = event.starts_at
-            words.append(
-                f"It now starts {stamp(start)} ({stamp(start, 'R')}); reminders moved with it."
-            )
-        if edited.place_changed:
-            words.append(f"New place: {event.location or 'none given'}.")
-        return " ".join(words)
+        options = {
+            "title": title, "when": when, "duration": duration, "location": location,
+            "timezone": timezone, "capacity": capacity, "area": area, "reminders": reminders,
+            "description": description,
+        }  # fmt: skip
+        await self.editing.start(interaction, found, options)
 
     @event.command(name="cancel", description="Cancel an event (its organiser or a moderator)")
     @app_commands.describe(
@@ -463,6 +416,7 @@ class EventsCog(commands.Cog):
         return [app_commands.Choice(name=e.label[:100], value=str(e.id)) for e in found]
 
     @create.autocomplete("area")
+    @edit.autocomplete("area")
     @list_.autocomplete("area")
     async def _areas(
         self, interaction: Interaction, current: str

@@ -87,6 +87,26 @@ class Delivery:
                 embed=card_embed(event, summary), view=card_view(event), allowed_mentions=NONE
             )
 
+    async def move_card(self, guild: discord.Guild, event: Event) -> Event:
+        """The area changed: post the card in the new area's channel and remove the old one
+        (the server's scheduled event gets the new link when it is synced)."""
+        channel = await self.channel_for(guild, event.area)
+        if channel is None or channel.id == event.channel_id:
+            return event
+        old_channel, old_message = event.channel_id, event.message_id
+        summary = await self.book.summary(event.id)
+        view = card_view(event)
+        assert view is not None  # the event is scheduled
+        message = await channel.send(
+            embed=card_embed(event, summary), view=view, allowed_mentions=NONE
+        )
+        await self.service.set_card(event.id, channel.id, message.id)
+        previous = guild.get_channel(old_channel) if old_channel else None
+        if isinstance(previous, discord.TextChannel) and old_message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await previous.get_partial_message(old_message).delete()
+        return await self._reload(event)
+
     def _location(self, event: Event) -> str:
         return (event.location or "Online: see the event card in the server")[:100]
 

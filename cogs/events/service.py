@@ -45,6 +45,8 @@ class Edited:
     event: Event
     moved: bool
     place_changed: bool
+    area_changed: bool = False
+    reminders_changed: bool = False
 
 
 class EventService(ReminderStore):
@@ -291,8 +293,10 @@ class EventService(ReminderStore):
     # -- changing ----------------------------------------------------------------------------
 
     async def edit(self, event: Event, changes: dict[str, Any]) -> Edited:
-        """Apply checked changes (title, location, starts_at, ends_at, timezone, capacity,
-        when_text); moving the time moves every pending reminder."""
+        """Apply checked changes (title, description, location, area, starts_at, ends_at,
+        timezone, capacity, reminders, when_text). Moving the time or changing the reminder
+        offsets reschedules every pending reminder. Capacity never drops below the places
+        already taken: the organiser is told how many are Going instead."""
         if event.state != "scheduled":
             raise EventError(f"Event {event.label} is {event.state}; it cannot be edited.")
         if event.ends_at <= self._clock.now():
@@ -303,23 +307,45 @@ class EventService(ReminderStore):
             raise EventError("The end would be before the start. Give a duration too.")
         moved = starts != event.starts_at or ends != event.ends_at
         place_changed = changes.get("location", event.location) != event.location
-        allowed = ("title", "location", "timezone", "capacity", "when_text")
+        area_changed = "area" in changes and changes["area"] != event.area
+        offsets = tuple(changes.get("reminders", event.reminders))
+        reminders_changed = offsets != event.reminders
+        allowed = ("title", "description", "location", "area", "timezone", "capacity",
+                   "when_text")  # fmt: skip
         sets = {k: v for k, v in changes.items() if k in allowed}
         sets.update(starts_at=to_db_time(starts), ends_at=to_db_time(ends))
-        sets["updated_at"] = to_db_time(self._clock.now())
+        sets.update(reminders=json.dumps(list(offsets)), updated_at=to_db_time(self._clock.now()))
         assignments = ", ".join(f"{k} = ?" for k in sets)
         async with self._db.transaction():
+            await self._check_capacity(event, changes.get("capacity"))
             await self._db.execute(
                 f"UPDATE events SET {assignments} WHERE id = ?", (*sets.values(), event.id)
             )
             edited = await self.get(event.guild_id, event.id)
             assert edited is not None
-            if moved:
+            if moved or reminders_changed:
                 await self._scheduler.cancel_key(REMINDER_JOB, f"event:{event.id}")
                 await self.sync_reminders(edited)
-                if await self._is_latest(edited):
-                    await self._schedule_next(edited)
-        return Edited(edited, moved, place_changed)
+            if moved and await self._is_latest(edited):
+                await self._schedule_next(edited)
+        return Edited(edited, moved, place_changed, area_changed, reminders_changed)
+
+    async def _check_capacity(self, event: Event, capacity: int | None) -> None:
+        if capacity is None:
+            return
+        taken = int(
+            await self._db.fetchval(
+                "SELECT COUNT(*) FROM event_rsvps WHERE event_id = ? "
+                "AND status IN ('going', 'offered')",
+                (event.id,),
+            )
+        )
+        if capacity < taken:
+            raise EventError(
+                f"{taken} members are Going to {event.title} (counting places offered from "
+                f"the waitlist), so the capacity cannot go below {taken}. Give {taken} or "
+                "more, or ask members to change their answer first."
+            )
 
     async def _is_latest(self, event: Event) -> bool:
         if event.series_id is None:

@@ -142,11 +142,18 @@ def offer_view(event_id: int) -> discord.ui.View:
 class EventForm(HubModal):
     """The description (and, from Edit, every text field, filled in)."""
 
-    def __init__(self, heading: str, on_done: FormSubmit, values: dict[str, str] | None) -> None:
+    def __init__(
+        self,
+        heading: str,
+        on_done: FormSubmit,
+        values: dict[str, str] | None,
+        full: bool = True,
+    ) -> None:
+        """``values`` fill the fields in; ``full=False`` shows the description alone."""
         super().__init__(title=heading[:45], timeout=900)
         self.on_done = on_done
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
-        if values is not None:
+        if values is not None and full:
             self._field("title", "Title", values, max_length=TITLE_LIMIT)
             self._field("when", "When (e.g. next Tuesday 15:00)", values, max_length=100)
             self._field("duration", "Duration (e.g. 90m, 2h)", values, max_length=20)

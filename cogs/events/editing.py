@@ -1,0 +1,148 @@
+"""/event edit: read what changes, optionally ask for the new description in a form, apply
+it, and bring the card, the server's scheduled event, reminders and attendees up to date."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserError
+from bot.text import clean
+from cogs.events.creating import refusals
+from cogs.events.model import (
+    DESCRIPTION_LIMIT,
+    Event,
+    EventError,
+    check_capacity,
+    check_location,
+    check_title,
+    check_zone,
+    offsets_words,
+    read_end,
+    read_offsets,
+    read_start,
+)
+from cogs.events.service import Edited
+from cogs.events.views import EventForm, stamp
+
+if TYPE_CHECKING:
+    from cogs.events.cog import EventsCog
+
+Interaction = discord.Interaction[Any]
+NO_AREA = ("none", "-")
+
+
+class Editing:
+    def __init__(self, cog: EventsCog) -> None:
+        self.cog = cog
+        self.bot = cog.bot
+
+    def read(self, event: Event, options: dict[str, Any]) -> dict[str, Any]:
+        """The checked changes; the first problem is the organiser's answer."""
+        changes: dict[str, Any] = {}
+        with refusals():
+            timezone, when = options.get("timezone"), options.get("when")
+            duration = options.get("duration")
+            zone = check_zone(timezone) if timezone else event.timezone
+            if options.get("title") is not None:
+                changes["title"] = check_title(options["title"])
+            if options.get("location") is not None:
+                changes["location"] = check_location(options["location"])
+            if options.get("capacity") is not None:
+                changes["capacity"] = check_capacity(options["capacity"])
+            if options.get("area") is not None:
+                changes["area"] = self._area(options["area"])
+            if options.get("reminders") is not None:
+                changes["reminders"] = read_offsets(options["reminders"], [])
+            if when is not None:
+                start = read_start(when, zone, self.bot.clock.now())
+                length = event.ends_at - event.starts_at
+                changes.update(starts_at=start, when_text=when, timezone=zone)
+                changes["ends_at"] = (
+                    read_end(start, duration, None, zone) if duration else start + length
+                )
+            elif duration is not None:
+                changes["ends_at"] = read_end(event.starts_at, duration, None, zone)
+        return changes
+
+    def _area(self, slug: str) -> str | None:
+        if slug.strip().lower() in NO_AREA:
+            return None
+        if self.bot.areas.get(slug) is None:
+            raise EventError(f"There is no area '{slug}'. Pick one from the list, or 'none'.")
+        return slug
+
+    async def start(self, interaction: Interaction, event: Event, options: dict[str, Any]) -> None:
+        changes = self.read(event, options)
+        if not options.get("description"):
+            if not changes:
+                raise UserError(
+                    "Give at least one thing to change, such as when, location, area, "
+                    "reminders, or description:true to rewrite the description."
+                )
+            await self.apply(interaction, event, changes)
+            return
+
+        async def submitted(inner: Interaction, typed: dict[str, str]) -> None:
+            changes["description"] = clean(typed.get("description", ""))[:DESCRIPTION_LIMIT]
+            await self.apply(inner, event, changes)
+
+        form = EventForm("Edit the description", submitted, {"description": event.description},
+                         full=False)  # fmt: skip
+        await interaction.response.send_modal(form)
+
+    async def apply(self, interaction: Interaction, event: Event, changes: dict[str, Any]) -> None:
+        assert interaction.guild is not None
+        guild = interaction.guild
+        with refusals():
+            edited = await self.cog.service.edit(event, changes)
+        event_now = edited.event
+        if edited.area_changed:
+            event_now = await self.cog.delivery.move_card(guild, event_now)
+            edited = Edited(event_now, edited.moved, edited.place_changed, True,
+                            edited.reminders_changed)  # fmt: skip
+        await interaction.response.send_message(
+            f"Updated event #{event.id}. {self.words(edited, changes)}".strip(), ephemeral=True
+        )
+        if "capacity" in changes:
+            promoted = await self.cog.book.promote(event_now)
+            await self.cog.answering.tell_promoted(event_now, promoted)
+        await self.cog.delivery.refresh_card(event_now)
+        await self.cog.delivery.sync_discord_event(guild, event_now)
+        if edited.moved or edited.place_changed:
+            attendees = [
+                u for u in await self.cog.service.attendees(event_now.id)
+                if u != interaction.user.id
+            ]  # fmt: skip
+            text = (
+                f"**{event_now.title}** has changed. {self.words(edited, {})} "
+                f"{event_now.link or ''}"
+            )
+            await self.cog.delivery.tell(guild, event_now, attendees, text)
+        await self.bot.audit.record(
+            guild.id, "events.edited", actor_id=interaction.user.id,
+            target=f"event #{event_now.id}", details={"changed": sorted(changes)},
+        )  # fmt: skip
+
+    @staticmethod
+    def words(edited: Edited, changes: dict[str, Any]) -> str:
+        """What changed, in the words attendees (changes={}) or the organiser read."""
+        event, words = edited.event, []
+        if edited.moved:
+            start = event.starts_at
+            words.append(
+                f"It now starts {stamp(start)} ({stamp(start, 'R')}); reminders moved with it."
+            )
+        if edited.place_changed:
+            words.append(f"New place: {event.location or 'none given'}.")
+        if edited.area_changed and changes:
+            where = f"<#{event.channel_id}>" if event.channel_id else "its channel"
+            words.append(f"Area: {event.area or 'none'}; the card is now in {where}.")
+        if edited.reminders_changed and changes:
+            words.append(
+                f"Reminders: {offsets_words(event.reminders)}; pending ones are rescheduled."
+            )
+        if "description" in changes:
+            words.append("The description is updated.")
+        return " ".join(words)
