@@ -28,3 +28,9 @@ FROM event_reminder_deliveries;
 DROP TABLE event_reminder_deliveries;
 ALTER TABLE event_reminder_claims RENAME TO event_reminder_deliveries;
 CREATE INDEX event_reminder_deliveries_member ON event_reminder_deliveries (guild_id, user_id);
+
+-- What each coming occurrence of a series is made from (title, description, location, area,
+-- capacity, reminders, duration_seconds), so editing one occurrence changes only that one and
+-- `/event edit series:true` changes the coming ones. NULL (series made before this) means
+-- "copy the latest occurrence", as before.
+ALTER TABLE event_series ADD COLUMN template TEXT CHECK (template IS NULL OR json_valid(template));

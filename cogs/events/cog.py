@@ -262,6 +262,8 @@ class EventsCog(commands.Cog):
         area="New area: the card moves to its channel ('none' for no area)",
         reminders="New reminder times, e.g. 1d,1h, or none; pending ones are rescheduled",
         description="true opens a form with the description to rewrite",
+        series="true: a repeating event's coming occurrences change too (title, place, "
+        "time of day, ...)",
     )  # fmt: skip
     async def edit(
         self,
@@ -276,13 +278,14 @@ class EventsCog(commands.Cog):
         area: str | None = None,
         reminders: str | None = None,
         description: bool = False,
+        series: bool = False,
     ) -> None:
         found = await self._find(interaction, event)
         self._require_manager(interaction, found)
         options = {
             "title": title, "when": when, "duration": duration, "location": location,
             "timezone": timezone, "capacity": capacity, "area": area, "reminders": reminders,
-            "description": description,
+            "description": description, "series": series,
         }  # fmt: skip
         await self.editing.start(interaction, found, options)
 

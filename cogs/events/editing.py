@@ -3,12 +3,14 @@ it, and bring the card, the server's scheduled event, reminders and attendees up
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.errors import UserError
 from bot.text import clean
+from bot.timeparse import parse_when
 from cogs.events.creating import refusals
 from cogs.events.model import (
     DESCRIPTION_LIMIT,
@@ -55,8 +57,10 @@ class Editing:
                 changes["area"] = self._area(options["area"])
             if options.get("reminders") is not None:
                 changes["reminders"] = read_offsets(options["reminders"], [])
+            if options.get("series"):
+                self._check_series(event, timezone)
             if when is not None:
-                start = read_start(when, zone, self.bot.clock.now())
+                start = self._start(event, when, zone, bool(options.get("series")))
                 length = event.ends_at - event.starts_at
                 changes.update(starts_at=start, when_text=when, timezone=zone)
                 changes["ends_at"] = (
@@ -65,6 +69,32 @@ class Editing:
             elif duration is not None:
                 changes["ends_at"] = read_end(event.starts_at, duration, None, zone)
         return changes
+
+    @staticmethod
+    def _check_series(event: Event, timezone: str | None) -> None:
+        if event.series_id is None:
+            raise EventError(f"{event.label} does not repeat; edit it without series.")
+        if timezone:
+            raise EventError("series:true keeps the series' time zone; leave timezone out.")
+
+    def _start(self, event: Event, when: str, zone: str, series: bool) -> datetime:
+        """The new start; for a whole series, a time of day on this occurrence's day."""
+        now = self.bot.clock.now()
+        if not series:
+            return read_start(when, zone, now)
+        day = event.starts_at.astimezone(event.zone).replace(hour=0, minute=0, second=0)
+        try:
+            start = parse_when(when, event.zone, day)
+        except ValueError as exc:
+            raise EventError(f"{exc} With series:true give a time of day, such as 16:00.") from exc
+        if start.astimezone(event.zone).date() != day.date():
+            raise EventError(
+                "With series:true only the time of day can change; the series keeps its "
+                "days. Give a time such as when:16:00."
+            )
+        if start <= now:
+            raise EventError("That time has already passed today; give a later time.")
+        return start
 
     def _area(self, slug: str) -> str | None:
         if slug.strip().lower() in NO_AREA:
@@ -75,36 +105,40 @@ class Editing:
 
     async def start(self, interaction: Interaction, event: Event, options: dict[str, Any]) -> None:
         changes = self.read(event, options)
+        series = bool(options.get("series"))
         if not options.get("description"):
             if not changes:
                 raise UserError(
                     "Give at least one thing to change, such as when, location, area, "
                     "reminders, or description:true to rewrite the description."
                 )
-            await self.apply(interaction, event, changes)
+            await self.apply(interaction, event, changes, series)
             return
 
         async def submitted(inner: Interaction, typed: dict[str, str]) -> None:
             changes["description"] = clean(typed.get("description", ""))[:DESCRIPTION_LIMIT]
-            await self.apply(inner, event, changes)
+            await self.apply(inner, event, changes, series)
 
         form = EventForm("Edit the description", submitted, {"description": event.description},
                          full=False)  # fmt: skip
         await interaction.response.send_modal(form)
 
-    async def apply(self, interaction: Interaction, event: Event, changes: dict[str, Any]) -> None:
+    async def apply(
+        self, interaction: Interaction, event: Event, changes: dict[str, Any], series: bool
+    ) -> None:
         assert interaction.guild is not None
         guild = interaction.guild
         with refusals():
-            edited = await self.cog.service.edit(event, changes)
+            edited = await self.cog.service.edit(event, changes, series=series)
         event_now = edited.event
         if edited.area_changed:
             event_now = await self.cog.delivery.move_card(guild, event_now)
             edited = Edited(event_now, edited.moved, edited.place_changed, True,
                             edited.reminders_changed)  # fmt: skip
-        await interaction.response.send_message(
-            f"Updated event #{event.id}. {self.words(edited, changes)}".strip(), ephemeral=True
-        )
+        text = f"Updated event #{event.id}. {self.words(edited, changes)}".strip()
+        if event.series_id is not None:
+            text += "\n" + self.series_words(event, series)
+        await interaction.response.send_message(text, ephemeral=True)
         if "capacity" in changes:
             promoted = await self.cog.book.promote(event_now)
             await self.cog.answering.tell_promoted(event_now, promoted)
@@ -124,6 +158,15 @@ class Editing:
             guild.id, "events.edited", actor_id=interaction.user.id,
             target=f"event #{event_now.id}", details={"changed": sorted(changes)},
         )  # fmt: skip
+
+    @staticmethod
+    def series_words(event: Event, series: bool) -> str:
+        if series:
+            return "The coming occurrences of the series change too."
+        return (
+            f"Only this occurrence (number {event.occurrence} of the series) changed; the "
+            "coming ones keep the series' settings. Add series:true to change them too."
+        )
 
     @staticmethod
     def words(edited: Edited, changes: dict[str, Any]) -> str:

@@ -11,19 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import Clock, from_db_time, to_db_time
+from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
 from cogs.events.model import (
-    NEXT_JOB,
     OFFER_JOB,
     REMINDER_JOB,
     Draft,
     Event,
     EventError,
-    nth_start,
 )
 from cogs.events.reminders import ReminderStore
+from cogs.events.series import SeriesStore
 
 LIVE = ("going", "maybe", "offered")
 ATTENDING = ("going", "maybe", "waitlist", "offered")
@@ -49,7 +48,7 @@ class Edited:
     reminders_changed: bool = False
 
 
-class EventService(ReminderStore):
+class EventService(ReminderStore, SeriesStore):
     def __init__(
         self,
         db: Database,
@@ -152,12 +151,6 @@ class EventService(ReminderStore):
         )
         return [Event.from_row(r) for r in rows]
 
-    async def series_first_start(self, series_id: int) -> datetime | None:
-        value = await self._db.fetchval(
-            "SELECT first_start FROM event_series WHERE id = ?", (series_id,)
-        )
-        return None if value is None else from_db_time(value)
-
     # -- creating ----------------------------------------------------------------------------
 
     async def create_draft(self, guild_id: int, organiser_id: int, draft: Draft) -> Event:
@@ -209,14 +202,7 @@ class EventService(ReminderStore):
                     "The start time has passed while the preview was open. Press Edit and "
                     "give a new time."
                 )
-            series_id = None
-            if event.rrule:
-                series_id = await tx.insert(
-                    "INSERT INTO event_series (guild_id, rrule, timezone, first_start, "
-                    "created_at) VALUES (?, ?, ?, ?, ?)",
-                    (guild_id, event.rrule, event.timezone, to_db_time(event.starts_at),
-                     to_db_time(now)),
-                )  # fmt: skip
+            series_id = await self.start_series(event) if event.rrule else None
             await tx.execute(
                 "UPDATE events SET state = 'scheduled', series_id = ?, updated_at = ? WHERE id = ?",
                 (series_id, to_db_time(now), event_id),
@@ -239,60 +225,9 @@ class EventService(ReminderStore):
             "UPDATE events SET discord_event_id = ? WHERE id = ?", (discord_event_id, event_id)
         )
 
-    # -- series ------------------------------------------------------------------------------
-
-    async def _schedule_next(self, event: Event) -> None:
-        """When an occurrence starts, the next one is created (so RSVPs stay per occurrence)."""
-        await self._scheduler.schedule(
-            NEXT_JOB,
-            event.starts_at,
-            {"series_id": event.series_id, "event_id": event.id},
-            guild_id=event.guild_id,
-            key=f"series:{event.series_id}",
-        )
-
-    async def create_next(self, series_id: int, after_event_id: int) -> Event | None:
-        """Create the occurrence after ``after_event_id``; None when the series has ended or
-        it already exists (a repeated job does nothing)."""
-        async with self._db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT * FROM events WHERE series_id = ? ORDER BY occurrence DESC LIMIT 1",
-                (series_id,),
-            )
-            first = await self.series_first_start(series_id)
-            active = await tx.fetchval(
-                "SELECT state = 'active' FROM event_series WHERE id = ?", (series_id,)
-            )
-            if row is None or first is None or not active or int(row["id"]) != after_event_id:
-                return None
-            last = Event.from_row(row)
-            assert last.rrule is not None
-            start = nth_start(last.rrule, last.timezone, first, last.occurrence + 1)
-            if start is None:
-                await tx.execute(
-                    "UPDATE event_series SET state = 'ended' WHERE id = ?", (series_id,)
-                )
-                return None
-            now = to_db_time(self._clock.now())
-            new_id = await tx.insert(
-                "INSERT INTO events (guild_id, series_id, occurrence, organiser_id, title, "
-                "description, location, area, timezone, starts_at, ends_at, capacity, "
-                "reminders, when_text, rrule, state, created_at, updated_at) "
-                "SELECT guild_id, series_id, occurrence + 1, organiser_id, title, description, "
-                "location, area, timezone, ?, ?, capacity, reminders, when_text, rrule, "
-                "'scheduled', ?, ? FROM events WHERE id = ?",
-                (to_db_time(start), to_db_time(start + (last.ends_at - last.starts_at)), now,
-                 now, last.id),
-            )  # fmt: skip
-            created = await self.get(last.guild_id, new_id)
-            assert created is not None
-            await self.sync_reminders(created)
-            await self._schedule_next(created)
-        return created
-
     # -- changing ----------------------------------------------------------------------------
 
-    async def edit(self, event: Event, changes: dict[str, Any]) -> Edited:
+    async def edit(self, event: Event, changes: dict[str, Any], series: bool = False) -> Edited:
         """Apply checked changes (title, description, location, area, starts_at, ends_at,
         timezone, capacity, reminders, when_text). Moving the time or changing the reminder
         offsets reschedules every pending reminder. Capacity never drops below the places
@@ -328,6 +263,8 @@ class EventService(ReminderStore):
                 await self.sync_reminders(edited)
             if moved and await self._is_latest(edited):
                 await self._schedule_next(edited)
+            if series:
+                await self.update_series(event, edited, set(changes))
         return Edited(edited, moved, place_changed, area_changed, reminders_changed)
 
     async def _check_capacity(self, event: Event, capacity: int | None) -> None:
@@ -346,35 +283,6 @@ class EventService(ReminderStore):
                 f"the waitlist), so the capacity cannot go below {taken}. Give {taken} or "
                 "more, or ask members to change their answer first."
             )
-
-    async def _is_latest(self, event: Event) -> bool:
-        if event.series_id is None:
-            return False
-        latest = await self._db.fetchval(
-            "SELECT id FROM events WHERE series_id = ? ORDER BY occurrence DESC LIMIT 1",
-            (event.series_id,),
-        )
-        return bool(latest == event.id)
-
-    async def cancel_series(self, event: Event) -> list[Event]:
-        """End the series: no more occurrences, and every scheduled one still to come is
-        cancelled (the caller tells their attendees). Returns those occurrences."""
-        if event.series_id is None:
-            raise EventError(f"{event.label} does not repeat; cancel it without series.")
-        async with self._db.transaction():
-            await self._db.execute(
-                "UPDATE event_series SET state = 'ended' WHERE id = ?", (event.series_id,)
-            )
-            await self._scheduler.cancel_key(NEXT_JOB, f"series:{event.series_id}")
-            rows = await self._db.fetchall(
-                "SELECT * FROM events WHERE series_id = ? AND state = 'scheduled' "
-                "AND ends_at > ? ORDER BY starts_at",
-                (event.series_id, to_db_time(self._clock.now())),
-            )
-            cancelled = [Event.from_row(r) for r in rows]
-            for occurrence in cancelled:
-                await self.cancel(occurrence)
-        return cancelled
 
     async def cancel(self, event: Event) -> list[int]:
         """Cancel the event and its pending reminders and offers; returns who to tell."""
