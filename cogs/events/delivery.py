@@ -273,8 +273,14 @@ class Delivery:
                 else:
                     closed.append(user_id)
 
-        await asyncio.gather(*(one(r.user_id) for r in recipients))
+        # Every member's send finishes (and is recorded) before an error fails the job, so
+        # the retry never finds this run's claims still 'sending' and reports them wrongly.
+        outcomes = await asyncio.gather(*(one(r.user_id) for r in recipients),
+                                        return_exceptions=True)  # fmt: skip
         await self._remind_closed(guild, event, offset, closed, text)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
         log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
                  len(recipients), len(closed))  # fmt: skip
 

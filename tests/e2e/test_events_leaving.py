@@ -89,3 +89,19 @@ async def test_reminders_skip_members_who_left_unseen(hub: Hub) -> None:
     await hub.double.wait_for(lambda: len(reminders(hub, stays)) == 1, what="the reminder")
     await hub.double.settle(quiet=0.2)
     assert not any(f"<@{gone}>" in m.content for m in hub.messages("announcements"))
+
+
+async def test_leaving_while_offered_a_place_offers_it_to_the_next(hub: Hub) -> None:
+    mod = await moderator(hub)
+    card = await created(hub, mod, capacity=1)
+    first, second, third = [await member(hub, n) for n in ("first", "second", "third")]
+    for user in (first, second, third):
+        await rsvp(hub, user, card_of(hub, 1) if user != first else card, "going")
+    await rsvp(hub, first, card_of(hub, 1), "declined")
+    await hub.double.settle(quiet=0.1)
+    assert len(hub.double.dms_of(second)) == 1  # second is offered the place
+    await hub.double.remove_member(hub.guild_id, second)
+    await hub.double.wait_for(lambda: len(hub.double.dms_of(third)) == 1, what="third's offer")
+    assert "A place opened at **Network seminar**" in hub.double.dms_of(third)[0].content
+    footer = card_of(hub, 1).embeds[0]["footer"]["text"]
+    assert "1 of 1 places taken" in footer and "waitlist" not in footer

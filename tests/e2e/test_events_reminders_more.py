@@ -86,3 +86,15 @@ async def test_the_mute_button_on_a_reminder_stops_the_next_ones(hub: Hub) -> No
     hub.clock.advance(timedelta(hours=23))
     await hub.double.settle(quiet=0.3)
     assert len(reminders(hub, amira)) == 1
+
+
+async def test_no_dm_and_no_channel_is_failed_and_told_to_moderators(hub: Hub) -> None:
+    mod = await moderator(hub)
+    card = await created(hub, mod, when="in 72 hours")
+    closed = await member(hub, "closed", dms_open=False)
+    await rsvp(hub, closed, card, "going")
+    await hub.double.delete_channel_by_hand(hub.channel("announcements"))
+    hub.clock.advance(timedelta(days=2, seconds=1))
+    told = await hub.next_message("audit-log", "I could not remind these members")
+    assert "**Network seminar**" in told.content and f"<@{closed}>" in told.content
+    await hub.double.wait_for(lambda: states(hub) == {closed: "failed"}, what="the outcome")
