@@ -34,3 +34,13 @@ CREATE INDEX event_reminder_deliveries_member ON event_reminder_deliveries (guil
 -- `/event edit series:true` changes the coming ones. NULL (series made before this) means
 -- "copy the latest occurrence", as before.
 ALTER TABLE event_series ADD COLUMN template TEXT CHECK (template IS NULL OR json_valid(template));
+-- Series made before this get their latest occurrence as their template, which is what
+-- their next occurrence would have copied.
+UPDATE event_series SET template = (
+    SELECT json_object(
+        'title', e.title, 'description', e.description, 'location', e.location,
+        'area', e.area, 'capacity', e.capacity, 'reminders', json(e.reminders),
+        'duration_seconds',
+        CAST(round((julianday(e.ends_at) - julianday(e.starts_at)) * 86400) AS INTEGER))
+    FROM events e WHERE e.series_id = event_series.id ORDER BY e.occurrence DESC LIMIT 1
+);
