@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.geo import search_zones
+from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import area_choices, discord_time
 from cogs.areas.service import AreaService
@@ -92,6 +93,12 @@ class EventsCog(commands.Cog):
         waitlist, cards updated), then the rest of their events data."""
         touched = await self.book.forget_member(guild_id, user_id)
         return len(touched) + await self.service.erase(guild_id, user_id)
+
+    @commands.Cog.listener()
+    async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
+        """A reminder the scheduler gave up on is reported in plain words, never lost."""
+        if job.kind == REMINDER_JOB:
+            await self.delivery.given_up(job, outcome, error)
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:

@@ -284,6 +284,30 @@ class Delivery:
         log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
                  len(recipients), len(closed))  # fmt: skip
 
+    async def given_up(self, job: Job, outcome: str, error: str | None) -> None:
+        """The scheduler gave a reminder up (the bot was down past its grace period, or it
+        failed every attempt): name who was not reminded, and who may not have been."""
+        event = await self.service.get(int(job.guild_id or 0), int(job.payload["event_id"]))
+        guild = self.bot.get_guild(event.guild_id) if event else None
+        if event is None or guild is None or event.state != "scheduled":
+            return
+        offset = int(job.payload["offset"])
+        stale = await self.service.stale_claims(event, offset, "given-up")
+        if stale:
+            await self.report_stale(guild, event, offset, stale)
+        recipients = [r.user_id for r in await self.service.recipients(event, offset)
+                      if guild.get_member(r.user_id)]  # fmt: skip
+        unsent = await self.service.record_unsent(event, offset, recipients)
+        if not unsent:
+            return
+        why = "the bot was offline at its time" if outcome == "missed" else f"it failed ({error})"
+        await self._tell_moderators(
+            guild, event, "events.reminder_not_sent", unsent,
+            f"The reminder of **{event.title}** ({stamp(event.starts_at)}, "
+            f"{offsets_words([offset])}) was not sent: {why}. These members were not "
+            "reminded; please tell them if it still matters:",
+        )  # fmt: skip
+
     async def _remind_closed(
         self, guild: discord.Guild, event: Event, offset: int, closed: list[int], text: str
     ) -> None:

@@ -102,6 +102,16 @@ class ReminderStore:
             )
         return [int(r["user_id"]) for r in rows]
 
+    async def record_unsent(self, event: Event, offset: int, user_ids: list[int]) -> list[int]:
+        """The reminder was given up (missed or failed for good): every recipient not yet
+        claimed is recorded as 'failed' and returned, to be named to moderators."""
+        unsent = []
+        for user_id in user_ids:
+            if await self.claim_delivery(event, offset, user_id, "given-up"):
+                unsent.append(user_id)
+        await self.delivered(event, offset, unsent, "failed")
+        return unsent
+
     async def release_delivery(self, event: Event, offset: int, user_id: int, run: str) -> None:
         """Give a claim back when sending failed with an error, so the retry sends it."""
         await self._db.execute(

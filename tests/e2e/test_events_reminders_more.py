@@ -98,3 +98,20 @@ async def test_no_dm_and_no_channel_is_failed_and_told_to_moderators(hub: Hub) -
     told = await hub.next_message("audit-log", "I could not remind these members")
     assert "**Network seminar**" in told.content and f"<@{closed}>" in told.content
     await hub.double.wait_for(lambda: states(hub) == {closed: "failed"}, what="the outcome")
+
+
+async def test_a_reminder_missed_while_the_bot_was_down_is_reported(hub: Hub) -> None:
+    mod = await moderator(hub)
+    card = await created(hub, mod, when="in 72 hours")
+    amira = await member(hub, "amira")
+    await rsvp(hub, amira, card, "going")
+    await hub.stop()
+    hub.clock.advance(timedelta(days=2, hours=7))  # 7 hours past the 1d reminder
+    await hub.start()
+    told = await hub.next_message("audit-log", "was not sent")
+    assert "The reminder of **Network seminar**" in told.content
+    assert "1d before) was not sent: the bot was offline at its time" in told.content
+    assert f"<@{amira}>" in told.content
+    assert states(hub) == {amira: "failed"}
+    hub.clock.advance(timedelta(hours=16))  # the 1h reminder still comes
+    await hub.double.wait_for(lambda: len(reminders(hub, amira)) == 1, what="the 1h reminder")
