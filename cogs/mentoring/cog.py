@@ -209,7 +209,9 @@ class MentoringCog(commands.Cog):
 
     async def _solve(self, guild_id: int) -> tuple[Round, dict[int, int]]:
         mentees, mentors, request_ids = await self.service.pool(guild_id)
-        return solve(mentees, mentors, self.service.config.weights, self._area_name), request_ids
+        weights = self.service.config.weights
+        result = solve(mentees, mentors, weights, self._area_name, self.bot.areas.slugs())
+        return result, request_ids
 
     @mentor.command(name="match", description="Run a matching round (moderators)")
     @app_commands.describe(dry_run="true: show the pairs and reasons, send nothing")

@@ -58,7 +58,7 @@ async def test_the_pool_keeps_hard_constraints(
                                      languages=None, country_pref="any", avoid=None)  # fmt: skip
     mentees, mentors, _ = await service.pool(G)
     [mentor] = mentors
-    assert mentor.capacity == 2 and mentor.custom_hours and len(mentor.hours) == 2
+    assert mentor.capacity == 2 and mentor.custom_hours and len(mentor.hours) == 8
     result = solve(mentees, mentors, service.config.weights)
     assert [(p.mentee_id, p.mentor_id) for p in result.pairs] == [(MENTEE, MENTOR)]
     assert result.unmatched[0].why.startswith("every mentor with a shared language is at their")
