@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
-from bot.lookup import find_text_channel
+from bot.lookup import find_role, find_text_channel
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
@@ -234,19 +234,25 @@ class PairingFlow:
         await self._alert_moderators(pairing, interaction.user.id, stage)
 
     async def _alert_moderators(self, pairing: Pairing, user_id: int, stage: int) -> None:
+        """Post in the audit channel, pinging the moderator role and nobody else, so the
+        moderators are notified; the member text is the bot's own, the other side is not told."""
         guild = self.bot.get_guild(pairing.guild_id)
         channel = find_text_channel(guild, self.bot.settings.audit_channel) if guild else None
         await self.bot.audit.record(
             pairing.guild_id, "mentoring.help", actor_id=user_id,
             target=f"pairing {pairing.id}", details={"stage": stage}, mirror=False,
         )  # fmt: skip
-        if channel is None:
+        if guild is None or channel is None:
             return
+        role = find_role(guild, self.bot.settings.moderator_role)
+        ping = f"{role.mention}: " if role else ""
         await channel.send(
-            f"Mentoring: <@{user_id}> could use help with pairing {pairing.id} (mentor "
+            f"{ping}Mentoring: <@{user_id}> could use help with pairing {pairing.id} (mentor "
             f"<@{pairing.mentor_id}>, mentee <@{pairing.mentee_id}>), check-in {stage}. "
             "Please contact them privately.",
-            allowed_mentions=NONE,
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False, users=False, roles=[role] if role else False, replied_user=False
+            ),
         )
 
     async def end(
