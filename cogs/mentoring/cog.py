@@ -16,7 +16,13 @@ from bot.text import escape_markdown
 from bot.ui import area_choices
 from cogs.mentoring.flow import PairingFlow
 from cogs.mentoring.matching import Round, Weights, solve
-from cogs.mentoring.pairings import CHECKIN_JOB, EXPIRY_JOB, ROUND_JOB, PairingService
+from cogs.mentoring.pairings import (
+    CHECKIN_JOB,
+    EXPIRY_JOB,
+    ROUND_JOB,
+    Pairing,
+    PairingService,
+)
 from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError, MentoringService
 from cogs.mentoring.status import overview_text, status_text
 from cogs.mentoring.views import CheckinButton, ProposalButton
@@ -53,15 +59,14 @@ class MentoringCog(commands.Cog):
         self.service = MentoringService(bot.db, bot.clock, bot.areas, self.profiles, config)
         self.pairings = PairingService(bot.db, bot.clock, bot.scheduler, config)
         self.flow = PairingFlow(bot, self.pairings, self.profiles)
+        self._erased: dict[tuple[int, int], list[Pairing]] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ProposalButton, CheckinButton)
         self.bot.scheduler.register(EXPIRY_JOB, self.flow.expire)
         self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)
         self.bot.scheduler.register(ROUND_JOB, self._scheduled_round)
-        self.bot.personal_data.register(
-            "mentoring", export=self.service.export, erase=self.service.erase
-        )
+        self.bot.personal_data.register("mentoring", export=self.service.export, erase=self._erase)
 
     # -- offers and requests --------------------------------------------------------------------
 
@@ -298,15 +303,38 @@ class MentoringCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
-        """A round missed during downtime (or failed) still plans the next one."""
+        """A round missed during downtime (or failed) still plans the next one; a missed
+        check-in is sent late."""
         if job.kind == ROUND_JOB and job.guild_id is not None:
             await self._plan_round(job.guild_id)
+        elif job.kind == CHECKIN_JOB and outcome == "missed":
+            await self.flow.send_missed_checkin(job)
 
     # -- leaving -----------------------------------------------------------------------------------
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         await self.flow.member_left(member.guild, member.id)
+
+    async def _erase(self, guild_id: int, user_id: int) -> int:
+        """Erase the member's mentoring rows inside the shared erasure transaction; their
+        live pairings are remembered so the other sides hear once it has committed."""
+        live = await self.pairings.live_of(guild_id, user_id)
+        await self.pairings.forget_jobs(live)
+        removed = await self.service.erase(guild_id, user_id)
+        self._erased[(guild_id, user_id)] = live
+        return removed
+
+    @commands.Cog.listener()
+    async def on_profile_changed(self, guild_id: int, user_id: int) -> None:
+        """After ``/profile delete`` (or the retention purge): the other side of each erased
+        pairing is told, as when a member leaves, and the pair's thread is archived. A
+        pairing still stored means the erasure rolled back, so nobody is told."""
+        live = self._erased.pop((guild_id, user_id), [])
+        gone = [p for p in live if await self.pairings.get(p.id) is None]
+        guild = self.bot.get_guild(guild_id)
+        if gone and guild is not None:
+            await self.flow.tell_closed(guild, user_id, gone, "the other side left mentoring")
 
     # -- helpers -----------------------------------------------------------------------------------
 

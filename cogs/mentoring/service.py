@@ -413,7 +413,7 @@ class MentoringService:
 
     async def erase(self, guild_id: int, user_id: int) -> int:
         """Delete the member's rows; a mentee whose live pairing goes with them is back in
-        the pool (the member-left flow has told them already when they left)."""
+        the pool. The cog tells the other sides once the erasure has committed."""
         await self._db.execute(
             "UPDATE mentee_requests SET status = 'open' WHERE id IN (SELECT request_id FROM "
             "mentor_pairings WHERE guild_id = ? AND mentor_id = ? AND status IN ('proposed', "
