@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import geo
-from bot.checks import moderator_only
+from bot.checks import is_moderator, moderator_only
 from bot.errors import UserError
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
@@ -24,8 +24,8 @@ from cogs.mentoring.pairings import (
     PairingService,
 )
 from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError, MentoringService
-from cogs.mentoring.status import overview_text, status_text
-from cogs.mentoring.views import CheckinButton, ProposalButton
+from cogs.mentoring.status import overview_text, pages_of, status_text
+from cogs.mentoring.views import CheckinButton, ProposalButton, pages_view
 from cogs.profiles.service import ProfileService
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class MentoringCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ProposalButton, CheckinButton)
+        self.bot.pages.register("mentoring", self._show_dry_run_page)
         self.bot.scheduler.register(EXPIRY_JOB, self.flow.expire)
         self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)
         self.bot.scheduler.register(ROUND_JOB, self._scheduled_round)
@@ -228,9 +229,8 @@ class MentoringCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         result, request_ids = await self._solve(guild.id)
         if dry_run:
-            await interaction.followup.send(
-                embed=await self._round_embed(guild.id, result), ephemeral=True
-            )
+            embed, view = await self._dry_run_page(guild.id, result, 0)
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
             return
         sent = await self._send_round(guild, result, request_ids, interaction.user.id)
         waiting = len(result.unmatched)
@@ -252,8 +252,12 @@ class MentoringCog(commands.Cog):
         )  # fmt: skip
         return len(proposals)
 
-    async def _round_embed(self, guild_id: int, result: Round) -> discord.Embed:
-        embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
+    async def _dry_run_page(
+        self, guild_id: int, result: Round, page: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        """One page of the dry run, with Previous and Next when there are more (the shared
+        paginator: its buttons work after a restart, and a click works the round out again
+        from the pool as it is then)."""
         lines = []
         for pair in result.pairs:
             mentee = await self.flow._name(guild_id, pair.mentee_id)
@@ -261,15 +265,26 @@ class MentoringCog(commands.Cog):
             reasons = "; ".join(escape_markdown(r) for r in pair.reasons)
             lines.append(f"**{mentee}** with **{mentor}** (score {pair.score:.2f}): {reasons}")
         if result.unmatched:
-            lines.append("\n**Not matched this round:**")
+            lines.append("**Not matched this round:**")
         for left in result.unmatched:
             lines.append(f"**{await self.flow._name(guild_id, left.mentee_id)}**: {left.why}")
-        text = "\n".join(lines) or "No open requests and no free mentors."
-        if len(text) > 4000:
-            text = text[:3950].rsplit("\n", 1)[0] + "\n... (more not shown)"
-        embed.description = text
-        embed.set_footer(text=f"Total score {result.total:.2f}. /mentor match sends the proposals.")
-        return embed
+        pages = pages_of(lines or ["No open requests and no free mentors."])
+        page = min(max(page, 0), len(pages) - 1)
+        embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
+        embed.description = pages[page]
+        where = f"Page {page + 1} of {len(pages)} · " if len(pages) > 1 else ""
+        embed.set_footer(
+            text=f"{where}Total score {result.total:.2f}. /mentor match sends the proposals."
+        )
+        return embed, pages_view(page, len(pages))
+
+    async def _show_dry_run_page(self, interaction: Interaction, key: str, page: int) -> None:
+        guild = interaction.guild
+        if guild is None or not is_moderator(interaction.user, self.bot.settings):
+            raise UserError("This dry run is for moderators.")
+        result, _ = await self._solve(guild.id)
+        embed, view = await self._dry_run_page(guild.id, result, page)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     @mentor.command(name="overview", description="Mentoring at a glance (moderators)")
     @app_commands.default_permissions(manage_guild=True)

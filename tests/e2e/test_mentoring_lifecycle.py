@@ -182,3 +182,32 @@ async def test_a_round_missed_while_down_plans_the_next_one(hub: Hub) -> None:
                     for m in hub.double.dms_of(mentee)),
         what="a proposal from the next round",
     )  # fmt: skip
+
+
+async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    names = [f"Mentee Number{n:02d}" for n in range(11)]
+    for name in names:
+        await request(hub, await person(hub, name))
+    first = await hub.double.run_command(hub.guild_id, moderator, "mentor match", {"dry_run": True})
+    embed = first.embeds[0]
+    assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
+    assert embed["footer"]["text"].startswith("Page 1 of 2 · Total score")
+    assert first.message.custom_ids() == ["page:mentoring:dry:0:prev", "page:mentoring:dry:1:next"]
+    second = await hub.double.click(
+        hub.guild_id, moderator, first.message, "page:mentoring:dry:1:next"
+    )
+    assert second.embeds[0]["footer"]["text"].startswith("Page 2 of 2 · Total score")
+    shown = embed["description"] + "\n" + second.embeds[0]["description"]
+    assert shown.count("with **Nora Visser**") == 1
+    assert all(f"**{name}**" in shown for name in names)
+    assert "**Not matched this round:**" in shown
+    await hub.restart()  # the buttons outlive the bot
+    back = await hub.double.click(
+        hub.guild_id, moderator, second.message, "page:mentoring:dry:0:prev"
+    )
+    assert back.embeds[0]["description"] == embed["description"]
+    assert hub.double.dms_of(mentor) == []
