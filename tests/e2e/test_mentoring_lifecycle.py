@@ -196,6 +196,7 @@ async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
     embed = first.embeds[0]
     assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
     assert embed["footer"]["text"].startswith("Page 1 of 2 · Total score")
+    assert first.message is not None
     assert first.message.custom_ids() == ["page:mentoring:dry:0:prev", "page:mentoring:dry:1:next"]
     second = await hub.double.click(
         hub.guild_id, moderator, first.message, "page:mentoring:dry:1:next"
