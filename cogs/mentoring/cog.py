@@ -120,6 +120,8 @@ class MentoringCog(commands.Cog):
         languages="Languages you can work in, comma-separated (default: your profile's)",
         country="A mentor in your own country, another country, or no preference",
         avoid="Anything to avoid, comma-separated: an institution, a name or a country",
+        free_hours="Optional: when you are usually free, your time, e.g. Tue 14-16 "
+        "(default: weekdays 9-17)",
     )
     @app_commands.choices(
         country=[app_commands.Choice(name=label, value=key) for key, label in PREFERENCES.items()]
@@ -133,6 +135,7 @@ class MentoringCog(commands.Cog):
         languages: str | None = None,
         country: app_commands.Choice[str] | None = None,
         avoid: str | None = None,
+        free_hours: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         try:
@@ -140,6 +143,7 @@ class MentoringCog(commands.Cog):
                 interaction.guild_id, interaction.user.id, goals=goals, areas=areas,
                 methods=methods, languages=languages,
                 country_pref=country.value if country else "any", avoid=avoid,
+                free_hours=free_hours,
             )  # fmt: skip
         except MentoringError as exc:
             raise UserError(str(exc)) from exc

@@ -395,7 +395,7 @@ def explain(
     minutes = int(scores.overlap[i, j]) * SLOT_MINUTES
     if minutes and (mentor.custom_hours or mentee.custom_hours):
         who = (
-            "you are both free"
+            "both are free"
             if mentor.custom_hours and mentee.custom_hours
             else "the mentor is free in the mentee's working day"
             if mentor.custom_hours

@@ -54,7 +54,9 @@ def status_text(
         queue = f" You are number {place[0]} of {place[1]} waiting." if place and place[0] else ""
         lines.append(
             f"**Your request** since {request.created_at.date().isoformat()}: {where}.{queue} "
-            f"Country: {PREFERENCES[request.country_pref]}."
+            f"Country: {PREFERENCES[request.country_pref]}. Free: "
+            + (escape_markdown(request.free_hours) if request.free_hours else "weekdays 9-17")
+            + " (your time)."
         )
     for pairing in pairings:
         role = "mentee" if pairing.mentor_id == user_id else "mentor"

@@ -212,3 +212,20 @@ async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
     )
     assert back.embeds[0]["description"] == embed["description"]
     assert hub.double.dms_of(mentor) == []
+
+
+async def test_a_mentee_states_their_own_free_hours(hub: Hub) -> None:
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Priya Nair", country="IN", affiliation="Delhi University")
+    bad = await request(hub, mentee, free_hours="whenever")
+    assert bad.ephemeral and "'whenever' is not a time range I can read" in bad.content
+    asked = await request(hub, mentee, free_hours="Tue 14-15:30")
+    assert "Your request is in" in asked.content
+    assert "Free: Tue 14-15:30 (your time)." in await status(hub, mentee)
+    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor match", {"dry_run": True})
+    # Tuesday 14:00-15:30 in Kolkata (UTC+5:30) is 08:30-10:00 UTC, inside Leiden's working day.
+    text = dry.embeds[0]["description"]
+    assert "1 hour 30 minutes a week when the mentee is free in the mentor's working day" in text
