@@ -95,6 +95,26 @@ async def test_a_mentee_deleting_their_data_mid_pairing_tells_the_mentor(hub: Hu
     await hub.double.wait_for(lambda: pair.archived, what="the archived thread")
 
 
+async def test_a_mentor_with_closed_dms_hears_in_their_private_thread(hub: Hub) -> None:
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University", dms_open=False)  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    [own] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Mentoring: ")]
+    await delete_my_data(hub, mentee)
+    await hub.double.wait_for(
+        lambda: "the other side left mentoring" in hub.double.messages_in(own.id)[-1].content,
+        what="the note in the mentor's private thread",
+    )
+    note = hub.double.messages_in(own.id)[-1]
+    assert note.content.startswith(f"<@{mentor}>, your DMs are closed")
+    assert [int(u) for u in note.allowed_mentions["users"]] == [mentor]
+    assert "0 of 1 place(s) taken" in await status(hub, mentor)
+
+
 def checkins(hub: Hub, user: int, stage: int) -> list[str]:
     return [
         m.content
