@@ -111,6 +111,7 @@ async def test_a_mentor_with_closed_dms_hears_in_their_private_thread(hub: Hub) 
     )
     note = hub.double.messages_in(own.id)[-1]
     assert note.content.startswith(f"<@{mentor}>, your DMs are closed")
+    assert note.allowed_mentions is not None
     assert [int(u) for u in note.allowed_mentions["users"]] == [mentor]
     assert "0 of 1 place(s) taken" in await status(hub, mentor)
 
