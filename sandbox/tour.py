@@ -126,8 +126,9 @@ TOUR.add("mentoring", "mentor", [
     Step("as amira", "Amira Haddad",
          note="An early-career member asks for a mentor; zone and country come from her profile."),
     Step("/mentor request goals:Design my first interview study on online radicalisation "
-         "country:other", "Your request is in", "waiting"),
-    Step("/mentor status", "Your request", "waiting for the next round"),
+         "country:other free_hours:Mon-Thu 9:30-13", "Your request is in", "waiting"),
+    Step("/mentor status", "Your request", "waiting for the next round",
+         "Free: Mon-Thu 9:30-13 (your time)"),
     Step("as ben", "Ben Okafor", note="A senior researcher offers two places."),
     Step("/mentor offer capacity:2 offer:Fieldwork safety and publishing from a thesis "
          "free_hours:Tue 14-17", "your offer is saved", "Up to 2 mentee(s)"),

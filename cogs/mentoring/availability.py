@@ -1,10 +1,13 @@
-"""When people are free, as hours of a UTC week, so members in different zones can be compared.
+"""When people are free, as quarter hours of a UTC week, so members in different zones can be
+compared exactly.
 
-A mentor may say when they are usually free in their own time ("Tue 14-16, Thu 9-11",
-"weekdays 8-12"); without that, and for every mentee, the working day (Monday to Friday,
-09 to 17 local time) stands in. Hours are whole hours of a week that starts Monday 00:00
-UTC (0 to 167). The zone's offset is taken at one reference moment (the matching round), which
-is precise enough for "usually free".
+A member may say when they are usually free in their own time ("Tue 14-16, Thu 9:30-11",
+"weekdays 8-12"); without that the working day (Monday to Friday, 09 to 17 local time) stands
+in. Free time is a set of quarter-hour slots of a week that starts Monday 00:00 UTC (0 to
+671). Quarter hours, not whole hours, because real offsets are not all whole hours:
+Asia/Kolkata is UTC+5:30, Australia/Adelaide UTC+9:30 or +10:30, Asia/Kathmandu UTC+5:45;
+every zone in use today is a multiple of 15 minutes. The zone's offset is taken at one
+reference moment (the matching round), which is precise enough for "usually free".
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-HOURS_IN_WEEK = 168
+SLOT_MINUTES = 15
+SLOTS_IN_DAY = 24 * 60 // SLOT_MINUTES
+SLOTS_IN_WEEK = 7 * SLOTS_IN_DAY
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKING_DAYS = range(5)
-WORKING_HOURS = range(9, 17)
+WORKING_DAY = (9 * 60, 17 * 60)  # minutes after local midnight
 MAX_TEXT = 200
-EXAMPLE = "e.g. 'Tue 14-16, Thu 9-11' or 'weekdays 8-12'"
+EXAMPLE = "e.g. 'Tue 14-16', 'Thu 9:30-11' or 'weekdays 8-12'"
 
 _ITEM = re.compile(
     r"^(?:(?P<days>[a-z]+(?:\s*-\s*[a-z]+)?)\s+)?"
@@ -50,14 +55,29 @@ def _days(text: str | None) -> list[int]:
     return [_day(text)]
 
 
+def _minutes(item: str, hour: str, minute: str | None) -> int:
+    if minute is not None and int(minute) >= 60:
+        raise AvailabilityError(f"'{item}': minutes run from 00 to 59, {EXAMPLE}.")
+    return int(hour) * 60 + int(minute or 0)
+
+
+def _slots(day: int, start: int, end: int) -> range:
+    """The quarter hours from ``start`` to ``end`` minutes of ``day``, rounded outwards."""
+    first = day * SLOTS_IN_DAY + start // SLOT_MINUTES
+    last = day * SLOTS_IN_DAY + -(-end // SLOT_MINUTES)
+    return range(first, last)
+
+
 def parse_free_hours(text: str) -> frozenset[int]:
-    """Local hours of the week (day * 24 + hour) that the text names; empty text: none."""
+    """Local quarter hours of the week that the text names; empty text: none.
+
+    Times between quarter hours are rounded outwards (9:10-10:50 counts as 9:00-11:00)."""
     text = text.strip().casefold()
     if not text:
         return frozenset()
     if len(text) > MAX_TEXT:
         raise AvailabilityError(f"Keep your free hours under {MAX_TEXT} characters, {EXAMPLE}.")
-    hours: set[int] = set()
+    slots: set[int] = set()
     for raw in re.split(r"[,;]", text):
         item = raw.strip()
         if not item:
@@ -65,29 +85,46 @@ def parse_free_hours(text: str) -> frozenset[int]:
         match = _ITEM.match(item)
         if match is None:
             raise AvailabilityError(f"'{item}' is not a time range I can read, {EXAMPLE}.")
-        start, end = int(match["start"]), int(match["end"])
-        if match["end_min"] and int(match["end_min"]) > 0:
-            end += 1
-        if not (0 <= start < end <= 24):
+        start = _minutes(item, match["start"], match["start_min"])
+        end = _minutes(item, match["end"], match["end_min"])
+        if not (0 <= start < end <= 24 * 60):
             raise AvailabilityError(
                 f"'{item}': hours run from 0 to 24 and the end comes after the start, {EXAMPLE}."
             )
         for day in _days(match["days"]):
-            hours.update(day * 24 + hour for hour in range(start, end))
-    return frozenset(hours)
+            slots.update(_slots(day, start, end))
+    return frozenset(slots)
 
 
 def working_hours() -> frozenset[int]:
     """Monday to Friday, 09 to 17, local time."""
-    return frozenset(day * 24 + hour for day in WORKING_DAYS for hour in WORKING_HOURS)
+    return frozenset(s for day in WORKING_DAYS for s in _slots(day, *WORKING_DAY))
 
 
-def to_utc_week(local_hours: frozenset[int], zone: str, at: datetime) -> frozenset[int]:
-    """Shift local hours of the week into the UTC week, by the zone's offset at ``at``."""
-    offset = ZoneInfo(zone).utcoffset(at.replace(tzinfo=None)) or timedelta(0)
-    shift = int(offset.total_seconds() // 3600)
-    return frozenset((hour - shift) % HOURS_IN_WEEK for hour in local_hours)
+def offset_minutes(zone: str, at: datetime) -> int:
+    """The zone's offset from UTC at the moment ``at``, in minutes (330 for Asia/Kolkata)."""
+    offset = at.astimezone(ZoneInfo(zone)).utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
 
 
-def overlap(a: frozenset[int], b: frozenset[int]) -> int:
-    return len(a & b)
+def to_utc_week(local: frozenset[int], zone: str, at: datetime) -> frozenset[int]:
+    """Shift local quarter hours of the week into the UTC week, by the zone's offset at ``at``
+    (rounded to the nearest quarter hour, which changes nothing for any zone in use today)."""
+    shift = round(offset_minutes(zone, at) / SLOT_MINUTES)
+    return frozenset((slot - shift) % SLOTS_IN_WEEK for slot in local)
+
+
+def overlap_minutes(a: frozenset[int], b: frozenset[int]) -> int:
+    """Minutes a week that two people are both free."""
+    return len(a & b) * SLOT_MINUTES
+
+
+def duration(minutes: int) -> str:
+    """'3 hours 30 minutes', '45 minutes', '1 hour'."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)

@@ -9,17 +9,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import geo
-from bot.checks import moderator_only
+from bot.checks import is_moderator, moderator_only
 from bot.errors import UserError
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
 from bot.ui import area_choices
 from cogs.mentoring.flow import PairingFlow
 from cogs.mentoring.matching import Round, Weights, solve
-from cogs.mentoring.pairings import CHECKIN_JOB, EXPIRY_JOB, ROUND_JOB, PairingService
+from cogs.mentoring.pairings import (
+    CHECKIN_JOB,
+    EXPIRY_JOB,
+    ROUND_JOB,
+    Pairing,
+    PairingService,
+)
 from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError, MentoringService
-from cogs.mentoring.status import overview_text, status_text
-from cogs.mentoring.views import CheckinButton, ProposalButton
+from cogs.mentoring.status import overview_text, pages_of, status_text
+from cogs.mentoring.views import CheckinButton, ProposalButton, pages_view
 from cogs.profiles.service import ProfileService
 
 if TYPE_CHECKING:
@@ -53,15 +59,15 @@ class MentoringCog(commands.Cog):
         self.service = MentoringService(bot.db, bot.clock, bot.areas, self.profiles, config)
         self.pairings = PairingService(bot.db, bot.clock, bot.scheduler, config)
         self.flow = PairingFlow(bot, self.pairings, self.profiles)
+        self._erased: dict[tuple[int, int], list[Pairing]] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ProposalButton, CheckinButton)
+        self.bot.pages.register("mentoring", self._show_dry_run_page)
         self.bot.scheduler.register(EXPIRY_JOB, self.flow.expire)
         self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)
         self.bot.scheduler.register(ROUND_JOB, self._scheduled_round)
-        self.bot.personal_data.register(
-            "mentoring", export=self.service.export, erase=self.service.erase
-        )
+        self.bot.personal_data.register("mentoring", export=self.service.export, erase=self._erase)
 
     # -- offers and requests --------------------------------------------------------------------
 
@@ -114,6 +120,8 @@ class MentoringCog(commands.Cog):
         languages="Languages you can work in, comma-separated (default: your profile's)",
         country="A mentor in your own country, another country, or no preference",
         avoid="Anything to avoid, comma-separated: an institution, a name or a country",
+        free_hours="Optional: when you are usually free, your time, e.g. Tue 14-16 "
+        "(default: weekdays 9-17)",
     )
     @app_commands.choices(
         country=[app_commands.Choice(name=label, value=key) for key, label in PREFERENCES.items()]
@@ -127,6 +135,7 @@ class MentoringCog(commands.Cog):
         languages: str | None = None,
         country: app_commands.Choice[str] | None = None,
         avoid: str | None = None,
+        free_hours: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         try:
@@ -134,6 +143,7 @@ class MentoringCog(commands.Cog):
                 interaction.guild_id, interaction.user.id, goals=goals, areas=areas,
                 methods=methods, languages=languages,
                 country_pref=country.value if country else "any", avoid=avoid,
+                free_hours=free_hours,
             )  # fmt: skip
         except MentoringError as exc:
             raise UserError(str(exc)) from exc
@@ -209,7 +219,9 @@ class MentoringCog(commands.Cog):
 
     async def _solve(self, guild_id: int) -> tuple[Round, dict[int, int]]:
         mentees, mentors, request_ids = await self.service.pool(guild_id)
-        return solve(mentees, mentors, self.service.config.weights, self._area_name), request_ids
+        weights = self.service.config.weights
+        result = solve(mentees, mentors, weights, self._area_name, self.bot.areas.slugs())
+        return result, request_ids
 
     @mentor.command(name="match", description="Run a matching round (moderators)")
     @app_commands.describe(dry_run="true: show the pairs and reasons, send nothing")
@@ -221,9 +233,8 @@ class MentoringCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         result, request_ids = await self._solve(guild.id)
         if dry_run:
-            await interaction.followup.send(
-                embed=await self._round_embed(guild.id, result), ephemeral=True
-            )
+            embed, view = await self._dry_run_page(guild.id, result, 0)
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
             return
         sent = await self._send_round(guild, result, request_ids, interaction.user.id)
         waiting = len(result.unmatched)
@@ -245,8 +256,12 @@ class MentoringCog(commands.Cog):
         )  # fmt: skip
         return len(proposals)
 
-    async def _round_embed(self, guild_id: int, result: Round) -> discord.Embed:
-        embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
+    async def _dry_run_page(
+        self, guild_id: int, result: Round, page: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        """One page of the dry run, with Previous and Next when there are more (the shared
+        paginator: its buttons work after a restart, and a click works the round out again
+        from the pool as it is then)."""
         lines = []
         for pair in result.pairs:
             mentee = await self.flow._name(guild_id, pair.mentee_id)
@@ -254,15 +269,26 @@ class MentoringCog(commands.Cog):
             reasons = "; ".join(escape_markdown(r) for r in pair.reasons)
             lines.append(f"**{mentee}** with **{mentor}** (score {pair.score:.2f}): {reasons}")
         if result.unmatched:
-            lines.append("\n**Not matched this round:**")
+            lines.append("**Not matched this round:**")
         for left in result.unmatched:
             lines.append(f"**{await self.flow._name(guild_id, left.mentee_id)}**: {left.why}")
-        text = "\n".join(lines) or "No open requests and no free mentors."
-        if len(text) > 4000:
-            text = text[:3950].rsplit("\n", 1)[0] + "\n... (more not shown)"
-        embed.description = text
-        embed.set_footer(text=f"Total score {result.total:.2f}. /mentor match sends the proposals.")
-        return embed
+        pages = pages_of(lines or ["No open requests and no free mentors."])
+        page = min(max(page, 0), len(pages) - 1)
+        embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
+        embed.description = pages[page]
+        where = f"Page {page + 1} of {len(pages)} · " if len(pages) > 1 else ""
+        embed.set_footer(
+            text=f"{where}Total score {result.total:.2f}. /mentor match sends the proposals."
+        )
+        return embed, pages_view(page, len(pages))
+
+    async def _show_dry_run_page(self, interaction: Interaction, key: str, page: int) -> None:
+        guild = interaction.guild
+        if guild is None or not is_moderator(interaction.user, self.bot.settings):
+            raise UserError("This dry run is for moderators.")
+        result, _ = await self._solve(guild.id)
+        embed, view = await self._dry_run_page(guild.id, result, page)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     @mentor.command(name="overview", description="Mentoring at a glance (moderators)")
     @app_commands.default_permissions(manage_guild=True)
@@ -296,15 +322,38 @@ class MentoringCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
-        """A round missed during downtime (or failed) still plans the next one."""
+        """A round missed during downtime (or failed) still plans the next one; a missed
+        check-in is sent late."""
         if job.kind == ROUND_JOB and job.guild_id is not None:
             await self._plan_round(job.guild_id)
+        elif job.kind == CHECKIN_JOB and outcome == "missed":
+            await self.flow.send_missed_checkin(job)
 
     # -- leaving -----------------------------------------------------------------------------------
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         await self.flow.member_left(member.guild, member.id)
+
+    async def _erase(self, guild_id: int, user_id: int) -> int:
+        """Erase the member's mentoring rows inside the shared erasure transaction; their
+        live pairings are remembered so the other sides hear once it has committed."""
+        live = await self.pairings.live_of(guild_id, user_id)
+        await self.pairings.forget_jobs(live)
+        removed = await self.service.erase(guild_id, user_id)
+        self._erased[(guild_id, user_id)] = live
+        return removed
+
+    @commands.Cog.listener()
+    async def on_profile_changed(self, guild_id: int, user_id: int) -> None:
+        """After ``/profile delete`` (or the retention purge): the other side of each erased
+        pairing is told, as when a member leaves, and the pair's thread is archived. A
+        pairing still stored means the erasure rolled back, so nobody is told."""
+        live = self._erased.pop((guild_id, user_id), [])
+        gone = [p for p in live if await self.pairings.get(p.id) is None]
+        guild = self.bot.get_guild(guild_id)
+        if gone and guild is not None:
+            await self.flow.tell_closed(guild, user_id, gone, "the other side left mentoring")
 
     # -- helpers -----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
-from bot.lookup import find_text_channel
+from bot.lookup import find_role, find_text_channel
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
@@ -204,6 +204,17 @@ class PairingFlow:
                 view=checkin_view(pairing.id, stage),
             )
 
+    async def send_missed_checkin(self, job: Job) -> None:
+        """A check-in missed while the bot was down still goes out, late, unless the next
+        one is already due: then that one speaks for both."""
+        pairing = await self.pairings.get(int(job.payload["pairing_id"]))
+        stage, offsets = int(job.payload["stage"]), self.pairings.config.checkins
+        if pairing is None or pairing.started_at is None:
+            return
+        if stage < len(offsets) and pairing.started_at + offsets[stage] <= self.bot.clock.now():
+            return
+        await self.send_checkin(job)
+
     async def checkin(
         self, interaction: Interaction, pairing_id: int, stage: int, answer: str
     ) -> None:
@@ -234,19 +245,25 @@ class PairingFlow:
         await self._alert_moderators(pairing, interaction.user.id, stage)
 
     async def _alert_moderators(self, pairing: Pairing, user_id: int, stage: int) -> None:
+        """Post in the audit channel, pinging the moderator role and nobody else, so the
+        moderators are notified; the member text is the bot's own, the other side is not told."""
         guild = self.bot.get_guild(pairing.guild_id)
         channel = find_text_channel(guild, self.bot.settings.audit_channel) if guild else None
         await self.bot.audit.record(
             pairing.guild_id, "mentoring.help", actor_id=user_id,
             target=f"pairing {pairing.id}", details={"stage": stage}, mirror=False,
         )  # fmt: skip
-        if channel is None:
+        if guild is None or channel is None:
             return
+        role = find_role(guild, self.bot.settings.moderator_role)
+        ping = f"{role.mention}: " if role else ""
         await channel.send(
-            f"Mentoring: <@{user_id}> could use help with pairing {pairing.id} (mentor "
+            f"{ping}Mentoring: <@{user_id}> could use help with pairing {pairing.id} (mentor "
             f"<@{pairing.mentor_id}>, mentee <@{pairing.mentee_id}>), check-in {stage}. "
             "Please contact them privately.",
-            allowed_mentions=NONE,
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False, users=False, roles=[role] if role else False, replied_user=False
+            ),
         )
 
     async def end(
@@ -288,19 +305,24 @@ class PairingFlow:
             log.warning("could not archive the thread of pairing %d", pairing.id)
 
     async def member_left(self, guild: discord.Guild, user_id: int) -> None:
-        for pairing in await self.pairings.member_left(guild.id, user_id):
+        closed = await self.pairings.member_left(guild.id, user_id)
+        await self.tell_closed(guild, user_id, closed, "the other side left the server")
+
+    async def tell_closed(
+        self, guild: discord.Guild, user_id: int, closed: list[Pairing], why: str
+    ) -> None:
+        """Tell the other side of each pairing closed because of ``user_id`` (privately),
+        and archive the thread of a pairing that had started."""
+        for pairing in closed:
             other = pairing.other(user_id)
             back = (
                 " You are back in the pool for the next round."
                 if other == pairing.mentee_id
-                else ""
+                else " Your place is free again."
             )
             what = "proposal" if pairing.status == "proposed" else "pairing"
             await self.send(
-                guild,
-                other,
-                content=f"Your mentoring {what} has ended because the other side left the "
-                f"server.{back}",
+                guild, other, content=f"Your mentoring {what} has ended because {why}.{back}"
             )
             if pairing.status == "active":
                 await self.archive(guild, pairing)

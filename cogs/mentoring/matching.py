@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +30,7 @@ from scipy.sparse import csr_matrix
 
 from bot import geo
 from bot.textmatch import fold, tokens
-
-HOURS_IN_WEEK = 168
+from cogs.mentoring.availability import SLOT_MINUTES, SLOTS_IN_WEEK, duration
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class Mentor:
     text: str  # expertise, methods and the offer
     country: str
     institution: str
-    hours: frozenset[int]  # UTC hours of the week
+    hours: frozenset[int]  # free quarter hours of the UTC week (see availability)
     custom_hours: bool = False  # they said when they are free
     name: str = ""
     active: bool = True
@@ -69,7 +68,8 @@ class Mentee:
     text: str  # goals and methods
     country: str
     institution: str
-    hours: frozenset[int]
+    hours: frozenset[int]  # free quarter hours of the UTC week
+    custom_hours: bool = False  # they said when they are free
     country_pref: str = "any"  # any, same, other
     avoid: tuple[str, ...] = ()  # institutions, names or countries to avoid
     previous: frozenset[int] = field(default_factory=frozenset)  # mentors met or proposed
@@ -209,15 +209,22 @@ def _tfidf(
 def _hour_share(
     mentees: list[Mentee], mentors: list[Mentor]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    def week(hours: frozenset[int]) -> NDArray[np.float64]:
-        row = np.zeros(HOURS_IN_WEEK)
+    """The share of the smaller side's free time that overlaps, and the overlap in quarter
+    hours (float32 products are exact for counts this small, and halve the memory)."""
+
+    def week(hours: frozenset[int]) -> NDArray[np.float32]:
+        row = np.zeros(SLOTS_IN_WEEK, dtype=np.float32)
         row[list(hours)] = 1.0
         return row
 
-    a = np.array([week(m.hours) for m in mentees]).reshape(len(mentees), HOURS_IN_WEEK)
-    b = np.array([week(m.hours) for m in mentors]).reshape(len(mentors), HOURS_IN_WEEK)
-    together = a @ b.T
-    smaller = np.minimum(a.sum(axis=1)[:, None], b.sum(axis=1)[None, :])
+    a = np.array([week(m.hours) for m in mentees], dtype=np.float32).reshape(
+        len(mentees), SLOTS_IN_WEEK
+    )
+    b = np.array([week(m.hours) for m in mentors], dtype=np.float32).reshape(
+        len(mentors), SLOTS_IN_WEEK
+    )
+    together = (a @ b.T).astype(np.float64)
+    smaller = np.minimum(a.sum(axis=1)[:, None], b.sum(axis=1)[None, :]).astype(np.float64)
     share = np.divide(together, smaller, out=np.zeros_like(together), where=smaller > 0)
     return share, together
 
@@ -299,6 +306,7 @@ def solve(
     mentors: Sequence[Mentor],
     weights: Weights,
     area_name: AreaName = str,
+    area_order: Sequence[str] = (),
 ) -> Round:
     """The globally best round: most mentees matched, then the highest total score."""
     scores = Scores(mentees, mentors)
@@ -320,7 +328,7 @@ def solve(
             scores.mentees[i].user_id,
             scores.mentors[j].user_id,
             round(float(total[i, j]), 4),
-            explain(scores, i, j, area_name),
+            explain(scores, i, j, area_name, area_order),
         )
         for i, j in sorted(chosen.items())
     ]
@@ -359,26 +367,44 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def explain(scores: Scores, i: int, j: int, area_name: AreaName = str) -> tuple[str, ...]:
-    """The pair's reasons in words, e.g. 'shared areas: disinformation, data'."""
+def ordered_areas(
+    slugs: Iterable[str], area_name: AreaName = str, area_order: Sequence[str] = ()
+) -> list[str]:
+    """Display names in the order of the areas file (``area_order``, its slugs), then any
+    area not in it by name: members read the areas in the order the network lists them."""
+    rank = {slug: index for index, slug in enumerate(area_order)}
+    keyed = sorted((rank.get(s, len(rank)), area_name(s).casefold(), area_name(s)) for s in slugs)
+    return [name for _, _, name in keyed]
+
+
+def explain(
+    scores: Scores, i: int, j: int, area_name: AreaName = str, area_order: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """The pair's reasons in words, e.g. 'shared areas: Disinformation, Data'."""
     mentee, mentor = scores.mentees[i], scores.mentors[j]
     reasons = []
-    areas = sorted(mentee.areas & mentor.areas)
+    areas = ordered_areas(mentee.areas & mentor.areas, area_name, area_order)
     if areas:
-        reasons.append("shared areas: " + ", ".join(area_name(a) for a in areas))
+        reasons.append("shared areas: " + ", ".join(areas))
     words = scores.shared_terms(i, j)
     if words:
         reasons.append("both mention " + ", ".join(words))
     languages = sorted(mentee.languages & mentor.languages)
     if languages:
         reasons.append(f"both work in {_listing(languages)}")
-    hours = int(scores.overlap[i, j])
-    if hours and mentor.custom_hours:
-        reasons.append(f"{hours} hours a week when the mentor is free in the mentee's working day")
-    elif hours:
-        daily = max(1, round(hours / 5))
-        unit = "hour" if daily == 1 else "hours"
-        reasons.append(f"{daily} {unit} of overlapping working time")
+    minutes = int(scores.overlap[i, j]) * SLOT_MINUTES
+    if minutes and (mentor.custom_hours or mentee.custom_hours):
+        who = (
+            "both are free"
+            if mentor.custom_hours and mentee.custom_hours
+            else "the mentor is free in the mentee's working day"
+            if mentor.custom_hours
+            else "the mentee is free in the mentor's working day"
+        )
+        reasons.append(f"{duration(minutes)} a week when {who}")
+    elif minutes:
+        daily = max(SLOT_MINUTES, round(minutes / 5 / SLOT_MINUTES) * SLOT_MINUTES)
+        reasons.append(f"{duration(daily)} of overlapping working time")
     if mentee.country != mentor.country:
         pair = _listing([geo.country_name(mentee.country), geo.country_name(mentor.country)])
         reasons.append(pair)

@@ -95,6 +95,22 @@ class PairingService:
         )
         return [Pairing.from_row(r) for r in rows]
 
+    async def live_of(self, guild_id: int, user_id: int) -> list[Pairing]:
+        """The member's proposals and active pairings, whatever their number."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM mentor_pairings WHERE guild_id = ? AND (mentor_id = ? OR mentee_id = ?) "
+            "AND status IN ('proposed', 'active') ORDER BY id",
+            (guild_id, user_id, user_id),
+        )
+        return [Pairing.from_row(r) for r in rows]
+
+    async def forget_jobs(self, pairings: list[Pairing]) -> None:
+        """Cancel the expiry and check-ins of pairings about to be erased (joins the caller's
+        transaction, so an erasure that rolls back keeps them)."""
+        for pairing in pairings:
+            await self._scheduler.cancel_key(EXPIRY_JOB, f"proposal:{pairing.id}")
+            await self._scheduler.cancel_key(CHECKIN_JOB, f"pairing:{pairing.id}")
+
     # -- proposing -------------------------------------------------------------------------------
 
     async def propose(

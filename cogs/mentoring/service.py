@@ -81,13 +81,15 @@ class Request:
     avoid: str
     status: str
     created_at: datetime
+    free_hours: str = ""
 
     @classmethod
     def from_row(cls, row: Row) -> Request:
         return cls(int(row["id"]), int(row["guild_id"]), int(row["user_id"]), row["goals"],
                    tuple(json.loads(row["areas"])), row["methods"],
                    tuple(json.loads(row["languages"])), row["country_pref"], row["avoid"],
-                   row["status"], from_db_time(row["created_at"]))  # fmt: skip
+                   row["status"], from_db_time(row["created_at"]),
+                   row["free_hours"])  # fmt: skip
 
 
 def stage_names(stages: tuple[str, ...]) -> str:
@@ -101,6 +103,16 @@ def _text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
         raise MentoringError(f"{what} is {len(text)} characters; keep it under {limit}.")
     if has_mention(text):
         raise MentoringError(f"{what} cannot contain mentions like @someone. Please remove them.")
+    return text
+
+
+def _free_hours(value: str) -> str:
+    """The member's free hours as typed, once they are known to be readable."""
+    text = _text(value, "Free hours", 200)
+    try:
+        parse_free_hours(text)
+    except AvailabilityError as exc:
+        raise MentoringError(str(exc)) from exc
     return text
 
 
@@ -210,11 +222,7 @@ class MentoringService:
                 "Say in a sentence what you offer, e.g. 'Feedback on research design and "
                 "publishing in English-language journals'."
             )
-        hours = _text(free_hours, "Free hours", 200) if free_hours is not None else None
-        try:
-            parse_free_hours(hours or "")
-        except AvailabilityError as exc:
-            raise MentoringError(str(exc)) from exc
+        hours = _free_hours(free_hours) if free_hours is not None else None
         values = {
             "capacity": chosen,
             "areas": self.areas(areas, old.areas if old else profile.areas),
@@ -280,6 +288,7 @@ class MentoringService:
         languages: str | None,
         country_pref: str,
         avoid: str | None,
+        free_hours: str | None = None,
     ) -> Request:
         profile = await self._profile(guild_id, user_id)
         if profile.career_stage.value not in self.config.request_stages:
@@ -302,13 +311,15 @@ class MentoringService:
             )
         if country_pref not in PREFERENCES:
             raise MentoringError("Choose a country preference: any, same or other.")
+        hours = _free_hours(free_hours or "")
         now = to_db_time(self._clock.now())
         request_id = await self._db.insert(
             "INSERT INTO mentee_requests (guild_id, user_id, goals, areas, methods, languages, "
-            "country_pref, avoid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "country_pref, avoid, free_hours, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (guild_id, user_id, text, json.dumps(self.areas(areas, profile.areas)),
              _text(methods, "Methods"), json.dumps(self.languages(languages, profile.languages)),
-             country_pref, _text(avoid, "Things to avoid", MAX_AVOID), now, now),
+             country_pref, _text(avoid, "Things to avoid", MAX_AVOID), hours, now, now),
         )  # fmt: skip
         row = await self._db.fetchone("SELECT * FROM mentee_requests WHERE id = ?", (request_id,))
         assert row is not None
@@ -377,7 +388,9 @@ class MentoringService:
                 languages=frozenset(request.languages),
                 text=f"{request.goals} {request.methods}", country=profile.country,
                 institution=profile.affiliation,
-                hours=to_utc_week(working_hours(), profile.timezone, now),
+                hours=to_utc_week(parse_free_hours(request.free_hours) or working_hours(),
+                                  profile.timezone, now),
+                custom_hours=bool(request.free_hours),
                 country_pref=request.country_pref, avoid=avoid,
                 previous=frozenset(int(r["mentor_id"]) for r in previous),
             ))  # fmt: skip
@@ -413,7 +426,7 @@ class MentoringService:
 
     async def erase(self, guild_id: int, user_id: int) -> int:
         """Delete the member's rows; a mentee whose live pairing goes with them is back in
-        the pool (the member-left flow has told them already when they left)."""
+        the pool. The cog tells the other sides once the erasure has committed."""
         await self._db.execute(
             "UPDATE mentee_requests SET status = 'open' WHERE id IN (SELECT request_id FROM "
             "mentor_pairings WHERE guild_id = ? AND mentor_id = ? AND status IN ('proposed', "

@@ -54,7 +54,9 @@ def status_text(
         queue = f" You are number {place[0]} of {place[1]} waiting." if place and place[0] else ""
         lines.append(
             f"**Your request** since {request.created_at.date().isoformat()}: {where}.{queue} "
-            f"Country: {PREFERENCES[request.country_pref]}."
+            f"Country: {PREFERENCES[request.country_pref]}. Free: "
+            + (escape_markdown(request.free_hours) if request.free_hours else "weekdays 9-17")
+            + " (your time)."
         )
     for pairing in pairings:
         role = "mentee" if pairing.mentor_id == user_id else "mentor"
@@ -66,6 +68,26 @@ def status_text(
             "/mentor offer offers to mentor."
         )
     return "\n".join(lines)
+
+
+PAGE_LINES = 10
+PAGE_CHARACTERS = 3800  # an embed's description holds 4,096
+
+
+def pages_of(lines: list[str]) -> list[str]:
+    """Lines packed into pages of at most ``PAGE_LINES`` lines and ``PAGE_CHARACTERS``
+    characters, never splitting a line (one longer than a page is cut, marked "...")."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if len(line) > PAGE_CHARACTERS:
+            line = line[: PAGE_CHARACTERS - 3] + "..."
+        if pages[-1] and (len(pages[-1]) >= PAGE_LINES or size + len(line) + 1 > PAGE_CHARACTERS):
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line) + 1
+    return ["\n".join(page) for page in pages]
 
 
 def overview_text(data: dict[str, Any]) -> str:

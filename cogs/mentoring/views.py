@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
+from bot.paging import page_buttons
 from bot.ui import HubModal, error_reporting
 
 if TYPE_CHECKING:
@@ -53,6 +54,14 @@ def proposal_view(pairing_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(ProposalButton(pairing_id, "accept"))
     view.add_item(ProposalButton(pairing_id, "decline"))
+    return view
+
+
+def pages_view(page: int, pages: int) -> discord.ui.View:
+    """Previous and Next under a long dry run (none for a single page)."""
+    view = discord.ui.View(timeout=None)
+    for button in page_buttons("mentoring", "dry", page, pages):
+        view.add_item(button)
     return view
 
 

@@ -57,7 +57,7 @@ async def test_dry_run_shows_pairs_with_reasons_and_why_others_wait(hub: Hub) ->
     assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
     text = embed["description"]
     assert "**Ana Lima** with **Nora Visser** (score" in text
-    assert "shared areas: Data, Disinformation" in text
+    assert "shared areas: Disinformation, Data" in text
     assert "both work in English" in text
     assert "hours of overlapping working time" in text
     assert "Canada and Netherlands" in text
@@ -82,7 +82,7 @@ async def test_match_both_accept_and_a_private_thread_opens(hub: Hub) -> None:
     assert "Sent 1 proposal(s)" in sent.content
     card = proposal(hub, mentee)
     assert card.embeds[0]["title"] == "Mentoring proposal: Nora Visser as your mentor"
-    assert "shared areas: Data, Disinformation" in card.embeds[0]["description"]
+    assert "shared areas: Disinformation, Data" in card.embeds[0]["description"]
     # The mentor's DMs are closed: the proposal waits in a private thread for them alone.
     [own] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Mentoring: ")]
     assert own.type == 12 and mentor in own.thread_members and mentee not in own.thread_members

@@ -57,7 +57,12 @@ async def test_checkin_could_use_help_alerts_moderators_privately(hub: Hub) -> N
     assert helped.ephemeral and "A moderator will contact you privately" in helped.content
     alert = await hub.next_message("audit-log", "could use help")
     assert f"<@{mentee}> could use help with pairing 1" in alert.content
-    assert alert.allowed_mentions == {"parse": []}
+    # The moderators are pinged, and nobody else: not the members named in the alert.
+    assert alert.content.startswith(f"<@&{hub.moderator_role_id}>: Mentoring:")
+    allowed = alert.allowed_mentions
+    assert allowed["parse"] == [] and not allowed.get("users")
+    assert [int(r) for r in allowed["roles"]] == [hub.moderator_role_id]
+    assert set(allowed) <= {"parse", "roles", "replied_user"} and not allowed.get("replied_user")
     assert not any("could use help" in m.content for m in hub.double.dms_of(mentor))
     again = await hub.double.click(None, mentee, card, "mentoring:checkin:1:1:help")
     assert "You already answered this check-in: Could use help." in again.content

@@ -167,14 +167,17 @@ def test_reasons_in_words_and_why_unmatched() -> None:
 
 @pytest.mark.parametrize(
     ("text", "count"),
-    [("", 0), ("Tue 14-16", 2), ("weekdays 8-12", 20), ("mon-wed 9:00-10:30", 6),
-     ("sat 10-12; sun 10-11", 3), ("fri-mon 9-10", 4)],
+    [("", 0), ("Tue 14-16", 8), ("weekdays 8-12", 80), ("mon-wed 9:00-10:30", 18),
+     ("sat 10-12; sun 10-11", 12), ("fri-mon 9-10", 16), ("Thu 9:10-10:50", 8)],
 )  # fmt: skip
 def test_free_hours_are_read(text: str, count: int) -> None:
+    """Counted in quarter hours; times between quarter hours round outwards."""
     assert len(parse_free_hours(text)) == count
 
 
-@pytest.mark.parametrize("text", ["whenever", "Tue 16-14", "Funday 9-10", "9-25", "x" * 201])
+@pytest.mark.parametrize(
+    "text", ["whenever", "Tue 16-14", "Funday 9-10", "9-25", "9:75-10", "x" * 201]
+)
 def test_unreadable_free_hours_say_how_to_write_them(text: str) -> None:
     with pytest.raises(AvailabilityError, match=r"e\.g\. 'Tue 14-16"):
         parse_free_hours(text)

@@ -58,7 +58,7 @@ async def test_the_pool_keeps_hard_constraints(
                                      languages=None, country_pref="any", avoid=None)  # fmt: skip
     mentees, mentors, _ = await service.pool(G)
     [mentor] = mentors
-    assert mentor.capacity == 2 and mentor.custom_hours and len(mentor.hours) == 2
+    assert mentor.capacity == 2 and mentor.custom_hours and len(mentor.hours) == 8
     result = solve(mentees, mentors, service.config.weights)
     assert [(p.mentee_id, p.mentor_id) for p in result.pairs] == [(MENTEE, MENTOR)]
     assert result.unmatched[0].why.startswith("every mentor with a shared language is at their")
@@ -178,3 +178,24 @@ async def test_two_rounds_at_once_never_overfill_a_mentor(
     assert await pairings.propose(G, one.pairs, first[2])
     assert await pairings.propose(G, other.pairs, second[2]) == []
     assert await service.used_places(G, MENTOR) == 1
+
+
+async def test_a_mentee_s_own_free_hours_replace_the_working_day(
+    services: tuple[MentoringService, PairingService],
+) -> None:
+    service, _ = services
+    with pytest.raises(MentoringError, match="'whenever' is not a time range"):
+        await service.create_request(G, MENTEE, goals="help", areas=None, methods=None,
+                                     languages=None, country_pref="any", avoid=None,
+                                     free_hours="whenever")  # fmt: skip
+    request = await service.create_request(G, MENTEE, goals="help", areas=None, methods=None,
+                                           languages=None, country_pref="any", avoid=None,
+                                           free_hours="Sat 10-12:30")  # fmt: skip
+    assert request.free_hours == "Sat 10-12:30"
+    await service.create_request(G, OTHER, goals="help", areas=None, methods=None,
+                                 languages=None, country_pref="any", avoid=None)  # fmt: skip
+    mentees, _, _ = await service.pool(G)
+    mine = next(m for m in mentees if m.user_id == MENTEE)
+    other = next(m for m in mentees if m.user_id == OTHER)
+    assert mine.custom_hours and len(mine.hours) == 10
+    assert not other.custom_hours and len(other.hours) == 5 * 8 * 4
