@@ -162,15 +162,32 @@ class Creation:
     async def confirm(self, interaction: Interaction, event_id: int) -> None:
         assert interaction.guild is not None
         event = await self._draft(interaction, event_id)
-        if await self.cog.delivery.channel_for(interaction.guild, event.area) is None:
+        channel = await self.cog.delivery.channel_for(interaction.guild, event.area)
+        if channel is None:
             raise UserError(
                 "There is no channel to post the event in: create the area's channel with "
                 f"/hub setup, or a #{self.bot.settings.announcements_channel} channel."
             )
+        # Checked before anything goes live: an event without its card cannot be answered,
+        # and a confirmed preview cannot be confirmed again once the problem is fixed.
+        missing = card_permissions_missing(channel)
+        if missing:
+            raise UserError(
+                f"I cannot post the event card in #{channel.name}: I am missing "
+                f"{', '.join(missing)} there. Give the bot's role those permissions in the "
+                "channel settings, then press Confirm again."
+            )
         await interaction.response.defer()
         with refusals():
             event = await self.cog.service.confirm(event.guild_id, event.id, interaction.user.id)
-        event = await self.cog.delivery.publish(interaction.guild, event)
+        try:
+            event = await self.cog.delivery.publish(interaction.guild, event)
+        except discord.HTTPException as exc:
+            await self.cog.service.unconfirm(event)
+            raise UserError(
+                f"Discord refused the event card ({exc.text or exc.status}), so nothing was "
+                "created. Press Confirm to try again."
+            ) from exc
         text = f"Created event #{event.id}, {stamp(event.starts_at)}: {event.link}"
         if event.discord_event_id is None:
             text += (
@@ -183,6 +200,17 @@ class Creation:
             target=f"event #{event.id}", details={"title": event.title,
                                                   "starts_at": event.starts_at.isoformat()},
         )  # fmt: skip
+
+
+def card_permissions_missing(channel: discord.TextChannel) -> list[str]:
+    """What the bot lacks to post an event card (an embed with buttons) in ``channel``."""
+    allowed = channel.permissions_for(channel.guild.me)
+    wanted = {
+        "View Channel": allowed.view_channel,
+        "Send Messages": allowed.send_messages,
+        "Embed Links": allowed.embed_links,
+    }
+    return [name for name, ok in wanted.items() if not ok]
 
 
 def within(days: int, now: datetime) -> tuple[datetime, datetime]:

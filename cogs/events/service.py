@@ -15,6 +15,7 @@ from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
 from cogs.events.model import (
+    NEXT_JOB,
     OFFER_JOB,
     REMINDER_JOB,
     Draft,
@@ -213,6 +214,20 @@ class EventService(ReminderStore, SeriesStore):
             if series_id is not None:
                 await self._schedule_next(event)
         return event
+
+    async def unconfirm(self, event: Event) -> None:
+        """Back to a draft when the card could not be posted: its reminders, series and next
+        occurrence go, so Confirm can be pressed again and nothing half-exists."""
+        async with self._db.transaction():
+            await self._scheduler.cancel_key(REMINDER_JOB, f"event:{event.id}")
+            await self._db.execute(
+                "UPDATE events SET state = 'draft', series_id = NULL, updated_at = ? "
+                "WHERE id = ? AND state = 'scheduled'",
+                (to_db_time(self._clock.now()), event.id),
+            )
+            if event.series_id is not None:
+                await self._scheduler.cancel_key(NEXT_JOB, f"series:{event.series_id}")
+                await self._db.execute("DELETE FROM event_series WHERE id = ?", (event.series_id,))
 
     async def set_card(self, event_id: int, channel_id: int, message_id: int) -> None:
         await self._db.execute(

@@ -1,0 +1,69 @@
+"""Defects found in review of events: each test shows what a member or moderator hit."""
+
+from __future__ import annotations
+
+from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
+from tests.e2e.event_steps import button, cards, command, create, moderator
+from tests.e2e.harness import Hub
+
+
+async def take_send_messages(hub: Hub) -> None:
+    """The bot loses Send Messages server-wide (both its own role and @everyone)."""
+    guild = hub.double.guild(hub.guild_id)
+    for role in guild.roles.values():
+        if role.permissions & SEND_MESSAGES:
+            role.permissions &= ~SEND_MESSAGES
+            hub.double.announce(
+                "GUILD_ROLE_UPDATE", {"guild_id": str(hub.guild_id), "role": role.payload()}
+            )
+    await hub.double.settle()
+
+
+async def test_confirm_where_the_card_cannot_be_posted_keeps_the_preview(hub: Hub) -> None:
+    """Before: the event went live with no card (nobody could answer it) and the organiser
+    got "something went wrong" and a preview that could never be confirmed again."""
+    mod = await moderator(hub)
+    preview = await create(hub, mod)
+    await take_send_messages(hub)
+    done = await hub.double.click(
+        hub.guild_id, mod, preview.message, button(preview, "events:confirm:")
+    )
+    assert done.ephemeral
+    assert "I cannot post the event card in #announcements" in done.content, done.content
+    assert "Send Messages" in done.content
+    assert cards(hub) == []
+    assert hub.bot is not None
+    state = await hub.bot.db.fetchval("SELECT state FROM events WHERE id = 1")
+    assert state == "draft"
+    pending = await hub.bot.db.fetchval(
+        "SELECT COUNT(*) FROM scheduled_jobs WHERE kind LIKE 'events.%' AND status = 'pending'"
+    )
+    assert pending == 0
+    listed = await command(hub, mod, "list", range="quarter")
+    assert listed.content.startswith("No events")
+
+
+async def test_a_card_refused_by_discord_leaves_a_preview_to_confirm_again(hub: Hub) -> None:
+    """The bot's view of its permissions was stale: Discord refused the card. Nothing stays
+    live (no reminders, no series), and Confirm works once the permission is back."""
+    mod = await moderator(hub)
+    preview = await create(hub, mod, repeat="weekly", count=3)
+    guild = hub.double.guild(hub.guild_id)
+    guild.everyone.permissions &= ~SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    confirm_id = button(preview, "events:confirm:")
+    done = await hub.double.click(hub.guild_id, mod, preview.message, confirm_id)
+    assert "Discord refused the event card" in done.content, done.content
+    assert hub.bot is not None
+    assert await hub.bot.db.fetchval("SELECT state FROM events WHERE id = 1") == "draft"
+    assert await hub.bot.db.fetchval("SELECT COUNT(*) FROM event_series") == 0
+    pending = await hub.bot.db.fetchval(
+        "SELECT COUNT(*) FROM scheduled_jobs WHERE kind LIKE 'events.%' AND status = 'pending'"
+    )
+    assert pending == 0
+    guild.everyone.permissions |= SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS)
+    await hub.double.settle()
+    again = await hub.double.click(hub.guild_id, mod, preview.message, confirm_id)
+    assert again.content.startswith("Created event #1"), again.content
+    assert len(cards(hub)) == 1
