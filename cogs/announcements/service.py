@@ -273,13 +273,21 @@ class AnnouncementService:
         require_approval: bool = False,
     ) -> Announcement:
         """Change what was given; a live schedule is re-armed at its new first run. When
-        approval is required, any edit needs a new approval before it goes live again."""
-        AnnouncementService.check_editable(found)
-        title, body, style, role_id = content or (found.title, found.body, found.style,
-                                                  found.role_id)  # fmt: skip
-        title, body = check_body(title, body, style, role_id)
-        timing = timing or Timing(found.timezone, found.starts_at, found.recurrence)
+        approval is required, any edit needs a new approval before it goes live again.
+
+        ``found`` may be stale (the edit form stays open for minutes), so the state is
+        checked again on the row inside the transaction: an announcement cancelled or
+        ended meanwhile is never rewritten, nor brought back to waiting for approval."""
         async with self._db.transaction():
+            current = await self.get(found.guild_id, found.id)
+            if current is None:
+                raise AnnouncementError("That announcement no longer exists.")
+            AnnouncementService.check_editable(current)
+            found = current
+            title, body, style, role_id = content or (found.title, found.body, found.style,
+                                                      found.role_id)  # fmt: skip
+            title, body = check_body(title, body, style, role_id)
+            timing = timing or Timing(found.timezone, found.starts_at, found.recurrence)
             await self._db.execute(
                 "UPDATE announcements SET channel_id = ?, title = ?, body = ?, style = ?, "
                 "role_id = ?, timezone = ?, starts_at = ?, repeat = ?, cron = ?, updated_at = ? "
