@@ -59,7 +59,9 @@ class AnnouncementService:
         text = reference.strip().removeprefix("#").strip()
         found: Announcement | None = None
         if text.isdigit():
-            found = await self.get(guild_id, int(text))
+            # ASCII digits only (int() refuses "²"), and few enough for an SQLite integer.
+            if text.isascii() and len(text) <= 18:
+                found = await self.get(guild_id, int(text))
         elif text:
             row = await self._db.fetchone(
                 "SELECT * FROM announcements WHERE guild_id = ? AND state != 'draft' "

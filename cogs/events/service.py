@@ -79,7 +79,9 @@ class EventService(ReminderStore, SeriesStore):
         """An event by id ("12", "#12 Title" from autocomplete) or by its exact title."""
         text = reference.strip().removeprefix("#")
         head = text.split(" ", 1)[0]
-        found = await self.get(guild_id, int(head)) if head.isdigit() else None
+        # ASCII digits only (int() refuses "²"), and few enough for an SQLite integer.
+        is_id = head.isascii() and head.isdigit() and len(head) <= 18
+        found = await self.get(guild_id, int(head)) if is_id else None
         if found is None and text:
             row = await self._db.fetchone(
                 "SELECT * FROM events WHERE guild_id = ? AND state != 'draft' "

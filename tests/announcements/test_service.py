@@ -241,3 +241,12 @@ async def test_a_new_zone_alone_keeps_the_wall_clock_time(
     assert local.strftime("%H:%M") == "09:00"
     with pytest.raises(AnnouncementError, match="'Mars/Base' is not a time zone I know"):
         retime(found, None, None, "Mars/Base", clock.now())
+
+
+@pytest.mark.parametrize("typed", ["²", "#١٢", "99999999999999999999999"])
+async def test_odd_numbers_typed_as_an_announcement_get_the_usual_answer(
+    service: AnnouncementService, typed: str
+) -> None:
+    """str.isdigit() accepts '²' (int() does not) and SQLite cannot hold a huge number."""
+    with pytest.raises(AnnouncementError, match="There is no announcement"):
+        await service.require(1, typed)

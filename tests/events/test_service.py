@@ -95,3 +95,13 @@ async def test_export_and_erase(service: EventService, book: RsvpBook, clock: Of
     assert exported["reminder_offsets_seconds"] == [7200]
     assert await service.erase(G, 7) == 2
     assert (await service.export(G, 7))["rsvps"] == []
+
+
+@pytest.mark.parametrize("typed", ["²", "#١٢", "99999999999999999999999", "12345678901234567890 x"])
+async def test_odd_numbers_typed_as_an_event_get_the_usual_answer(
+    service: EventService, typed: str
+) -> None:
+    """Superscript or Arabic-Indic digits pass str.isdigit() but not int(), and a huge
+    number overflows SQLite: both were 'something went wrong' instead of a refusal."""
+    with pytest.raises(EventError, match="There is no event"):
+        await service.require(G, typed)
