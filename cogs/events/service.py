@@ -248,27 +248,36 @@ class EventService(ReminderStore, SeriesStore):
         """Apply checked changes (title, description, location, area, starts_at, ends_at,
         timezone, capacity, reminders, when_text). Moving the time or changing the reminder
         offsets reschedules every pending reminder. Capacity never drops below the places
-        already taken: the organiser is told how many are Going instead."""
-        if event.state != "scheduled":
-            raise EventError(f"Event {event.label} is {event.state}; it cannot be edited.")
-        if event.ends_at <= self._clock.now():
-            raise EventError(f"Event {event.label} has ended; it cannot be edited.")
-        starts = changes.get("starts_at", event.starts_at)
-        ends = changes.get("ends_at", event.ends_at)
-        if ends <= starts:
-            raise EventError("The end would be before the start. Give a duration too.")
-        moved = starts != event.starts_at or ends != event.ends_at
-        place_changed = changes.get("location", event.location) != event.location
-        area_changed = "area" in changes and changes["area"] != event.area
-        offsets = tuple(changes.get("reminders", event.reminders))
-        reminders_changed = offsets != event.reminders
-        allowed = ("title", "description", "location", "area", "timezone", "capacity",
-                   "when_text")  # fmt: skip
-        sets = {k: v for k, v in changes.items() if k in allowed}
-        sets.update(starts_at=to_db_time(starts), ends_at=to_db_time(ends))
-        sets.update(reminders=json.dumps(list(offsets)), updated_at=to_db_time(self._clock.now()))
-        assignments = ", ".join(f"{k} = ?" for k in sets)
+        already taken: the organiser is told how many are Going instead.
+
+        ``event`` may be stale (the description form stays open for minutes), so it is read
+        again inside the transaction: one cancelled or ended meanwhile is never edited."""
         async with self._db.transaction():
+            current = await self.get(event.guild_id, event.id)
+            if current is None:
+                raise EventError(f"Event {event.label} no longer exists.")
+            event = current
+            if event.state != "scheduled":
+                raise EventError(f"Event {event.label} is {event.state}; it cannot be edited.")
+            if event.ends_at <= self._clock.now():
+                raise EventError(f"Event {event.label} has ended; it cannot be edited.")
+            starts = changes.get("starts_at", event.starts_at)
+            ends = changes.get("ends_at", event.ends_at)
+            if ends <= starts:
+                raise EventError("The end would be before the start. Give a duration too.")
+            moved = starts != event.starts_at or ends != event.ends_at
+            place_changed = changes.get("location", event.location) != event.location
+            area_changed = "area" in changes and changes["area"] != event.area
+            offsets = tuple(changes.get("reminders", event.reminders))
+            reminders_changed = offsets != event.reminders
+            allowed = ("title", "description", "location", "area", "timezone", "capacity",
+                       "when_text")  # fmt: skip
+            sets = {k: v for k, v in changes.items() if k in allowed}
+            sets.update(starts_at=to_db_time(starts), ends_at=to_db_time(ends))
+            sets.update(
+                reminders=json.dumps(list(offsets)), updated_at=to_db_time(self._clock.now())
+            )
+            assignments = ", ".join(f"{k} = ?" for k in sets)
             await self._check_capacity(event, changes.get("capacity"))
             await self._db.execute(
                 f"UPDATE events SET {assignments} WHERE id = ?", (*sets.values(), event.id)

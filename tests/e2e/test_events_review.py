@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
-from tests.e2e.event_steps import button, cards, command, create, moderator
+from tests.e2e.event_steps import (
+    DESCRIPTION,
+    button,
+    cards,
+    command,
+    create,
+    created,
+    member,
+    moderator,
+    rsvp,
+)
 from tests.e2e.harness import Hub
 
 
@@ -67,3 +77,30 @@ async def test_a_card_refused_by_discord_leaves_a_preview_to_confirm_again(hub: 
     again = await hub.double.click(hub.guild_id, mod, preview.message, confirm_id)
     assert again.content.startswith("Created event #1"), again.content
     assert len(cards(hub)) == 1
+
+
+async def test_a_description_form_submitted_after_a_cancel_is_refused(hub: Hub) -> None:
+    """/event edit description:true opens a form; another moderator may cancel meanwhile.
+    Before, the stale form edited the cancelled event, said 'Updated', rescheduled its
+    reminders and told its attendees the cancelled event 'has changed'."""
+    mod = await moderator(hub)
+    other = await moderator(hub, "other")
+    card = await created(hub, mod)
+    amira = await member(hub, "amira")
+    await rsvp(hub, amira, card, "going")
+    opened = await command(hub, mod, "edit", event="1", when="in 4 days at 15:00", description=True)
+    assert opened.modal is not None
+    await command(hub, other, "cancel", event="1")
+    told = len(hub.double.dms_of(amira))
+    done = await hub.double.submit_modal(hub.guild_id, mod, opened.modal, {DESCRIPTION: "New."})
+    assert done.ephemeral
+    assert "is cancelled; it cannot be edited" in done.content, done.content
+    await hub.double.settle(quiet=0.1)
+    assert len(hub.double.dms_of(amira)) == told
+    assert hub.bot is not None
+    row = await hub.bot.db.fetchone("SELECT state, description FROM events WHERE id = 1")
+    assert row is not None and tuple(row) == ("cancelled", "Findings from the youth panel.")
+    pending = await hub.bot.db.fetchval(
+        "SELECT COUNT(*) FROM scheduled_jobs WHERE kind = 'events.reminder' AND status = 'pending'"
+    )
+    assert pending == 0
