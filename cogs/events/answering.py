@@ -51,13 +51,13 @@ class Answering:
     @staticmethod
     def _already(event: Event, answer: Answer) -> str:
         if answer.status == "waitlist":
-            return f"You are already on the waitlist for {event.title} (number {answer.position})."
-        return f"You already answered {CHOICES[answer.status]} for {event.title}."
+            return f"You are already on the waitlist for {event.shown} (number {answer.position})."
+        return f"You already answered {CHOICES[answer.status]} for {event.shown}."
 
     async def _answered(self, event: Event, answer: Answer, user_id: int) -> str:
         if answer.status == "waitlist":
             return (
-                f"{event.title} is full. You are number {answer.position} on the waitlist; "
+                f"{event.shown} is full. You are number {answer.position} on the waitlist; "
                 "I will tell you if a place frees up."
             )
         if answer.status in ("going", "maybe"):
@@ -65,14 +65,14 @@ class Answering:
             offsets = own if own is not None else list(event.reminders)
             if answer.status == "maybe" and not maybe:
                 return (
-                    f"Marked as Maybe for {event.title}. Maybe gets no reminders unless you "
+                    f"Marked as Maybe for {event.shown}. Maybe gets no reminders unless you "
                     "turn them on with /event reminders maybe:true."
                 )
             return (
-                f"You are {CHOICES[answer.status]} to {event.title}, {stamp(event.starts_at)}. "
+                f"You are {CHOICES[answer.status]} to {event.shown}, {stamp(event.starts_at)}. "
                 f"Reminders: {offsets_words(offsets)} (change with /event reminders)."
             )
-        return f"Marked as Can't go for {event.title}."
+        return f"Marked as Can't go for {event.shown}."
 
     async def tell_promoted(self, event: Event, promoted: list[tuple[int, str]]) -> None:
         guild = self.bot.get_guild(event.guild_id)
@@ -81,7 +81,7 @@ class Answering:
         for user_id, status in promoted:
             if status == "going":
                 text = (
-                    f"A place opened at **{event.title}** ({stamp(event.starts_at)}): you are "
+                    f"A place opened at **{event.shown}** ({stamp(event.starts_at)}): you are "
                     f"now Going. {event.link or ''}"
                 )
                 await self.cog.delivery.tell(guild, event, [user_id], text)
@@ -91,7 +91,7 @@ class Answering:
                 if raw:
                     expires = from_db_time(raw)
                 text = (
-                    f"A place opened at **{event.title}** ({stamp(event.starts_at)}). It is "
+                    f"A place opened at **{event.shown}** ({stamp(event.starts_at)}). It is "
                     f"yours if you take it by {stamp(expires)} ({stamp(expires, 'R')}); after "
                     f"that it goes to the next person. {event.link or ''}"
                 )
@@ -107,9 +107,9 @@ class Answering:
         with refusals():
             answer = await self.cog.book.accept_offer(event, interaction.user.id)
         text = (
-            f"You are already Going to {event.title}."
+            f"You are already Going to {event.shown}."
             if answer.duplicate
-            else f"The place is yours: you are Going to {event.title}, {stamp(event.starts_at)}."
+            else f"The place is yours: you are Going to {event.shown}, {stamp(event.starts_at)}."
         )
         await interaction.response.send_message(text, ephemeral=interaction.guild is not None)
         await self.cog.delivery.refresh_card(event)
@@ -126,7 +126,7 @@ class Answering:
         guild = self.bot.get_guild(event.guild_id)
         if guild is not None:
             text = (
-                f"The place at **{event.title}** was not taken in time, so it went to the "
+                f"The place at **{event.shown}** was not taken in time, so it went to the "
                 "next person. Press Going on the card to join the waitlist again."
             )
             await self.cog.delivery.tell(guild, event, [user_id], text)

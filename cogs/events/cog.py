@@ -325,7 +325,7 @@ class EventsCog(commands.Cog):
             assert cancelled is not None
             await self.delivery.refresh_card(cancelled)
             await self.delivery.sync_discord_event(interaction.guild, cancelled)
-            text = f"**{cancelled.title}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
+            text = f"**{cancelled.shown}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
             await self.delivery.tell(interaction.guild, cancelled, attendees, text)
             await self._audit(interaction, "events.cancelled", cancelled,
                               {"told": len(attendees), "series": series})  # fmt: skip
@@ -369,7 +369,7 @@ class EventsCog(commands.Cog):
             await self.service.mute(found, interaction.user.id, muted)
         state = "off" if muted else "on"
         await interaction.response.send_message(
-            f"Reminders for {found.title} are {state}.", ephemeral=True
+            f"Reminders for {found.shown} are {state}.", ephemeral=True
         )
 
     async def mute_from_button(self, interaction: Interaction, event_id: int) -> None:
@@ -380,7 +380,7 @@ class EventsCog(commands.Cog):
         with refusals():
             await self.service.mute(found, interaction.user.id, True)
         await interaction.response.send_message(
-            f"Reminders for {found.title} are off. Turn them back on with /event mute "
+            f"Reminders for {found.shown} are off. Turn them back on with /event mute "
             f"event:{found.id} muted:false.",
             ephemeral=interaction.guild is not None,
         )
@@ -392,7 +392,7 @@ class EventsCog(commands.Cog):
         first = await self.service.series_first_start(found.series_id) if found.series_id else None
         data = event_file(found, self.bot.clock.now(), first)
         await interaction.response.send_message(
-            f"{found.title}: open the file to add it to your calendar.",
+            f"{found.shown}: open the file to add it to your calendar.",
             file=discord.File(io.BytesIO(data), filename=f"event-{found.id}.ics"),
             ephemeral=True,
         )
@@ -454,7 +454,7 @@ class EventsCog(commands.Cog):
         if event.organiser_id == interaction.user.id and is_organiser(interaction.user, settings):
             return
         raise UserError(
-            f"Only the event's organiser or a moderator can change {event.title}. Ask "
+            f"Only the event's organiser or a moderator can change {event.shown}. Ask "
             "them if something needs to change."
         )
 

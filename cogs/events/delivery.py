@@ -221,7 +221,7 @@ class Delivery:
 
     def reminder_text(self, event: Event) -> str:
         start = event.starts_at
-        text = f"Reminder: **{event.title}** starts {stamp(start)} ({stamp(start, 'R')})."
+        text = f"Reminder: **{event.shown}** starts {stamp(start)} ({stamp(start, 'R')})."
         if event.location:
             text += f" Where: {event.location}."
         if event.link:
@@ -303,7 +303,7 @@ class Delivery:
         why = "the bot was offline at its time" if outcome == "missed" else f"it failed ({error})"
         await self._tell_moderators(
             guild, event, "events.reminder_not_sent", unsent,
-            f"The reminder of **{event.title}** ({stamp(event.starts_at)}, "
+            f"The reminder of **{event.shown}** ({stamp(event.starts_at)}, "
             f"{offsets_words([offset])}) was not sent: {why}. These members were not "
             "reminded; please tell them if it still matters:",
         )  # fmt: skip
@@ -318,7 +318,7 @@ class Delivery:
             await self.service.delivered(event, offset, closed, "failed")
             await self._tell_moderators(
                 guild, event, "events.reminder_failed", closed,
-                f"I could not remind these members of **{event.title}** "
+                f"I could not remind these members of **{event.shown}** "
                 f"({offsets_words([offset])}): their direct messages are closed and there is "
                 "no channel to mention them in. Please tell them yourselves:",
             )  # fmt: skip
@@ -332,7 +332,7 @@ class Delivery:
     ) -> None:
         await self._tell_moderators(
             guild, event, "events.reminder_uncertain", user_ids,
-            f"The bot stopped while reminding these members of **{event.title}** "
+            f"The bot stopped while reminding these members of **{event.shown}** "
             f"({stamp(event.starts_at)}, the reminder {offsets_words([offset])}); they may not "
             "have been reminded. I did not send it again in case they were: please check with "
             f"them. {event.link or ''}\nMembers:",

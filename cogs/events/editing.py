@@ -150,7 +150,7 @@ class Editing:
                 if u != interaction.user.id
             ]  # fmt: skip
             text = (
-                f"**{event_now.title}** has changed. {self.words(edited, {})} "
+                f"**{event_now.shown}** has changed. {self.words(edited, {})} "
                 f"{event_now.link or ''}"
             )
             await self.cog.delivery.tell(guild, event_now, attendees, text)

@@ -18,7 +18,7 @@ from dateutil.rrule import rrulestr
 from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import is_zone
-from bot.text import clean
+from bot.text import clean, escape_markdown
 from bot.timeparse import WHEN_EXAMPLES, format_duration, parse_duration, parse_when
 
 TITLE_LIMIT = 100
@@ -73,6 +73,12 @@ class Event:
         if self.channel_id is None or self.message_id is None:
             return None
         return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
+
+    @property
+    def shown(self) -> str:
+        """The title for message text: markdown escaped, so it reads as the organiser typed
+        it and cannot break the formatting around it or disguise a link."""
+        return escape_markdown(self.title)
 
     @property
     def label(self) -> str:

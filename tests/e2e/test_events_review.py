@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
 from tests.e2e.event_steps import (
     DESCRIPTION,
@@ -104,3 +106,25 @@ async def test_a_description_form_submitted_after_a_cancel_is_refused(hub: Hub) 
         "SELECT COUNT(*) FROM scheduled_jobs WHERE kind = 'events.reminder' AND status = 'pending'"
     )
     assert pending == 0
+
+
+async def test_markdown_in_a_title_shows_as_typed_in_reminders_and_notices(hub: Hub) -> None:
+    """A title such as 'P*values and __init__ files' broke the bold around it (and an
+    organiser's '[link](...)' became a disguised link) in every DM that named the event."""
+    mod = await moderator(hub)
+    title = "P*values and __init__ [files](https://example.org)"
+    card = await created(hub, mod, when="in 72 hours", title=title)
+    amira = await member(hub, "amira")
+    await rsvp(hub, amira, card, "going")
+    hub.clock.advance(timedelta(days=2))
+    await hub.double.wait_for(
+        lambda: any(m.content.startswith("Reminder:") for m in hub.double.dms_of(amira)),
+        what="the reminder",
+    )
+    shown = r"P\*values and \_\_init\_\_ \[files\](https://example.org)"
+    reminder = next(m for m in hub.double.dms_of(amira) if m.content.startswith("Reminder:"))
+    assert f"**{shown}** starts" in reminder.content, reminder.content
+    await command(hub, mod, "cancel", event="1")
+    await hub.double.settle(quiet=0.1)
+    notice = hub.double.dms_of(amira)[-1]
+    assert notice.content.startswith(f"**{shown}** ("), notice.content
