@@ -3,6 +3,7 @@ expire offers and create a series' next occurrence."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -18,6 +19,7 @@ from cogs.events.views import card_embed, card_view, offer_view, stamp
 if TYPE_CHECKING:
     from cogs.events.cog import EventsCog
 
+log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
 NONE = discord.AllowedMentions.none()
 
@@ -120,18 +122,21 @@ class Answering:
         if event is None:
             return
         user_id = int(job.payload["user_id"])
-        promoted = await self.cog.book.expire_offer(event, user_id)
-        if promoted is None:
+        # The next person is told by the job expire_offer schedules with the change.
+        if await self.cog.book.expire_offer(event, user_id) is None:
             return
         guild = self.bot.get_guild(event.guild_id)
-        if guild is not None:
-            text = (
-                f"The place at **{event.shown}** was not taken in time, so it went to the "
-                "next person. Press Going on the card to join the waitlist again."
-            )
+        if guild is None:
+            return
+        text = (
+            f"The place at **{event.shown}** was not taken in time, so it went to the "
+            "next person. Press Going on the card to join the waitlist again."
+        )
+        try:
             await self.cog.delivery.tell(guild, event, [user_id], text)
-        await self.tell_promoted(event, promoted)
-        await self.cog.delivery.refresh_card(event)
+        except discord.HTTPException:
+            # Nothing is left to retry: the place has moved on, so this notice is a courtesy.
+            log.warning("could not tell %d their offer for event %d ran out", user_id, event.id)
 
     async def changed(self, job: Job) -> None:
         """After a member left or erased their data: tell who got their place, and show the

@@ -92,7 +92,11 @@ class RsvpBook:
 
     async def expire_offer(self, event: Event, user_id: int) -> list[tuple[int, str]] | None:
         """The offer ran out: drop the member and offer the place to the next person.
-        None when there was nothing to expire (accepted, or already handled)."""
+        None when there was nothing to expire (accepted, or already handled).
+
+        Whoever is promoted is told (and the card updated) by a job scheduled in the same
+        transaction: once the place has moved on, telling them must not depend on telling
+        the member whose offer ran out, whose retry would find nothing left to do."""
         async with self._db.transaction():
             changed = await self._db.execute(
                 "DELETE FROM event_rsvps WHERE event_id = ? AND user_id = ? "
@@ -101,7 +105,12 @@ class RsvpBook:
             )
             if changed != 1:
                 return None
-            return await self.promote(event)
+            promoted = await self.promote(event)
+            await self._scheduler.schedule(
+                CHANGED_JOB, self._clock.now(),
+                {"event_id": event.id, "promoted": promoted}, guild_id=event.guild_id,
+            )  # fmt: skip
+            return promoted
 
     async def promote(self, event: Event) -> list[tuple[int, str]]:
         """Fill free places from the waitlist, in order; returns (user, 'going' | 'offered')."""

@@ -8,6 +8,7 @@ from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
 from tests.e2e.event_steps import (
     DESCRIPTION,
     button,
+    card_of,
     cards,
     command,
     create,
@@ -128,3 +129,29 @@ async def test_markdown_in_a_title_shows_as_typed_in_reminders_and_notices(hub: 
     await hub.double.settle(quiet=0.1)
     notice = hub.double.dms_of(amira)[-1]
     assert notice.content.startswith(f"**{shown}** ("), notice.content
+
+
+async def test_the_next_person_hears_of_a_place_even_if_the_last_could_not_be_told(
+    hub: Hub,
+) -> None:
+    """The offer ran out for a member whose DMs had closed, and the channel fallback was
+    refused too. Before, the job failed after the place had already gone to the next
+    person, and its retry found nothing to do: the next person was never told of their
+    offer, which then ran out unseen as well."""
+    mod = await moderator(hub)
+    await created(hub, mod, capacity=1)
+    first, second, third = [await member(hub, n) for n in ("first", "second", "third")]
+    for user in (first, second, third):
+        await rsvp(hub, user, card_of(hub, 1), "going")
+    await rsvp(hub, first, card_of(hub, 1), "maybe")
+    await hub.double.settle(quiet=0.1)
+    assert len(hub.double.dms_of(second)) == 1
+    guild = hub.double.guild(hub.guild_id)
+    guild.members[second].user.dms_open = False
+    guild.everyone.permissions &= ~SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    hub.clock.advance(timedelta(hours=12, seconds=5))
+    await hub.double.wait_for(lambda: len(hub.double.dms_of(third)) == 1, what="third's offer")
+    assert "A place opened" in hub.double.dms_of(third)[0].content
+    await hub.double.settle(quiet=0.2)
+    assert len(hub.double.dms_of(third)) == 1  # told once, not once per retry
