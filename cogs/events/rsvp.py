@@ -113,7 +113,14 @@ class RsvpBook:
             return promoted
 
     async def promote(self, event: Event) -> list[tuple[int, str]]:
-        """Fill free places from the waitlist, in order; returns (user, 'going' | 'offered')."""
+        """Fill free places from the waitlist, in order; returns (user, 'going' | 'offered').
+
+        One transaction (a savepoint inside a caller's): the free places are counted and
+        filled with no Going click in between, so a place is never given twice."""
+        async with self._db.transaction():
+            return await self._fill(event)
+
+    async def _fill(self, event: Event) -> list[tuple[int, str]]:
         promoted: list[tuple[int, str]] = []
         if event.state != "scheduled" or event.starts_at <= self._clock.now():
             return promoted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -105,3 +106,20 @@ async def test_odd_numbers_typed_as_an_event_get_the_usual_answer(
     number overflows SQLite: both were 'something went wrong' instead of a refusal."""
     with pytest.raises(EventError, match="There is no event"):
         await service.require(G, typed)
+
+
+async def test_promotion_after_a_capacity_raise_never_overbooks(
+    service: EventService, book: RsvpBook, clock: OffsetClock
+) -> None:
+    """/event edit capacity promotes the waitlist after the edit. Promotion read the free
+    places and then filled them statement by statement, so a Going click landing in
+    between took a place that was then given away a second time."""
+    start = clock.now() + timedelta(days=2)
+    draft = Draft("Clinic", "in 2 days", "UTC", start, start + timedelta(hours=1), capacity=1)
+    event = await service.confirm(G, (await service.create_draft(G, ORG, draft)).id, ORG)
+    for user in (1, 2, 3):
+        await book.answer(event, user, f"m{user}", "going")
+    raised = (await service.edit(event, {"capacity": 2})).event
+    await asyncio.gather(book.promote(raised), book.answer(raised, 4, "m4", "going"))
+    summary = await book.summary(event.id)
+    assert len(summary.going) + summary.offered <= 2, summary
