@@ -48,7 +48,7 @@ class Answering:
             await self._answered(event, answer, interaction.user.id), ephemeral=True
         )
         await self.cog.service.sync_reminders(event)
-        await self.tell_promoted(event, answer.promoted)
+        # Whoever was promoted is told by the job scheduled with the change (RsvpBook).
 
     @staticmethod
     def _already(event: Event, answer: Answer) -> str:

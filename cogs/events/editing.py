@@ -140,8 +140,7 @@ class Editing:
             text += "\n" + self.series_words(event, series)
         await interaction.response.send_message(text, ephemeral=True)
         if "capacity" in changes:
-            promoted = await self.cog.book.promote(event_now)
-            await self.cog.answering.tell_promoted(event_now, promoted)
+            await self.cog.book.promote_and_tell(event_now)  # told by a scheduled job
         await self.cog.delivery.refresh_card(event_now)
         await self.cog.delivery.sync_discord_event(guild, event_now)
         if edited.moved or edited.place_changed:

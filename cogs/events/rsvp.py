@@ -70,7 +70,7 @@ class RsvpBook:
             if current in ("going", "offered"):
                 if current == "offered":
                     await self._scheduler.cancel_key(OFFER_JOB, f"offer:{event.id}:{user_id}")
-                answer.promoted = await self.promote(event)
+                answer.promoted = await self.promote_and_tell(event)
         return answer
 
     async def accept_offer(self, event: Event, user_id: int) -> Answer:
@@ -105,11 +105,25 @@ class RsvpBook:
             )
             if changed != 1:
                 return None
+            promoted = await self.promote_and_tell(event)
+            if not promoted:  # the card still shows one place fewer on offer
+                await self._scheduler.schedule(
+                    CHANGED_JOB, self._clock.now(), {"event_id": event.id, "promoted": []},
+                    guild_id=event.guild_id,
+                )  # fmt: skip
+            return promoted
+
+    async def promote_and_tell(self, event: Event) -> list[tuple[int, str]]:
+        """Promote, and in the same transaction schedule the job that tells whoever was
+        promoted and refreshes the card: the change and its notice commit together, and a
+        notice that fails is retried by the scheduler instead of failing whoever clicked."""
+        async with self._db.transaction():
             promoted = await self.promote(event)
-            await self._scheduler.schedule(
-                CHANGED_JOB, self._clock.now(),
-                {"event_id": event.id, "promoted": promoted}, guild_id=event.guild_id,
-            )  # fmt: skip
+            if promoted:
+                await self._scheduler.schedule(
+                    CHANGED_JOB, self._clock.now(),
+                    {"event_id": event.id, "promoted": promoted}, guild_id=event.guild_id,
+                )  # fmt: skip
             return promoted
 
     async def promote(self, event: Event) -> list[tuple[int, str]]:

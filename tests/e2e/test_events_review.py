@@ -155,3 +155,30 @@ async def test_the_next_person_hears_of_a_place_even_if_the_last_could_not_be_to
     assert "A place opened" in hub.double.dms_of(third)[0].content
     await hub.double.settle(quiet=0.2)
     assert len(hub.double.dms_of(third)) == 1  # told once, not once per retry
+
+
+async def test_a_drop_whose_promotion_notice_fails_is_not_an_error_and_is_retried(
+    hub: Hub,
+) -> None:
+    """A Going member drops; the first on the waitlist has closed DMs and the channel
+    fallback is refused. Before, the member who dropped got 'something went wrong' (their
+    answer had been saved) and the promoted member was never told, not even later."""
+    mod = await moderator(hub)
+    await created(hub, mod, capacity=1)
+    first = await member(hub, "first")
+    second = await member(hub, "second", dms_open=False)
+    await rsvp(hub, first, card_of(hub, 1), "going")
+    await rsvp(hub, second, card_of(hub, 1), "going")
+    guild = hub.double.guild(hub.guild_id)
+    guild.everyone.permissions &= ~SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    dropped = await rsvp(hub, first, card_of(hub, 1), "declined")
+    await hub.double.settle(quiet=0.1)
+    said = [f.content for f in dropped.followups]
+    assert said == ["Marked as Can't go for Network seminar."], said
+    guild.everyone.permissions |= SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS)
+    await hub.double.settle(quiet=0.1)
+    hub.clock.advance(timedelta(seconds=31))
+    told = await hub.next_message("announcements", "A place opened at **Network seminar**")
+    assert f"<@{second}>" in told.content
