@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ from cogs.profiles.service import ProfileService
 if TYPE_CHECKING:
     from bot.app import HubBot
 
+log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
 NONE = discord.AllowedMentions.none()
 EVENT = "The event: pick from the list, or type its number"
@@ -320,15 +322,32 @@ class EventsCog(commands.Cog):
             f"Cancelled {what}. {count} attendee(s) are being told.", ephemeral=True
         )
         why = f" Reason: {reason[:300]}" if reason else ""
+        untold: list[int] = []
         for event_id, attendees in told.items():
             cancelled = await self.service.get(found.guild_id, event_id)
             assert cancelled is not None
-            await self.delivery.refresh_card(cancelled)
-            await self.delivery.sync_discord_event(interaction.guild, cancelled)
-            text = f"**{cancelled.shown}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
-            await self.delivery.tell(interaction.guild, cancelled, attendees, text)
+            # The cancellation has committed: it is audited whatever Discord says next.
             await self._audit(interaction, "events.cancelled", cancelled,
                               {"told": len(attendees), "series": series})  # fmt: skip
+            text = f"**{cancelled.shown}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
+            try:
+                await self.delivery.tell(interaction.guild, cancelled, attendees, text)
+            except discord.HTTPException:
+                log.warning("could not tell every attendee of event %d", cancelled.id,
+                            exc_info=True)  # fmt: skip
+                untold += [u for u in attendees if u not in untold]
+            try:
+                await self.delivery.refresh_card(cancelled)
+                await self.delivery.sync_discord_event(interaction.guild, cancelled)
+            except discord.HTTPException:
+                log.warning("could not update the card of event %d", cancelled.id, exc_info=True)
+        if untold:
+            await interaction.followup.send(
+                "I could not tell every attendee (their DMs are closed and I cannot post in "
+                "the event's channel), so some may not know. Please tell them: "
+                + " ".join(f"<@{u}>" for u in untold)[:1700],
+                ephemeral=True, allowed_mentions=NONE,
+            )  # fmt: skip
 
     # -- reminders and calendars ------------------------------------------------------------
 

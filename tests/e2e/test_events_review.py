@@ -182,3 +182,29 @@ async def test_a_drop_whose_promotion_notice_fails_is_not_an_error_and_is_retrie
     hub.clock.advance(timedelta(seconds=31))
     told = await hub.next_message("announcements", "A place opened at **Network seminar**")
     assert f"<@{second}>" in told.content
+
+
+async def test_a_cancel_whose_notices_fail_tells_the_moderator_who_was_not_told(
+    hub: Hub,
+) -> None:
+    """An attendee's DMs are closed and the channel fallback is refused. Before, the
+    moderator got 'Cancelled' and then 'something went wrong', the cancellation was never
+    audited, and nobody learnt which attendees had not been told."""
+    mod = await moderator(hub)
+    await created(hub, mod)
+    closed = await member(hub, "closed", dms_open=False)
+    await rsvp(hub, closed, card_of(hub, 1), "going")
+    guild = hub.double.guild(hub.guild_id)
+    guild.everyone.permissions &= ~SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    done = await command(hub, mod, "cancel", event="1")
+    await hub.double.settle(quiet=0.1)
+    assert done.content.startswith("Cancelled event #1.")
+    said = [f.content for f in done.followups]
+    assert len(said) == 1 and "something went wrong" not in said[0], said
+    assert "could not tell" in said[0] and f"<@{closed}>" in said[0], said
+    assert hub.bot is not None
+    audited = await hub.bot.db.fetchval(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'events.cancelled'"
+    )
+    assert audited == 1
