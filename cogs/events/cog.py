@@ -330,12 +330,9 @@ class EventsCog(commands.Cog):
             await self._audit(interaction, "events.cancelled", cancelled,
                               {"told": len(attendees), "series": series})  # fmt: skip
             text = f"**{cancelled.shown}** ({stamp(cancelled.starts_at)}) is cancelled.{why}"
-            try:
-                await self.delivery.tell(interaction.guild, cancelled, attendees, text)
-            except discord.HTTPException:
-                log.warning("could not tell every attendee of event %d", cancelled.id,
-                            exc_info=True)  # fmt: skip
-                untold += [u for u in attendees if u not in untold]
+            missed = await self.delivery.tell_or_list(interaction.guild, cancelled, attendees,
+                                                      text)  # fmt: skip
+            untold += [u for u in missed if u not in untold]
             try:
                 await self.delivery.refresh_card(cancelled)
                 await self.delivery.sync_discord_event(interaction.guild, cancelled)
@@ -343,11 +340,8 @@ class EventsCog(commands.Cog):
                 log.warning("could not update the card of event %d", cancelled.id, exc_info=True)
         if untold:
             await interaction.followup.send(
-                "I could not tell every attendee (their DMs are closed and I cannot post in "
-                "the event's channel), so some may not know. Please tell them: "
-                + " ".join(f"<@{u}>" for u in untold)[:1700],
-                ephemeral=True, allowed_mentions=NONE,
-            )  # fmt: skip
+                self.delivery.untold_note(untold), ephemeral=True, allowed_mentions=NONE
+            )
 
     # -- reminders and calendars ------------------------------------------------------------
 

@@ -217,6 +217,27 @@ class Delivery:
         await self.mention_together(self.event_channel(guild, event), closed, note)
         return closed
 
+    async def tell_or_list(
+        self, guild: discord.Guild, event: Event, user_ids: list[int], text: str
+    ) -> list[int]:
+        """``tell``, for a command whose change has already committed: a refusal from
+        Discord returns the members who may not have been told instead of failing it."""
+        try:
+            await self.tell(guild, event, user_ids, text)
+        except discord.HTTPException:
+            log.warning("could not tell every member about event %d", event.id, exc_info=True)
+            return list(user_ids)
+        return []
+
+    @staticmethod
+    def untold_note(user_ids: list[int]) -> str:
+        """For the organiser, privately: who to tell themselves (shown, never pinged)."""
+        return (
+            "I could not tell every attendee (their DMs are closed and I cannot post in the "
+            "event's channel), so some may not know. Please tell them: "
+            + " ".join(f"<@{u}>" for u in user_ids)
+        )[:MESSAGE_LIMIT]
+
     # -- reminders ---------------------------------------------------------------------------
 
     def reminder_text(self, event: Event) -> str:

@@ -3,6 +3,7 @@ it, and bring the card, the server's scheduled event, reminders and attendees up
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from cogs.events.views import EventForm, stamp
 if TYPE_CHECKING:
     from cogs.events.cog import EventsCog
 
+log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
 NO_AREA = ("none", "-")
 
@@ -131,18 +133,33 @@ class Editing:
         with refusals():
             edited = await self.cog.service.edit(event, changes, series=series)
         event_now = edited.event
+        moved_card = ""
         if edited.area_changed:
-            event_now = await self.cog.delivery.move_card(guild, event_now)
+            try:
+                event_now = await self.cog.delivery.move_card(guild, event_now)
+            except discord.HTTPException as exc:
+                moved_card = (
+                    f" The card could not be posted in the new area's channel "
+                    f"({exc.text or exc.status}), so it stays where it was."
+                )
             edited = Edited(event_now, edited.moved, edited.place_changed, True,
                             edited.reminders_changed)  # fmt: skip
-        text = f"Updated event #{event.id}. {self.words(edited, changes)}".strip()
+        text = f"Updated event #{event.id}. {self.words(edited, changes)}{moved_card}".strip()
         if event.series_id is not None:
             text += "\n" + self.series_words(event, series)
         await interaction.response.send_message(text, ephemeral=True)
+        # The edit has committed: it is audited whatever Discord says next.
+        await self.bot.audit.record(
+            guild.id, "events.edited", actor_id=interaction.user.id,
+            target=f"event #{event_now.id}", details={"changed": sorted(changes)},
+        )  # fmt: skip
         if "capacity" in changes:
             await self.cog.book.promote_and_tell(event_now)  # told by a scheduled job
-        await self.cog.delivery.refresh_card(event_now)
-        await self.cog.delivery.sync_discord_event(guild, event_now)
+        try:
+            await self.cog.delivery.refresh_card(event_now)
+            await self.cog.delivery.sync_discord_event(guild, event_now)
+        except discord.HTTPException:
+            log.warning("could not update the card of event %d", event_now.id, exc_info=True)
         if edited.moved or edited.place_changed:
             attendees = [
                 u for u in await self.cog.service.attendees(event_now.id)
@@ -152,11 +169,12 @@ class Editing:
                 f"**{event_now.shown}** has changed. {self.words(edited, {})} "
                 f"{event_now.link or ''}"
             )
-            await self.cog.delivery.tell(guild, event_now, attendees, text)
-        await self.bot.audit.record(
-            guild.id, "events.edited", actor_id=interaction.user.id,
-            target=f"event #{event_now.id}", details={"changed": sorted(changes)},
-        )  # fmt: skip
+            untold = await self.cog.delivery.tell_or_list(guild, event_now, attendees, text)
+            if untold:
+                await interaction.followup.send(
+                    self.cog.delivery.untold_note(untold), ephemeral=True,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )  # fmt: skip
 
     @staticmethod
     def series_words(event: Event, series: bool) -> str:

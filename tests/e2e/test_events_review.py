@@ -208,3 +208,26 @@ async def test_a_cancel_whose_notices_fail_tells_the_moderator_who_was_not_told(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'events.cancelled'"
     )
     assert audited == 1
+
+
+async def test_an_edit_whose_notices_fail_is_still_audited_and_explained(hub: Hub) -> None:
+    """As for a cancel: a new time that could not be told to an attendee gave the
+    organiser 'something went wrong' after 'Updated', and the edit was never audited."""
+    mod = await moderator(hub)
+    await created(hub, mod)
+    closed = await member(hub, "closed", dms_open=False)
+    await rsvp(hub, closed, card_of(hub, 1), "going")
+    guild = hub.double.guild(hub.guild_id)
+    guild.everyone.permissions &= ~SEND_MESSAGES
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
+    done = await command(hub, mod, "edit", event="1", when="in 4 days at 15:00")
+    await hub.double.settle(quiet=0.1)
+    assert done.content.startswith("Updated event #1."), done.content
+    said = [f.content for f in done.followups]
+    assert len(said) == 1 and "something went wrong" not in said[0], said
+    assert "could not tell" in said[0] and f"<@{closed}>" in said[0], said
+    assert hub.bot is not None
+    audited = await hub.bot.db.fetchval(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'events.edited'"
+    )
+    assert audited == 1
