@@ -164,7 +164,9 @@ class HubBot(commands.Bot):
         if entry.target:
             line += f" on {entry.target}"
         if entry.details:
-            line += f"\n```json\n{json.dumps(entry.details, default=str)[:1500]}\n```"
+            # A backtick as \u0060 keeps the JSON valid and member text inside the block.
+            facts = json.dumps(entry.details, default=str)[:1500].replace("`", "\\u0060")
+            line += f"\n```json\n{facts}\n```"
         await channel.send(line[:2000], allowed_mentions=discord.AllowedMentions.none())
 
     async def _report_job(self, job: Job, outcome: str, error: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
@@ -231,3 +232,16 @@ async def test_an_edit_whose_notices_fail_is_still_audited_and_explained(hub: Hu
         "SELECT COUNT(*) FROM audit_log WHERE action = 'events.edited'"
     )
     assert audited == 1
+
+
+async def test_backticks_in_a_title_stay_inside_the_audit_channels_code_block(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await created(hub, mod, title="Seminar ``` @everyone ```")
+    await hub.double.wait_for(
+        lambda: any("events.created" in m.content for m in hub.messages("audit-log")),
+        what="the audit line",
+    )
+    line = next(m.content for m in hub.messages("audit-log") if "events.created" in m.content)
+    assert line.count("```") == 2  # the block's own fences only
+    block = line.split("```json\n", 1)[1].rsplit("\n```", 1)[0]
+    assert json.loads(block)["title"] == "Seminar ``` @everyone ```"
