@@ -47,8 +47,8 @@ class Answering:
         await interaction.followup.send(
             await self._answered(event, answer, interaction.user.id), ephemeral=True
         )
-        await self.cog.service.sync_reminders(event)
-        # Whoever was promoted is told by the job scheduled with the change (RsvpBook).
+        # The member's own reminder offsets were scheduled with the answer (RsvpBook);
+        # whoever was promoted is told by the job scheduled with the change (RsvpBook).
 
     @staticmethod
     def _already(event: Event, answer: Answer) -> str:

@@ -25,6 +25,31 @@ class Recipient:
     status: str
 
 
+async def sync_reminders(db: Database, clock: Clock, scheduler: Scheduler, event: Event) -> None:
+    """One pending job per offset anyone needs (the event's, and attendees' own).
+
+    A function, not only a method, so an answer can schedule its member's own offsets in
+    the transaction that records it: a crash between the two would lose those reminders.
+    """
+    rows = await db.fetchall(
+        "SELECT p.offsets FROM event_reminder_prefs p JOIN event_rsvps r "
+        "ON r.guild_id = p.guild_id AND r.user_id = p.user_id WHERE r.event_id = ? "
+        "AND r.status IN ('going', 'maybe', 'offered') AND p.offsets IS NOT NULL",
+        (event.id,),
+    )
+    offsets = set(event.reminders)
+    for row in rows:
+        offsets.update(json.loads(row["offsets"]))
+    now = clock.now()
+    for offset in sorted(offsets):
+        due = event.starts_at - timedelta(seconds=offset)
+        if due > now:
+            await scheduler.schedule(
+                REMINDER_JOB, due, {"event_id": event.id, "offset": offset},
+                guild_id=event.guild_id, key=f"event:{event.id}:{offset}", replace=False,
+            )  # fmt: skip
+
+
 class ReminderStore:
     _db: Database
     _clock: Clock
@@ -34,24 +59,7 @@ class ReminderStore:
         raise NotImplementedError
 
     async def sync_reminders(self, event: Event) -> None:
-        """One pending job per offset anyone needs (the event's, and attendees' own)."""
-        rows = await self._db.fetchall(
-            "SELECT p.offsets FROM event_reminder_prefs p JOIN event_rsvps r "
-            "ON r.guild_id = p.guild_id AND r.user_id = p.user_id WHERE r.event_id = ? "
-            "AND r.status IN ('going', 'maybe', 'offered') AND p.offsets IS NOT NULL",
-            (event.id,),
-        )
-        offsets = set(event.reminders)
-        for row in rows:
-            offsets.update(json.loads(row["offsets"]))
-        now = self._clock.now()
-        for offset in sorted(offsets):
-            due = event.starts_at - timedelta(seconds=offset)
-            if due > now:
-                await self._scheduler.schedule(
-                    REMINDER_JOB, due, {"event_id": event.id, "offset": offset},
-                    guild_id=event.guild_id, key=f"event:{event.id}:{offset}", replace=False,
-                )  # fmt: skip
+        await sync_reminders(self._db, self._clock, self._scheduler, event)
 
     async def recipients(self, event: Event, offset: int) -> list[Recipient]:
         """Who gets the reminder at ``offset``: Going (and Maybe, if they asked), not muted,

@@ -15,6 +15,7 @@ from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
 from cogs.events.model import CHANGED_JOB, OFFER_JOB, Event, EventError, Summary
+from cogs.events.reminders import sync_reminders
 
 CHOICES = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
 
@@ -71,6 +72,7 @@ class RsvpBook:
                 if current == "offered":
                     await self._scheduler.cancel_key(OFFER_JOB, f"offer:{event.id}:{user_id}")
                 answer.promoted = await self.promote_and_tell(event)
+            await sync_reminders(self._db, self._clock, self._scheduler, event)
         return answer
 
     async def accept_offer(self, event: Event, user_id: int) -> Answer:
@@ -88,6 +90,7 @@ class RsvpBook:
                     "Going on the card to join the waitlist again."
                 )
             await self._scheduler.cancel_key(OFFER_JOB, f"offer:{event.id}:{user_id}")
+            await sync_reminders(self._db, self._clock, self._scheduler, event)
         return Answer("going")
 
     async def expire_offer(self, event: Event, user_id: int) -> list[tuple[int, str]] | None:

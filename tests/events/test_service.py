@@ -123,3 +123,24 @@ async def test_promotion_after_a_capacity_raise_never_overbooks(
     await asyncio.gather(book.promote(raised), book.answer(raised, 4, "m4", "going"))
     summary = await book.summary(event.id)
     assert len(summary.going) + summary.offered <= 2, summary
+
+
+async def test_an_answer_schedules_the_members_own_reminder_in_its_transaction(
+    service: EventService, book: RsvpBook, db: Database, clock: OffsetClock
+) -> None:
+    """The answer and its member's own reminder are one commit: no crash between them can
+    leave a Going member without the reminder they asked for."""
+    await service.set_prefs(G, 7, [2 * 3600], include_maybe=False)
+    event = await service.get(G, await live(service, clock))
+    assert event is not None
+
+    async def offsets() -> list[str]:
+        rows = await db.fetchall(
+            "SELECT job_key FROM scheduled_jobs WHERE status = 'pending' AND job_key LIKE ?",
+            (f"event:{event.id}:%",),
+        )
+        return sorted(str(r["job_key"]) for r in rows)
+
+    before = await offsets()
+    await book.answer(event, 7, "amira", "going")
+    assert await offsets() == sorted([*before, f"event:{event.id}:7200"])
