@@ -1,8 +1,9 @@
 """The Discord side of brokered enquiries: the form, private delivery, answers, closing.
 
-Each matching member gets the enquiry privately (DM, or a mention in the requests channel
-when DMs are closed). "I can help" tells the enquirer at once and opens a private thread
-for the two of them; "Not for me" is recorded and never shown to anyone.
+Each matching member gets the enquiry privately (DM, or, when DMs are closed, a mention in
+a private thread of the requests channel made for them). "I can help" tells the enquirer at
+once and opens a private thread for the two of them; "Not for me" is recorded and never
+shown to anyone.
 """
 
 from __future__ import annotations

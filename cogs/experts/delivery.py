@@ -1,5 +1,6 @@
 """Private delivery for introductions and enquiries: by DM, or, when a member's DMs are
-closed, as a mention in the requests channel, so no one is silently skipped.
+closed, as a mention in a private thread of the requests channel made for them alone, so
+no one is silently skipped and no one else reads the card.
 
 Also opens the private thread where two members meet once both have agreed.
 """
@@ -25,8 +26,8 @@ class PrivateDelivery:
     async def send(
         self, guild: discord.Guild, user_id: int, closed_dms: str, **message: Any
     ) -> bool:
-        """DM the member; if that fails, mention them in the requests channel with
-        `closed_dms` as the text. True when the DM went through."""
+        """DM the member; if that fails, mention them in their private thread of the
+        requests channel with `closed_dms` as the text. True when the DM went through."""
         member = guild.get_member(user_id)
         if member is not None:
             try:
@@ -42,13 +43,26 @@ class PrivateDelivery:
         await self.send(guild, user_id, text, content=text)
 
     async def in_channel(self, guild: discord.Guild, user_id: int, text: str, **extra: Any) -> None:
+        """Post in the member's own private thread of the requests channel (made for them
+        alone, reused while it is open): the card says who asked what, and that this member
+        is open to such requests, which other members of the channel must not see."""
         channel = find_text_channel(guild, self.bot.settings.requests_channel)
         if channel is None:
             details = {"channel": self.bot.settings.requests_channel, "fix": "Create it."}
             await self.bot.audit.record(guild.id, "experts.channel_missing", details=details)
             return
-        mention = discord.AllowedMentions(users=[discord.Object(user_id)])
-        await channel.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
+        member = guild.get_member(user_id)
+        if member is None:
+            return  # no longer in the server: nobody to tell, and nothing to show others
+        name = f"Requests: {member.display_name}"[:100]
+        thread = next(
+            (t for t in channel.threads if t.name == name and not t.archived), None
+        ) or await channel.create_thread(
+            name=name, type=discord.ChannelType.private_thread, invitable=False
+        )
+        await thread.add_user(member)
+        mention = discord.AllowedMentions(users=[member])
+        await thread.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
 
     async def open_thread(
         self, guild: discord.Guild, title: str, member_ids: tuple[int, int], text: str

@@ -1,8 +1,8 @@
 """The Discord side of introductions with consent: the form, delivery, answers, expiry.
 
-Requests reach the expert by DM; when their DMs are closed, as a mention in the requests
-channel instead. The requester only learns the answer: a private thread on Accept, a
-polite note on Decline, and a note when a request expires.
+Requests reach the expert by DM; when their DMs are closed, as a mention in a private
+thread of the requests channel instead. The requester only learns the answer: a private
+thread on Accept, a polite note on Decline, and a note when a request expires.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ class Introductions:
         await interaction.response.defer(ephemeral=True, thinking=True)
         delivered = await self._deliver(guild, request)
         days = self.bot.settings.expert_request_expiry.days
-        where = "" if delivered else " (their DMs are closed, so it went to the requests channel)"
+        where = (
+            "" if delivered else " (their DMs are closed, so it waits in a private thread for them)"
+        )
         await interaction.followup.send(
             f"Your request was sent to {escape_markdown(name)}{where}. You will hear back when "
             f"they answer, or in {days} days if they do not.",

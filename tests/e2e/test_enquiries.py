@@ -48,7 +48,12 @@ async def test_only_matching_members_are_asked_and_only_yes_is_shown(hub: Hub) -
     assert sent.ephemeral and "went privately to 2 members" in sent.content
     card = hub.double.dms_of(amira)[-1]
     assert card.embeds[0]["title"] == "Enquiry: Youth referral pathways"
-    fallback = hub.messages("expert-requests")[-1]
+    # Ben's DMs are closed: the card reaches him in a private thread, not the shared channel
+    # (other members must not learn who is open to government enquiries, or what was asked).
+    assert hub.messages("expert-requests") == []
+    [own] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Requests: ")]
+    assert own.type == 12 and ben in own.thread_members and official not in own.thread_members
+    fallback = hub.double.messages_in(own.id)[-1]
     assert fallback.content.startswith(f"<@{ben}>, you have an enquiry")
     assert hub.double.dms_of(carla) == [] and hub.double.dms_of(dan) == []
 
@@ -73,7 +78,8 @@ async def test_only_matching_members_are_asked_and_only_yes_is_shown(hub: Hub) -
     assert "You already answered 'I can help'" in again.content
     stranger = await hub.double.click(None, carla, card, "experts:enquiry:1:yes")
     assert "This enquiry was sent to someone else" in stranger.content
-    assert len(hub.double.threads_in(hub.guild_id)) == 1
+    pairs = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Enquiry")]
+    assert len(pairs) == 1
 
 
 def await_dm(hub: Hub, user_id: int) -> Any:
