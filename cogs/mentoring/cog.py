@@ -384,5 +384,5 @@ class MentoringCog(commands.Cog):
         return [
             app_commands.Choice(name=prefix + x, value=prefix + x)
             for x in geo.LANGUAGES
-            if x.casefold().startswith(wanted)
+            if x.casefold().startswith(wanted) and len(prefix + x) <= 100  # Discord's limit
         ][:25]

@@ -1,0 +1,50 @@
+"""Mentoring defects found in review: what a member reads in /mentor status, and
+autocomplete on long input."""
+
+from __future__ import annotations
+
+from tests.e2e.harness import Hub
+from tests.e2e.mentor_steps import answer, offer, person, proposal, request, status
+
+
+async def test_a_matched_mentee_is_not_told_a_queue_place_and_names_show_as_typed(
+    hub: Hub,
+) -> None:
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora_Visser Lab", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    waiting = await person(hub, "Old Waiter", country="FR", languages=("French",),
+                           affiliation="Sciences Po")  # fmt: skip
+    await request(hub, waiting, languages="French")  # older, and no mentor shares French
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    assert "Sent 1 proposal(s)" in sent.content
+
+    proposed = await status(hub, mentee)
+    assert "a proposal is waiting for answers." in proposed
+    assert "You are number" not in proposed
+    await answer(hub, mentee, proposal(hub, mentee), "accept")
+    await answer(hub, mentor, proposal(hub, mentor), "accept")
+    matched = await status(hub, mentee)
+    assert "matched." in matched and "You are number" not in matched
+    # The name is escaped once, so Discord shows it as typed (not with a stray backslash).
+    assert "Pairing with Nora\\_Visser Lab (your mentor): active." in matched
+    assert "You are number 1 of 1 waiting" in await status(hub, waiting)
+
+
+async def test_language_autocomplete_stays_within_discords_limits_on_long_input(
+    hub: Hub,
+) -> None:
+    member = await person(hub, "Ana Lima")
+    typed = ", ".join(["English", "French", "German", "Spanish", "Portuguese", "Arabic",
+                       "Russian", "Italian", "Dutch", "Swedish", "Norwegian"]) + ", E"  # fmt: skip
+    choices = await hub.double.autocomplete(
+        hub.guild_id, member, "mentor request", "languages", {"goals": "x", "languages": typed}
+    )
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+    short = await hub.double.autocomplete(
+        hub.guild_id, member, "mentor request", "languages", {"goals": "x", "languages": "Eng"}
+    )
+    assert [c["value"] for c in short] == ["English"]
