@@ -255,12 +255,18 @@ class Terminal:
                 raise CommandLineError(f"Choose a number from 1 to {len(self.choices)}.")
             return self.choices[number - 1]
         wanted = text.casefold()
-        for choice in self.choices:
-            if wanted in (choice.label.casefold(), choice.custom_id.rsplit(":", 1)[-1]):
-                return choice
-        found = [c for c in self.choices if wanted in c.label.casefold()]
+        exact = [
+            c for c in self.choices
+            if wanted in (c.label.casefold(), c.custom_id.rsplit(":", 1)[-1])
+        ]  # fmt: skip
+        found = exact or [c for c in self.choices if wanted in c.label.casefold()]
         if len(found) == 1:
             return found[0]
+        if found:  # e.g. two proposals, each with its Accept: never guess which was meant
+            numbers = ", ".join(f"[{c.number}]" for c in found)
+            raise CommandLineError(
+                f"Several buttons are called '{text}': {numbers}. Use its number."
+            )
         raise CommandLineError(f"No button or select is called '{text}'. Use its number.")
 
     def _named_choice(self, text: str) -> Choice | None:

@@ -1,0 +1,44 @@
+"""Which button ``click LABEL`` presses when several shown buttons share a label."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pytest
+
+from sandbox.commandline import CommandLineError
+from sandbox.double.state import Message, User
+from sandbox.render import Choice
+from sandbox.terminal import Terminal
+
+BOT = User(1, "Hub Bot", bot=True)
+
+
+def terminal(*labels: str) -> Terminal:
+    shown = Terminal(SimpleNamespace(members={}), io.StringIO())  # type: ignore[arg-type]
+    message = Message(100, 9, 5, BOT)
+    shown.choices = [
+        Choice(i, message, {"type": 2, "label": label, "custom_id": f"x:{i}:{label.lower()}"})
+        for i, label in enumerate(labels, start=1)
+    ]
+    return shown
+
+
+def test_a_label_shared_by_several_buttons_asks_for_the_number() -> None:
+    shown = terminal("Accept", "Decline", "Accept", "Decline")
+    with pytest.raises(CommandLineError) as raised:
+        shown._choice("accept")
+    assert str(raised.value) == "Several buttons are called 'accept': [1], [3]. Use its number."
+    assert shown._choice("3").number == 3
+
+
+def test_a_unique_label_or_part_of_one_still_works() -> None:
+    shown = terminal("Going well", "Could use help", "End pairing")
+    assert shown._choice("going well").number == 1
+    assert shown._choice("help").number == 2
+    with pytest.raises(CommandLineError) as raised:
+        shown._choice("in")
+    assert "Several buttons" in str(raised.value) and "[1], [3]" in str(raised.value)
+    with pytest.raises(CommandLineError, match="No button or select is called 'fly'"):
+        shown._choice("fly")
