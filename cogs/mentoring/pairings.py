@@ -347,17 +347,18 @@ class PairingService:
         pairing.side(user_id)
         if pairing.status != "active":
             raise PairingError("This pairing has ended, so there is nothing more to answer.")
-        before = await self._db.fetchval(
-            "SELECT answer FROM mentor_checkins WHERE pairing_id = ? AND user_id = ? AND stage = ?",
-            (pairing_id, user_id, stage),
-        )
-        if before is not None:
-            raise PairingError(f"You already answered this check-in: {ANSWERS[before]}.")
-        await self._db.execute(
-            "INSERT INTO mentor_checkins (pairing_id, user_id, stage, answer, answered_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+        added = await self._db.execute(
+            "INSERT OR IGNORE INTO mentor_checkins (pairing_id, user_id, stage, answer, "
+            "answered_at) VALUES (?, ?, ?, ?, ?)",
             (pairing_id, user_id, stage, answer, to_db_time(self._clock.now())),
         )
+        if added != 1:  # answered before, or by a second click racing the first
+            before = await self._db.fetchval(
+                "SELECT answer FROM mentor_checkins WHERE pairing_id = ? AND user_id = ? "
+                "AND stage = ?",
+                (pairing_id, user_id, stage),
+            )
+            raise PairingError(f"You already answered this check-in: {ANSWERS[before]}.")
         return pairing
 
     async def end(self, pairing_id: int, user_id: int, stage: int, feedback: str) -> Pairing:

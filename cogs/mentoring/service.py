@@ -252,19 +252,21 @@ class MentoringService:
         """Pause or resume the offer and the open request; returns what changed."""
         changed = []
         offer_from, offer_to = ("active", "paused") if paused else ("paused", "active")
-        if await self._db.execute(
-            "UPDATE mentor_offers SET status = ?, missed = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = ?",
-            (offer_to, to_db_time(self._clock.now()), guild_id, user_id, offer_from),
-        ):
-            changed.append("offer")
         request_from, request_to = ("open", "paused") if paused else ("paused", "open")
-        if await self._db.execute(
-            "UPDATE mentee_requests SET status = ?, missed = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = ?",
-            (request_to, to_db_time(self._clock.now()), guild_id, user_id, request_from),
-        ):
-            changed.append("request")
+        now = to_db_time(self._clock.now())
+        async with self._db.transaction() as tx:  # both or neither, as the reply says
+            if await tx.execute(
+                "UPDATE mentor_offers SET status = ?, missed = 0, updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND status = ?",
+                (offer_to, now, guild_id, user_id, offer_from),
+            ):
+                changed.append("offer")
+            if await tx.execute(
+                "UPDATE mentee_requests SET status = ?, missed = 0, updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND status = ?",
+                (request_to, now, guild_id, user_id, request_from),
+            ):
+                changed.append("request")
         return changed
 
     # -- requests ----------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""Review findings on a real SQLite file: a double click on a check-in, and pausing that
+changes the offer and the request together or not at all."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.db import Database
+from cogs.mentoring.pairings import PairingError, PairingService
+from cogs.mentoring.service import MentoringService
+from tests.experts.test_search import G
+from tests.mentoring.test_service import MENTEE, MENTOR, OTHER, proposed, services
+
+__all__ = ["services"]  # the fixture, shared
+
+
+async def test_a_double_click_on_a_check_in_counts_once_and_says_so(
+    services: tuple[MentoringService, PairingService], db: Database
+) -> None:
+    _, pairings = services
+    pairing_id = await proposed(services)
+    await pairings.answer(pairing_id, MENTEE, True)
+    await pairings.answer(pairing_id, MENTOR, True)
+    first, second = await asyncio.gather(
+        pairings.checkin(pairing_id, MENTEE, 1, "well"),
+        pairings.checkin(pairing_id, MENTEE, 1, "help"),
+        return_exceptions=True,
+    )
+    assert not isinstance(first, BaseException)
+    assert isinstance(second, PairingError), second
+    assert "You already answered this check-in: Going well." in str(second)
+    rows = await db.fetchall(
+        "SELECT answer FROM mentor_checkins WHERE pairing_id = ?", (pairing_id,)
+    )
+    assert [r["answer"] for r in rows] == ["well"]
+
+
+async def test_pausing_changes_offer_and_request_together_or_not_at_all(
+    services: tuple[MentoringService, PairingService], db: Database
+) -> None:
+    service, _ = services
+    await db.execute(
+        "UPDATE profiles SET career_stage = 'senior' WHERE guild_id = ? AND user_id = ?",
+        (G, OTHER),
+    )
+    await service.save_offer(G, OTHER, capacity=1, areas=None, methods=None, languages=None,
+                             offer="Research design", free_hours=None)  # fmt: skip
+    await db.execute(
+        "UPDATE profiles SET career_stage = 'early-career' WHERE guild_id = ? AND user_id = ?",
+        (G, OTHER),
+    )
+    await service.create_request(G, OTHER, goals="help", areas=None, methods=None,
+                                 languages=None, country_pref="any", avoid=None)  # fmt: skip
+    await db.execute(
+        "CREATE TRIGGER fail_request AFTER UPDATE ON mentee_requests "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END",
+        (),
+    )
+    with pytest.raises(sqlite3.DatabaseError):
+        await service.set_paused(G, OTHER, True)
+    offer = await service.get_offer(G, OTHER)
+    assert offer is not None and offer.status == "active"
