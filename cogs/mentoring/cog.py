@@ -190,7 +190,8 @@ class MentoringCog(commands.Cog):
         if not changed:
             raise UserError("Nothing of yours is paused. /mentor status shows where you are.")
         await interaction.response.send_message(
-            f"Welcome back: your {' and '.join(changed)} count in the next round again.",
+            f"Welcome back: your {' and '.join(changed)} "
+            f"{'count' if len(changed) > 1 else 'counts'} in the next round again.",
             ephemeral=True,
         )
 

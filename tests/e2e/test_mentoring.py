@@ -157,4 +157,4 @@ async def test_expiry_returns_both_and_pauses_the_silent(hub: Hub) -> None:
     assert "paused (/mentor resume)" in await status(hub, mentor)
     assert "waiting for the next round" in await status(hub, mentee)
     resumed = await hub.double.run_command(hub.guild_id, mentor, "mentor resume")
-    assert "Welcome back: your offer" in resumed.content
+    assert "Welcome back: your offer counts in the next round again." in resumed.content
