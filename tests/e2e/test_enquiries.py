@@ -117,3 +117,29 @@ async def test_enquiry_bad_inputs_get_a_reason_and_store_nothing(hub: Hub) -> No
         assert answer.ephemeral and expected in answer.content, (options, answer.content)
     assert hub.bot is not None
     assert await hub.bot.db.fetchval("SELECT COUNT(*) FROM expert_enquiries") == 0
+
+
+async def test_a_card_that_cannot_be_delivered_does_not_stop_the_others(hub: Hub) -> None:
+    """Without 'Create Private Threads' the closed-DMs fallback fails for Ben; Carla still
+    gets her card, the enquirer gets an answer, and moderators are told the fix."""
+    from sandbox.double.state import BOT_PERMISSIONS, CREATE_PRIVATE_THREADS
+
+    official = await member(hub, "Olivia Grant", stage="policy", areas=())
+    ben = await member(hub, "Ben Ortiz", open_to=GOV, areas=YOUTH, dms_open=False)
+    carla = await member(hub, "Carla Ruiz", open_to=GOV, areas=YOUTH)
+    less = BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS
+    hub.double.set_bot_permissions(hub.guild_id, less, announce=False)
+
+    sent = await enquire(hub, official)
+    assert sent.ephemeral and "went privately to 2 members" in sent.content
+    assert "1 of them could not be reached" in sent.content
+    assert hub.double.dms_of(carla)[-1].embeds[0]["title"] == "Enquiry: Youth referral pathways"
+    assert hub.messages("expert-requests") == []  # never the shared channel instead
+    audit = hub.messages("audit-log")
+    assert any("experts.delivery_failed" in m.content and "Create Private Threads" in m.content
+               for m in audit), [m.content for m in audit]  # fmt: skip
+    assert hub.bot is not None
+    rows = await hub.bot.db.fetchall(
+        "SELECT user_id, delivered_by FROM expert_enquiry_recipients ORDER BY user_id", ()
+    )
+    assert {int(r["user_id"]): r["delivered_by"] for r in rows} == {ben: "failed", carla: "dm"}
