@@ -48,3 +48,24 @@ async def test_language_autocomplete_stays_within_discords_limits_on_long_input(
         hub.guild_id, member, "mentor request", "languages", {"goals": "x", "languages": "Eng"}
     )
     assert [c["value"] for c in short] == ["English"]
+
+
+async def test_a_proposal_that_cannot_be_delivered_does_not_stop_the_round(hub: Hub) -> None:
+    """A mentor with closed DMs, and no 'Create Private Threads' for the bot: the round
+    still sends every other proposal, and the moderators are told the fix."""
+    from sandbox.double.state import BOT_PERMISSIONS, CREATE_PRIVATE_THREADS
+
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    closed = await person(hub, "Nora Visser", stage="senior", country="NL", dms_open=False,
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, closed)
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    hub.double.set_bot_permissions(
+        hub.guild_id, BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS, announce=False
+    )
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    assert "Sent 1 proposal(s)" in sent.content, sent.content
+    assert proposal(hub, mentee).embeds[0]["title"].startswith("Mentoring proposal: Nora")
+    audit = [m.content for m in hub.messages("audit-log")]
+    assert any("mentoring.delivery_failed" in m and "Create Private Threads" in m for m in audit)
