@@ -92,6 +92,17 @@ class Request:
                    row["free_hours"])  # fmt: skip
 
 
+def _own_view(pairing: dict[str, Any], user_id: int) -> dict[str, Any]:
+    """A pairing as this member may see it: the other side's answer (a decline is private)
+    and the feedback they left on ending it (only moderators read it) are left out."""
+    other = "mentee" if pairing["mentor_id"] == user_id else "mentor"
+    pairing[f"{other}_answer"] = None
+    if pairing["ended_by"] != user_id:
+        pairing["feedback"] = None
+        pairing["ended_by"] = None  # who declined is private too
+    return pairing
+
+
 def stage_names(stages: tuple[str, ...]) -> str:
     labels = [CareerStage(s).label.split(" (")[0].lower() for s in stages]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
@@ -422,7 +433,7 @@ class MentoringService:
         return {
             "offer": dict(offer) if offer else None,
             "requests": [dict(r) for r in requests],
-            "pairings": [dict(r) for r in pairings],
+            "pairings": [_own_view(dict(r), user_id) for r in pairings],
             "checkins": [dict(r) for r in checkins],
         }
 

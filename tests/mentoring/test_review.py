@@ -63,3 +63,23 @@ async def test_pausing_changes_offer_and_request_together_or_not_at_all(
         await service.set_paused(G, OTHER, True)
     offer = await service.get_offer(G, OTHER)
     assert offer is not None and offer.status == "active"
+
+
+async def test_an_export_never_shows_the_other_sides_private_feedback_or_answer(
+    services: tuple[MentoringService, PairingService],
+) -> None:
+    """End-of-pairing feedback is 'only moderators read this', and a decline is private:
+    neither reaches the other member through /profile export."""
+    service, pairings = services
+    pairing_id = await proposed(services)
+    await pairings.answer(pairing_id, MENTEE, True)
+    await pairings.answer(pairing_id, MENTOR, True)
+    await pairings.end(pairing_id, MENTEE, 1, "My mentor kept cancelling.")
+    mine = await service.export(G, MENTEE)
+    assert mine["pairings"][0]["feedback"] == "My mentor kept cancelling."
+    theirs = await service.export(G, MENTOR)
+    [pairing] = theirs["pairings"]
+    assert "kept cancelling" not in str(theirs)
+    assert pairing["feedback"] is None and pairing["mentee_answer"] is None
+    assert pairing["ended_by"] is None and mine["pairings"][0]["ended_by"] == MENTEE
+    assert pairing["mentor_answer"] == "accept" and pairing["status"] == "ended"
