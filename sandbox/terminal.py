@@ -227,6 +227,13 @@ class Terminal:
             optional = "" if field.get("required", True) or "optional" in label else " (optional)"
             shown = f" [{default}]" if default else ""
             typed = await self.ask(f"  {label}{optional}{shown}: ")
+            for _ in range(2):  # Discord keeps Submit greyed out until a required field is filled
+                if typed or default or optional:
+                    break
+                typed = await self.ask(f"  {label} is required; please type it: ")
+            if not (typed or default or optional):
+                self.say(f"The form was not sent: '{label}' is required. Click again to retry.")
+                return
             values[field["custom_id"]] = typed or default
         result = await self.sandbox.double.submit_modal(
             self.sandbox.guild_id, self.user_id, modal, values

@@ -42,3 +42,27 @@ def test_a_unique_label_or_part_of_one_still_works() -> None:
     assert "Several buttons" in str(raised.value) and "[1], [3]" in str(raised.value)
     with pytest.raises(CommandLineError, match="No button or select is called 'fly'"):
         shown._choice("fly")
+
+
+END_FORM = {
+    "title": "End the pairing",
+    "custom_id": "mentoring:end:1:1",
+    "components": [{"type": 18, "label": "How did it go?", "component": {
+        "type": 4, "custom_id": "mentoring:end:feedback", "style": 2, "required": True}}],
+}  # fmt: skip
+
+
+async def test_an_empty_required_form_field_is_asked_again_then_the_form_is_dropped() -> None:
+    shown = terminal()
+    asked: list[str] = []
+
+    async def nothing(prompt: str) -> str:
+        asked.append(prompt)
+        return ""
+
+    shown._ask = nothing
+    await shown.fill_modal(END_FORM)
+    assert asked == ["  How did it go?: "] + ["  How did it go? is required; please type it: "] * 2
+    assert shown.said[-1] == (
+        "The form was not sent: 'How did it go?' is required. Click again to retry."
+    )
