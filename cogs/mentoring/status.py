@@ -70,7 +70,8 @@ def status_text(
             "You are not taking part in mentoring yet. /mentor request asks for a mentor; "
             "/mentor offer offers to mentor."
         )
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return text if len(text) <= 2000 else text[:1997] + "..."  # one message holds 2,000
 
 
 PAGE_LINES = 10
