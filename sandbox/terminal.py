@@ -318,6 +318,12 @@ class Terminal:
         if match is None:
             found = [h for h in self.sandbox.members if h.startswith(wanted)] if wanted else []
             match = found[0] if len(found) == 1 else None
+            if len(found) > 1:
+                raise CommandLineError(
+                    f"'{rest}' could be {', '.join(found[:8])}"
+                    + (", ..." if len(found) > 8 else "")
+                    + ". Type more of the name."
+                )
         if match is None:
             raise CommandLineError(f"There is no member '{rest}'. Type members to list them.")
         self.acting = match

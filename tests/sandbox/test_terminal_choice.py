@@ -66,3 +66,15 @@ async def test_an_empty_required_form_field_is_asked_again_then_the_form_is_drop
     assert shown.said[-1] == (
         "The form was not sent: 'How did it go?' is required. Click again to retry."
     )
+
+
+async def test_acting_as_a_prefix_shared_by_several_members_names_them() -> None:
+    shown = Terminal(
+        SimpleNamespace(members={"amira": 1, "anders": 2, "ben": 3}),  # type: ignore[arg-type]
+        io.StringIO(),
+    )
+    with pytest.raises(CommandLineError) as raised:
+        await shown.act_as("a")
+    assert str(raised.value) == "'a' could be amira, anders. Type more of the name."
+    with pytest.raises(CommandLineError, match="There is no member 'zed'"):
+        await shown.act_as("zed")
