@@ -369,9 +369,10 @@ class MentoringCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         done, _, typed = current.rpartition(",")
         prefix = f"{done}, " if done else ""
-        return [
-            app_commands.Choice(name=(prefix + c.name)[:100], value=(prefix + c.value)[:100])
+        return [  # a choice cut at Discord's 100 characters would name an area that is not there
+            app_commands.Choice(name=prefix + c.name, value=prefix + c.value)
             for c in area_choices(self.bot.areas, typed.strip())
+            if len(prefix + c.name) <= 100 and len(prefix + c.value) <= 100
         ]
 
     @offer.autocomplete("languages")

@@ -48,6 +48,14 @@ async def test_language_autocomplete_stays_within_discords_limits_on_long_input(
         hub.guild_id, member, "mentor request", "languages", {"goals": "x", "languages": "Eng"}
     )
     assert [c["value"] for c in short] == ["English"]
+    typed = (
+        "Youth radicalisation, Disinformation, Threat and risk management, Civil disorder, "
+        "Terminology, Ev"
+    )
+    areas = await hub.double.autocomplete(
+        hub.guild_id, member, "mentor request", "areas", {"goals": "x", "areas": typed}
+    )
+    assert all(c["value"].endswith(("Evaluation", "evaluation")) for c in areas), areas
 
 
 async def test_a_proposal_that_cannot_be_delivered_does_not_stop_the_round(hub: Hub) -> None:
