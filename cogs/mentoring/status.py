@@ -40,7 +40,7 @@ def status_text(
     once), and a queue place is shown only while the request waits for a round."""
     lines = []
     if offer is not None:
-        state = "paused (/mentor resume)" if offer.status == "paused" else "active"
+        state = "paused; /mentor resume restarts it" if offer.status == "paused" else "active"
         areas = ", ".join(area_name(a) for a in offer.areas) or "any area"
         lines.append(
             f"**Your offer** ({state}): {used} of {offer.capacity} place(s) taken; areas: "
