@@ -227,11 +227,12 @@ class Terminal:
             optional = "" if field.get("required", True) or "optional" in label else " (optional)"
             shown = f" [{default}]" if default else ""
             typed = await self.ask(f"  {label}{optional}{shown}: ")
+            required = field.get("required", True)
             for _ in range(2):  # Discord keeps Submit greyed out until a required field is filled
-                if typed or default or optional:
+                if typed or default or not required:
                     break
                 typed = await self.ask(f"  {label} is required; please type it: ")
-            if not (typed or default or optional):
+            if required and not (typed or default):
                 self.say(f"The form was not sent: '{label}' is required. Click again to retry.")
                 return
             values[field["custom_id"]] = typed or default

@@ -68,6 +68,30 @@ async def test_an_empty_required_form_field_is_asked_again_then_the_form_is_drop
     )
 
 
+async def test_an_optional_field_left_empty_is_sent_empty() -> None:
+    shown = terminal()
+    sent: list[dict[str, str]] = []
+
+    async def submit(guild_id: int, user_id: int, modal: object, values: dict[str, str]) -> None:
+        sent.append(values)
+        raise AssertionError("stop here")  # the terminal shows it; nothing more to check
+
+    shown.sandbox = SimpleNamespace(  # type: ignore[assignment]
+        members={"amira": 1}, guild_id=9, double=SimpleNamespace(submit_modal=submit)
+    )
+    shown.acting = "amira"
+    shown._ask = _empty
+    form = {"title": "Request", "components": [{"type": 18, "label": "By when (optional)",
+            "component": {"type": 4, "custom_id": "by_when", "required": False}}]}  # fmt: skip
+    with pytest.raises(AssertionError, match="stop here"):
+        await shown.fill_modal(form)
+    assert sent == [{"by_when": ""}]
+
+
+async def _empty(prompt: str) -> str:
+    return ""
+
+
 async def test_acting_as_a_prefix_shared_by_several_members_names_them() -> None:
     shown = Terminal(
         SimpleNamespace(members={"amira": 1, "anders": 2, "ben": 3}),  # type: ignore[arg-type]
