@@ -259,11 +259,17 @@ class PairingService:
             await self._close(tx, pairing, "expired", "expired", None, back_to_pool=True)
             if pairing.mentor_answer is None:
                 silent.append(pairing.mentor_id)
+                # A mentor with several places gets several proposals in one round; they
+                # expire together and are one silence, not several in a row.
                 await tx.execute(
                     "UPDATE mentor_offers SET missed = missed + 1 "
-                    "WHERE guild_id = ? AND user_id = ?",
-                    (pairing.guild_id, pairing.mentor_id),
-                )
+                    "WHERE guild_id = ? AND user_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                    "mentor_pairings p WHERE p.guild_id = ? AND p.mentor_id = ? AND p.id != ? "
+                    "AND p.status = 'expired' AND p.mentor_answer IS NULL AND p.proposed_at = "
+                    "(SELECT proposed_at FROM mentor_pairings WHERE id = ?))",
+                    (pairing.guild_id, pairing.mentor_id, pairing.guild_id, pairing.mentor_id,
+                     pairing.id, pairing.id),
+                )  # fmt: skip
                 if await tx.execute(
                     "UPDATE mentor_offers SET status = 'paused' WHERE guild_id = ? AND user_id = ? "
                     "AND missed >= ?",

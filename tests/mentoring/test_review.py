@@ -83,3 +83,31 @@ async def test_an_export_never_shows_the_other_sides_private_feedback_or_answer(
     assert pairing["feedback"] is None and pairing["mentee_answer"] is None
     assert pairing["ended_by"] is None and mine["pairings"][0]["ended_by"] == MENTEE
     assert pairing["mentor_answer"] == "accept" and pairing["status"] == "ended"
+
+
+async def test_two_proposals_of_one_round_left_unanswered_count_as_one_miss(
+    services: tuple[MentoringService, PairingService],
+) -> None:
+    """A mentor with two places who misses one round is not paused 'again' at once: the
+    proposals of one round expire together and count as one silence."""
+    from cogs.mentoring.matching import solve
+    from tests.experts.test_search import person
+
+    service, pairings = services
+    await person(service.profiles, 40, "Cleo", "data", country="FR", affiliation="Sciences Po",
+                 career_stage="early-career", areas=["disinformation"])  # fmt: skip
+    await service.save_offer(G, MENTOR, capacity=2, areas=None, methods=None, languages=None,
+                             offer="Research design", free_hours=None)  # fmt: skip
+    for user in (MENTEE, 40):
+        await service.create_request(G, user, goals="disinformation research", areas=None,
+                                     methods=None, languages=None, country_pref="any",
+                                     avoid=None)  # fmt: skip
+    mentees, mentors, request_ids = await service.pool(G)
+    proposals = await pairings.propose(
+        G, solve(mentees, mentors, service.config.weights).pairs, request_ids
+    )
+    assert len(proposals) == 2
+    expired = [await pairings.expire(p.id) for p in proposals]
+    assert [e.paused for e in expired if e is not None] == [(), ()]
+    offer = await service.get_offer(G, MENTOR)
+    assert offer is not None and offer.missed == 1 and offer.status == "active"
