@@ -3,6 +3,8 @@ autocomplete on long input."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.e2e.harness import Hub
 from tests.e2e.mentor_steps import answer, offer, person, proposal, request, status
 
@@ -77,3 +79,22 @@ async def test_a_proposal_that_cannot_be_delivered_does_not_stop_the_round(hub: 
     assert proposal(hub, mentee).embeds[0]["title"].startswith("Mentoring proposal: Nora")
     audit = [m.content for m in hub.messages("audit-log")]
     assert any("mentoring.delivery_failed" in m and "Create Private Threads" in m for m in audit)
+
+
+async def test_a_check_in_due_while_the_bot_was_down_is_still_sent(hub: Hub) -> None:
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await answer(hub, mentee, proposal(hub, mentee), "accept")
+    await answer(hub, mentor, proposal(hub, mentor), "accept")
+    await hub.stop()
+    hub.clock.advance(timedelta(days=14, minutes=5))
+    await hub.start()
+    await hub.double.wait_for(
+        lambda: any("check-in 1 of 3" in m.content for m in hub.double.dms_of(mentee)),
+        timeout=90, what="the check-in",
+    )  # fmt: skip
