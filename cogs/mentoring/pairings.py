@@ -376,6 +376,11 @@ class PairingService:
         if pairing.status != "active":
             raise PairingError("This pairing has already ended.")
         async with self._db.transaction() as tx:
+            still = await tx.fetchval(  # the other side may have ended it a moment ago
+                "SELECT status FROM mentor_pairings WHERE id = ?", (pairing_id,)
+            )
+            if still != "active":
+                raise PairingError("This pairing has already ended.")
             await self._close(tx, pairing, "ended", "ended", user_id, back_to_pool=False)
             await tx.execute(
                 "UPDATE mentor_pairings SET feedback = ? WHERE id = ?", (feedback, pairing_id)

@@ -111,3 +111,24 @@ async def test_two_proposals_of_one_round_left_unanswered_count_as_one_miss(
     assert [e.paused for e in expired if e is not None] == [(), ()]
     offer = await service.get_offer(G, MENTOR)
     assert offer is not None and offer.missed == 1 and offer.status == "active"
+
+
+async def test_both_sides_ending_at_once_end_it_once(
+    services: tuple[MentoringService, PairingService], db: Database
+) -> None:
+    """Each side's End form can be submitted at the same moment: one ends the pairing and
+    keeps its feedback, the other is told it has already ended."""
+    _, pairings = services
+    pairing_id = await proposed(services)
+    await pairings.answer(pairing_id, MENTEE, True)
+    await pairings.answer(pairing_id, MENTOR, True)
+    first, second = await asyncio.gather(
+        pairings.end(pairing_id, MENTEE, 1, "mentee's words"),
+        pairings.end(pairing_id, MENTOR, 1, "mentor's words"),
+        return_exceptions=True,
+    )
+    assert not isinstance(first, BaseException)
+    assert isinstance(second, PairingError) and "already ended" in str(second)
+    row = await db.fetchone("SELECT ended_by, feedback FROM mentor_pairings WHERE id = ?",
+                            (pairing_id,))  # fmt: skip
+    assert row is not None and (row["ended_by"], row["feedback"]) == (MENTEE, "mentee's words")
