@@ -128,8 +128,8 @@ class Settings(BaseSettings):
     )
     requests_channel: str = Field(
         default="expert-requests",
-        description="Name or id of the channel where introduction requests go when an "
-        "expert's DMs are closed.",
+        description="Name or id of the channel whose private threads (one per member) carry "
+        "introduction requests and enquiries when a member's DMs are closed.",
     )
     expert_requests_per_day: int = Field(
         default=5, ge=1, le=100, description="Introduction requests a member may send a day."

@@ -227,6 +227,14 @@ class Terminal:
             optional = "" if field.get("required", True) or "optional" in label else " (optional)"
             shown = f" [{default}]" if default else ""
             typed = await self.ask(f"  {label}{optional}{shown}: ")
+            required = field.get("required", True)
+            for _ in range(2):  # Discord keeps Submit greyed out until a required field is filled
+                if typed or default or not required:
+                    break
+                typed = await self.ask(f"  {label} is required; please type it: ")
+            if required and not (typed or default):
+                self.say(f"The form was not sent: '{label}' is required. Click again to retry.")
+                return
             values[field["custom_id"]] = typed or default
         result = await self.sandbox.double.submit_modal(
             self.sandbox.guild_id, self.user_id, modal, values
@@ -255,12 +263,18 @@ class Terminal:
                 raise CommandLineError(f"Choose a number from 1 to {len(self.choices)}.")
             return self.choices[number - 1]
         wanted = text.casefold()
-        for choice in self.choices:
-            if wanted in (choice.label.casefold(), choice.custom_id.rsplit(":", 1)[-1]):
-                return choice
-        found = [c for c in self.choices if wanted in c.label.casefold()]
+        exact = [
+            c for c in self.choices
+            if wanted in (c.label.casefold(), c.custom_id.rsplit(":", 1)[-1])
+        ]  # fmt: skip
+        found = exact or [c for c in self.choices if wanted in c.label.casefold()]
         if len(found) == 1:
             return found[0]
+        if found:  # e.g. two proposals, each with its Accept: never guess which was meant
+            numbers = ", ".join(f"[{c.number}]" for c in found)
+            raise CommandLineError(
+                f"Several buttons are called '{text}': {numbers}. Use its number."
+            )
         raise CommandLineError(f"No button or select is called '{text}'. Use its number.")
 
     def _named_choice(self, text: str) -> Choice | None:
@@ -305,6 +319,12 @@ class Terminal:
         if match is None:
             found = [h for h in self.sandbox.members if h.startswith(wanted)] if wanted else []
             match = found[0] if len(found) == 1 else None
+            if len(found) > 1:
+                raise CommandLineError(
+                    f"'{rest}' could be {', '.join(found[:8])}"
+                    + (", ..." if len(found) > 8 else "")
+                    + ". Type more of the name."
+                )
         if match is None:
             raise CommandLineError(f"There is no member '{rest}'. Type members to list them.")
         self.acting = match

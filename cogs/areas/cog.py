@@ -136,6 +136,9 @@ class AreasCog(commands.Cog):
             raise UserError(
                 "Join areas after you introduce yourself: use /introduce (two minutes)."
             )
+        # One request per role, and the intro card: under Discord's rate limits that can take
+        # longer than the 3 seconds a select has to be acknowledged, so acknowledge it first.
+        await interaction.response.defer()
         wanted = set(profile.areas) | set(values) if add else set(values)
         await self.profiles.set_areas(guild.id, profile.user_id, sorted(wanted))
         self.bot.dispatch("profile_changed", guild.id, profile.user_id)
@@ -147,12 +150,12 @@ class AreasCog(commands.Cog):
         note = "\n".join(problems)
         if add:
             names = ", ".join(a.name for a in map(self._area, values))
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content=f"Joined: {names}.\n{note}".strip(), view=None
             )
             return
         embed, view = await self._browse(interaction)
-        await interaction.response.edit_message(content=note or None, embed=embed, view=view)
+        await interaction.edit_original_response(content=note or None, embed=embed, view=view)
 
     async def sync_roles(self, member: discord.Member, wanted: set[str]) -> list[str]:
         """Give the roles of the areas a member is in and take the others; say what failed."""

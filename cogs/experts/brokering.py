@@ -1,8 +1,9 @@
 """The Discord side of brokered enquiries: the form, private delivery, answers, closing.
 
-Each matching member gets the enquiry privately (DM, or a mention in the requests channel
-when DMs are closed). "I can help" tells the enquirer at once and opens a private thread
-for the two of them; "Not for me" is recorded and never shown to anyone.
+Each matching member gets the enquiry privately (DM, or, when DMs are closed, a mention in
+a private thread of the requests channel made for them). "I can help" tells the enquirer at
+once and opens a private thread for the two of them; "Not for me" is recorded and never
+shown to anyone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.errors import UserError
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
-from cogs.experts.delivery import PrivateDelivery
+from cogs.experts.delivery import FAILED, PrivateDelivery
 from cogs.experts.enquiries import NEEDS, Enquiry, EnquiryDraft, EnquiryError, EnquiryService
 from cogs.experts.views import EnquiryModal, enquiry_view
 from cogs.profiles.fields import can_see_details
@@ -66,15 +67,22 @@ class Brokering:
             raise UserError(str(exc)) from exc
         await interaction.response.defer(ephemeral=True, thinking=True)
         card = self._card(enquiry, interaction.user.display_name)
+        failed = 0
         for user_id in recipients:
-            by_dm = await self.delivery.send(
+            how = await self.delivery.send(
                 guild, user_id, CLOSED_DMS, embed=card, view=enquiry_view(enquiry.id)
             )
-            await self.enquiries.record_delivery(enquiry.id, user_id, "dm" if by_dm else "channel")
+            await self.enquiries.record_delivery(enquiry.id, user_id, how)
+            failed += how == FAILED
+        unreached = (
+            f" {failed} of them could not be reached (DMs closed); moderators have been told."
+            if failed
+            else ""
+        )
         await interaction.followup.send(
             f"Your enquiry went privately to {len(recipients)} members open to government "
-            f"enquiries in {self._areas(enquiry)}. As each one says 'I can help' you get a "
-            "message and a private thread with them; no one else's answer is shown. "
+            f"enquiries in {self._areas(enquiry)}.{unreached} As each one says 'I can help' "
+            "you get a message and a private thread with them; no one else's answer is shown. "
             f"It closes {discord_time(int(enquiry.deadline.timestamp()), 'D')}. "
             "/expert enquiries lists the answers so far.",
             ephemeral=True,

@@ -270,7 +270,7 @@ class ExpertsCog(commands.Cog):
         notes = [f"Showing results for '{c}' instead of '{w}'." for w, c in page.corrected.items()]
         if not page.results:
             hint = f" Try '{page.suggestion}'." if page.suggestion else ""
-            notes.append(f"No one matched.{hint} Or drop a filter, or use fewer words.")
+            notes.append(f"No one matched.{hint} Fewer words, or fewer filters, may find someone.")
         embed.description = "\n".join(notes) or None
         now = self.bot.clock.now()
         for result in page.results:

@@ -1,21 +1,28 @@
 """Private delivery for introductions and enquiries: by DM, or, when a member's DMs are
-closed, as a mention in the requests channel, so no one is silently skipped.
+closed, as a mention in a private thread of the requests channel made for them alone, so
+no one is silently skipped and no one else reads the card.
 
 Also opens the private thread where two members meet once both have agreed.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.audit import member_target
 from bot.lookup import find_text_channel
 
 if TYPE_CHECKING:
     from bot.app import HubBot
 
+log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
+
+
+DM, THREAD, FAILED = "dm", "channel", "failed"  # how a card reached the member (stored)
 
 
 class PrivateDelivery:
@@ -24,31 +31,55 @@ class PrivateDelivery:
 
     async def send(
         self, guild: discord.Guild, user_id: int, closed_dms: str, **message: Any
-    ) -> bool:
-        """DM the member; if that fails, mention them in the requests channel with
-        `closed_dms` as the text. True when the DM went through."""
+    ) -> str:
+        """DM the member; if that fails, mention them in their private thread of the
+        requests channel with `closed_dms` as the text. Returns DM, THREAD or FAILED."""
         member = guild.get_member(user_id)
         if member is not None:
             try:
                 await member.send(allowed_mentions=NONE, **message)
-                return True
+                return DM
             except discord.HTTPException:
                 pass
         message.pop("content", None)
-        await self.in_channel(guild, user_id, closed_dms, **message)
-        return False
+        return THREAD if await self.in_channel(guild, user_id, closed_dms, **message) else FAILED
 
     async def tell(self, guild: discord.Guild, user_id: int, text: str) -> None:
         await self.send(guild, user_id, text, content=text)
 
-    async def in_channel(self, guild: discord.Guild, user_id: int, text: str, **extra: Any) -> None:
+    async def in_channel(self, guild: discord.Guild, user_id: int, text: str, **extra: Any) -> bool:
+        """Post in the member's own private thread of the requests channel (made for them
+        alone, reused while it is open): the card says who asked what, and that this member
+        is open to such requests, which other members of the channel must not see. False,
+        with the fix in the audit channel, when that is not possible: one member who cannot
+        be reached never stops the others being asked."""
         channel = find_text_channel(guild, self.bot.settings.requests_channel)
         if channel is None:
             details = {"channel": self.bot.settings.requests_channel, "fix": "Create it."}
             await self.bot.audit.record(guild.id, "experts.channel_missing", details=details)
-            return
-        mention = discord.AllowedMentions(users=[discord.Object(user_id)])
-        await channel.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
+            return False
+        member = guild.get_member(user_id)
+        if member is None:
+            return False  # no longer in the server: nobody to tell, and nothing to show others
+        name = f"Requests: {member.display_name}"[:100]
+        try:
+            thread = next(
+                (t for t in channel.threads if t.name == name and not t.archived), None
+            ) or await channel.create_thread(
+                name=name, type=discord.ChannelType.private_thread, invitable=False
+            )
+            await thread.add_user(member)
+            mention = discord.AllowedMentions(users=[member])
+            await thread.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
+        except discord.HTTPException as exc:
+            log.warning("could not reach member %d in #%s: %s", user_id, channel.name, exc)
+            await self.bot.audit.record(
+                guild.id, "experts.delivery_failed", target=member_target(user_id),
+                details={"channel": channel.name, "fix": "Give the bot 'Create Private "
+                         "Threads' and 'Send Messages in Threads' in that channel."},
+            )  # fmt: skip
+            return False
+        return True
 
     async def open_thread(
         self, guild: discord.Guild, title: str, member_ids: tuple[int, int], text: str

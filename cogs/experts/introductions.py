@@ -1,8 +1,8 @@
 """The Discord side of introductions with consent: the form, delivery, answers, expiry.
 
-Requests reach the expert by DM; when their DMs are closed, as a mention in the requests
-channel instead. The requester only learns the answer: a private thread on Accept, a
-polite note on Decline, and a note when a request expires.
+Requests reach the expert by DM; when their DMs are closed, as a mention in a private
+thread of the requests channel instead. The requester only learns the answer: a private
+thread on Accept, a polite note on Decline, and a note when a request expires.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import discord
 from bot.errors import UserError
 from bot.scheduler import Job
 from bot.text import escape_markdown
-from cogs.experts.delivery import PrivateDelivery
+from cogs.experts.delivery import DM, FAILED, THREAD, PrivateDelivery
 from cogs.experts.requests import IntroRequest, RequestError, RequestService
 from cogs.experts.views import RequestModal, answer_view
 from cogs.profiles.service import ProfileService
@@ -64,9 +64,14 @@ class Introductions:
         except RequestError as exc:
             raise UserError(str(exc)) from exc
         await interaction.response.defer(ephemeral=True, thinking=True)
-        delivered = await self._deliver(guild, request)
+        how = await self._deliver(guild, request)
         days = self.bot.settings.expert_request_expiry.days
-        where = "" if delivered else " (their DMs are closed, so it went to the requests channel)"
+        where = {
+            DM: "",
+            THREAD: " (their DMs are closed, so it waits in a private thread for them)",
+            FAILED: " (their DMs are closed and I could not reach them another way; "
+            "moderators have been told)",
+        }[how]
         await interaction.followup.send(
             f"Your request was sent to {escape_markdown(name)}{where}. You will hear back when "
             f"they answer, or in {days} days if they do not.",
@@ -84,8 +89,8 @@ class Introductions:
         embed.set_footer(text="Accept opens a private thread with both of you. Decline is private.")
         return embed
 
-    async def _deliver(self, guild: discord.Guild, request: IntroRequest) -> bool:
-        """DM the expert; if that fails, mention them in the requests channel. True for DM."""
+    async def _deliver(self, guild: discord.Guild, request: IntroRequest) -> str:
+        """DM the expert; if that fails, their private thread of the requests channel."""
         requester = guild.get_member(request.requester_id)
         card = self._card(request, requester.display_name if requester else "a member")
         return await self.delivery.send(

@@ -190,7 +190,8 @@ class MentoringCog(commands.Cog):
         if not changed:
             raise UserError("Nothing of yours is paused. /mentor status shows where you are.")
         await interaction.response.send_message(
-            f"Welcome back: your {' and '.join(changed)} count in the next round again.",
+            f"Welcome back: your {' and '.join(changed)} "
+            f"{'count' if len(changed) > 1 else 'counts'} in the next round again.",
             ephemeral=True,
         )
 
@@ -368,9 +369,10 @@ class MentoringCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         done, _, typed = current.rpartition(",")
         prefix = f"{done}, " if done else ""
-        return [
-            app_commands.Choice(name=(prefix + c.name)[:100], value=(prefix + c.value)[:100])
+        return [  # a choice cut at Discord's 100 characters would name an area that is not there
+            app_commands.Choice(name=prefix + c.name, value=prefix + c.value)
             for c in area_choices(self.bot.areas, typed.strip())
+            if len(prefix + c.name) <= 100 and len(prefix + c.value) <= 100
         ]
 
     @offer.autocomplete("languages")
@@ -384,5 +386,5 @@ class MentoringCog(commands.Cog):
         return [
             app_commands.Choice(name=prefix + x, value=prefix + x)
             for x in geo.LANGUAGES
-            if x.casefold().startswith(wanted)
+            if x.casefold().startswith(wanted) and len(prefix + x) <= 100  # Discord's limit
         ][:25]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.audit import member_target
 from bot.errors import UserError
 from bot.lookup import find_role, find_text_channel
 from bot.scheduler import Job
@@ -65,18 +66,26 @@ class PairingFlow:
             await self.bot.audit.record(guild.id, "mentoring.channel_missing", details=details)
             return False
         name = f"Mentoring: {member.display_name}"[:100]
-        thread = next(
-            (t for t in channel.threads if t.name == name and not t.archived), None
-        ) or await channel.create_thread(
-            name=name, type=discord.ChannelType.private_thread, invitable=False
-        )
-        await thread.add_user(member)
         text = message.pop("content", None) or "a message about mentoring"
-        await thread.send(
-            f"<@{user_id}>, your DMs are closed, so here it is: {text}"[:2000],
-            allowed_mentions=discord.AllowedMentions(users=[member]),
-            **message,
-        )
+        try:
+            thread = next(
+                (t for t in channel.threads if t.name == name and not t.archived), None
+            ) or await channel.create_thread(
+                name=name, type=discord.ChannelType.private_thread, invitable=False
+            )
+            await thread.add_user(member)
+            await thread.send(
+                f"<@{user_id}>, your DMs are closed, so here it is: {text}"[:2000],
+                allowed_mentions=discord.AllowedMentions(users=[member]),
+                **message,
+            )
+        except discord.HTTPException as exc:  # one unreachable member never stops a round
+            log.warning("could not reach member %d in #%s: %s", user_id, channel.name, exc)
+            await self.bot.audit.record(
+                guild.id, "mentoring.delivery_failed", target=member_target(user_id),
+                details={"channel": channel.name, "fix": "Give the bot 'Create Private "
+                         "Threads' and 'Send Messages in Threads' in that channel."},
+            )  # fmt: skip
         return False
 
     async def _name(self, guild_id: int, user_id: int) -> str:

@@ -259,11 +259,17 @@ class PairingService:
             await self._close(tx, pairing, "expired", "expired", None, back_to_pool=True)
             if pairing.mentor_answer is None:
                 silent.append(pairing.mentor_id)
+                # A mentor with several places gets several proposals in one round; they
+                # expire together and are one silence, not several in a row.
                 await tx.execute(
                     "UPDATE mentor_offers SET missed = missed + 1 "
-                    "WHERE guild_id = ? AND user_id = ?",
-                    (pairing.guild_id, pairing.mentor_id),
-                )
+                    "WHERE guild_id = ? AND user_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                    "mentor_pairings p WHERE p.guild_id = ? AND p.mentor_id = ? AND p.id != ? "
+                    "AND p.status = 'expired' AND p.mentor_answer IS NULL AND p.proposed_at = "
+                    "(SELECT proposed_at FROM mentor_pairings WHERE id = ?))",
+                    (pairing.guild_id, pairing.mentor_id, pairing.guild_id, pairing.mentor_id,
+                     pairing.id, pairing.id),
+                )  # fmt: skip
                 if await tx.execute(
                     "UPDATE mentor_offers SET status = 'paused' WHERE guild_id = ? AND user_id = ? "
                     "AND missed >= ?",
@@ -347,17 +353,18 @@ class PairingService:
         pairing.side(user_id)
         if pairing.status != "active":
             raise PairingError("This pairing has ended, so there is nothing more to answer.")
-        before = await self._db.fetchval(
-            "SELECT answer FROM mentor_checkins WHERE pairing_id = ? AND user_id = ? AND stage = ?",
-            (pairing_id, user_id, stage),
-        )
-        if before is not None:
-            raise PairingError(f"You already answered this check-in: {ANSWERS[before]}.")
-        await self._db.execute(
-            "INSERT INTO mentor_checkins (pairing_id, user_id, stage, answer, answered_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+        added = await self._db.execute(
+            "INSERT OR IGNORE INTO mentor_checkins (pairing_id, user_id, stage, answer, "
+            "answered_at) VALUES (?, ?, ?, ?, ?)",
             (pairing_id, user_id, stage, answer, to_db_time(self._clock.now())),
         )
+        if added != 1:  # answered before, or by a second click racing the first
+            before = await self._db.fetchval(
+                "SELECT answer FROM mentor_checkins WHERE pairing_id = ? AND user_id = ? "
+                "AND stage = ?",
+                (pairing_id, user_id, stage),
+            )
+            raise PairingError(f"You already answered this check-in: {ANSWERS[before]}.")
         return pairing
 
     async def end(self, pairing_id: int, user_id: int, stage: int, feedback: str) -> Pairing:
@@ -369,6 +376,11 @@ class PairingService:
         if pairing.status != "active":
             raise PairingError("This pairing has already ended.")
         async with self._db.transaction() as tx:
+            still = await tx.fetchval(  # the other side may have ended it a moment ago
+                "SELECT status FROM mentor_pairings WHERE id = ?", (pairing_id,)
+            )
+            if still != "active":
+                raise PairingError("This pairing has already ended.")
             await self._close(tx, pairing, "ended", "ended", user_id, back_to_pool=False)
             await tx.execute(
                 "UPDATE mentor_pairings SET feedback = ? WHERE id = ?", (feedback, pairing_id)

@@ -92,6 +92,17 @@ class Request:
                    row["free_hours"])  # fmt: skip
 
 
+def _own_view(pairing: dict[str, Any], user_id: int) -> dict[str, Any]:
+    """A pairing as this member may see it: the other side's answer (a decline is private)
+    and the feedback they left on ending it (only moderators read it) are left out."""
+    other = "mentee" if pairing["mentor_id"] == user_id else "mentor"
+    pairing[f"{other}_answer"] = None
+    if pairing["ended_by"] != user_id:
+        pairing["feedback"] = None
+        pairing["ended_by"] = None  # who declined is private too
+    return pairing
+
+
 def stage_names(stages: tuple[str, ...]) -> str:
     labels = [CareerStage(s).label.split(" (")[0].lower() for s in stages]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
@@ -252,19 +263,21 @@ class MentoringService:
         """Pause or resume the offer and the open request; returns what changed."""
         changed = []
         offer_from, offer_to = ("active", "paused") if paused else ("paused", "active")
-        if await self._db.execute(
-            "UPDATE mentor_offers SET status = ?, missed = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = ?",
-            (offer_to, to_db_time(self._clock.now()), guild_id, user_id, offer_from),
-        ):
-            changed.append("offer")
         request_from, request_to = ("open", "paused") if paused else ("paused", "open")
-        if await self._db.execute(
-            "UPDATE mentee_requests SET status = ?, missed = 0, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ? AND status = ?",
-            (request_to, to_db_time(self._clock.now()), guild_id, user_id, request_from),
-        ):
-            changed.append("request")
+        now = to_db_time(self._clock.now())
+        async with self._db.transaction() as tx:  # both or neither, as the reply says
+            if await tx.execute(
+                "UPDATE mentor_offers SET status = ?, missed = 0, updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND status = ?",
+                (offer_to, now, guild_id, user_id, offer_from),
+            ):
+                changed.append("offer")
+            if await tx.execute(
+                "UPDATE mentee_requests SET status = ?, missed = 0, updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND status = ?",
+                (request_to, now, guild_id, user_id, request_from),
+            ):
+                changed.append("request")
         return changed
 
     # -- requests ----------------------------------------------------------------------------------
@@ -420,7 +433,7 @@ class MentoringService:
         return {
             "offer": dict(offer) if offer else None,
             "requests": [dict(r) for r in requests],
-            "pairings": [dict(r) for r in pairings],
+            "pairings": [_own_view(dict(r), user_id) for r in pairings],
             "checkins": [dict(r) for r in checkins],
         }
 

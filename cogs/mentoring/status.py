@@ -36,9 +36,11 @@ def status_text(
     names: dict[int, str],
     area_name: Callable[[str], str],
 ) -> str:
+    """The member's mentoring in a few lines; ``names`` are display-ready (markdown escaped
+    once), and a queue place is shown only while the request waits for a round."""
     lines = []
     if offer is not None:
-        state = "paused (/mentor resume)" if offer.status == "paused" else "active"
+        state = "paused; /mentor resume restarts it" if offer.status == "paused" else "active"
         areas = ", ".join(area_name(a) for a in offer.areas) or "any area"
         lines.append(
             f"**Your offer** ({state}): {used} of {offer.capacity} place(s) taken; areas: "
@@ -51,7 +53,8 @@ def status_text(
             "matched": "matched",
             "paused": "paused (/mentor resume)",
         }[request.status]
-        queue = f" You are number {place[0]} of {place[1]} waiting." if place and place[0] else ""
+        waits = request.status == "open" and place and place[0]
+        queue = f" You are number {place[0]} of {place[1]} waiting." if waits and place else ""
         lines.append(
             f"**Your request** since {request.created_at.date().isoformat()}: {where}.{queue} "
             f"Country: {PREFERENCES[request.country_pref]}. Free: "
@@ -60,14 +63,15 @@ def status_text(
         )
     for pairing in pairings:
         role = "mentee" if pairing.mentor_id == user_id else "mentor"
-        other = escape_markdown(names.get(pairing.other(user_id), "a member"))
+        other = names.get(pairing.other(user_id), "a member")  # escaped by the caller
         lines.append(f"Pairing with {other} (your {role}): {PAIRING_STATES[pairing.status]}.")
     if not lines:
         return (
             "You are not taking part in mentoring yet. /mentor request asks for a mentor; "
             "/mentor offer offers to mentor."
         )
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return text if len(text) <= 2000 else text[:1997] + "..."  # one message holds 2,000
 
 
 PAGE_LINES = 10

@@ -116,9 +116,19 @@ class ProfilesCog(commands.Cog):
     async def _purge(self, job: Job) -> None:
         guild = self.bot.get_guild(job.guild_id or 0)
         user_id = int(job.payload["user_id"])
-        if guild is None or not await self.service.is_left(guild.id, user_id):
+        if guild is None:  # e.g. just after a start, before Discord sent the server: retry
+            raise RuntimeError(f"server {job.guild_id} is not available yet")
+        if not await self.service.is_left(guild.id, user_id):
             return
         await self.flow.own_data.erase_member(guild, user_id, reason="retention period ended")
+
+    @commands.Cog.listener()
+    async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
+        """A purge missed during a long downtime still runs: a leaver's data is never kept
+        longer because the bot was down when it was due."""
+        if job.kind == PURGE_JOB and outcome == "missed":
+            await self.bot.wait_until_ready()
+            await self._purge(job)
 
     # -- viewing and editing -------------------------------------------------------------------
 

@@ -8,7 +8,16 @@ from aiohttp import web
 
 from sandbox.double.rest import Params, RestRoutes, empty
 from sandbox.double.server import DiscordError, json_response
-from sandbox.double.state import MANAGE_EVENTS, Channel, Guild, iso_now, snowflake
+from sandbox.double.state import (
+    CREATE_PRIVATE_THREADS,
+    CREATE_PUBLIC_THREADS,
+    MANAGE_EVENTS,
+    VIEW_CHANNEL,
+    Channel,
+    Guild,
+    iso_now,
+    snowflake,
+)
 
 
 class ThreadAndEventRoutes(RestRoutes):
@@ -31,6 +40,10 @@ class ThreadAndEventRoutes(RestRoutes):
         parent = self.channel(params)
         body = body or {}
         kind = 11 if "message" in params else int(body.get("type") or 12)
+        assert parent.guild_id is not None
+        guild = self.d.guild(parent.guild_id)
+        self.require(guild, VIEW_CHANNEL)
+        self.require(guild, CREATE_PRIVATE_THREADS if kind == 12 else CREATE_PUBLIC_THREADS)
         thread = Channel(
             snowflake(), parent.guild_id, str(body.get("name") or "thread"), kind, parent.id
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.challenge_areas import load_areas
 from sandbox.double.state import BOT_PERMISSIONS, MANAGE_CHANNELS
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.harness import Hub
@@ -140,7 +142,7 @@ async def test_join_and_leave_through_the_select(hub: Hub) -> None:
     chosen = await hub.double.select(
         hub.guild_id, amira.id, browse.message, "areas:choose", ["data", "evaluation"]
     )
-    assert chosen.type == 7
+    assert chosen.type == 6  # acknowledged at once; the message is then edited in place
     assert {"Data", "Evaluation"} <= role_names(hub, amira.id)
     assert "Youth radicalisation" not in role_names(hub, amira.id)
     with sqlite3.connect(hub.db_path) as db:
@@ -150,6 +152,24 @@ async def test_join_and_leave_through_the_select(hub: Hub) -> None:
     assert {"name": "Challenge areas", "value": "Evaluation, Data", "inline": False} in card[
         "fields"
     ]
+
+
+async def test_joining_many_areas_answers_in_time_when_discord_is_slow(hub: Hub) -> None:
+    """Each role is its own request; under rate limits ten of them take seconds, so the
+    select is acknowledged first and the roles follow."""
+    mod = await moderator(hub)
+    await setup(hub, mod)
+    amira = await hub.double.add_member(hub.guild_id, "amira")
+    await introduce(hub, amira.id, areas=("youth-radicalisation",))
+    browse = await hub.double.run_command(hub.guild_id, amira.id, "areas browse")
+    everything = [a.slug for a in load_areas().areas]
+    hub.double.rate_limit_per_second, hub.double.interaction_deadline = 4, 1.0
+    await asyncio.sleep(1.0)  # a fresh rate-limit window
+    chosen = await hub.double.select(
+        hub.guild_id, amira.id, browse.message, "areas:choose", everything, timeout=15
+    )
+    assert "(joined)" in str(chosen.embeds[0]["fields"]), chosen.content
+    assert {a.name for a in load_areas().areas} <= role_names(hub, amira.id)
 
 
 async def test_suggestions_after_an_introduction(hub: Hub) -> None:

@@ -48,7 +48,12 @@ async def test_only_matching_members_are_asked_and_only_yes_is_shown(hub: Hub) -
     assert sent.ephemeral and "went privately to 2 members" in sent.content
     card = hub.double.dms_of(amira)[-1]
     assert card.embeds[0]["title"] == "Enquiry: Youth referral pathways"
-    fallback = hub.messages("expert-requests")[-1]
+    # Ben's DMs are closed: the card reaches him in a private thread, not the shared channel
+    # (other members must not learn who is open to government enquiries, or what was asked).
+    assert hub.messages("expert-requests") == []
+    [own] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Requests: ")]
+    assert own.type == 12 and ben in own.thread_members and official not in own.thread_members
+    fallback = hub.double.messages_in(own.id)[-1]
     assert fallback.content.startswith(f"<@{ben}>, you have an enquiry")
     assert hub.double.dms_of(carla) == [] and hub.double.dms_of(dan) == []
 
@@ -73,7 +78,8 @@ async def test_only_matching_members_are_asked_and_only_yes_is_shown(hub: Hub) -
     assert "You already answered 'I can help'" in again.content
     stranger = await hub.double.click(None, carla, card, "experts:enquiry:1:yes")
     assert "This enquiry was sent to someone else" in stranger.content
-    assert len(hub.double.threads_in(hub.guild_id)) == 1
+    pairs = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Enquiry")]
+    assert len(pairs) == 1
 
 
 def await_dm(hub: Hub, user_id: int) -> Any:
@@ -111,3 +117,29 @@ async def test_enquiry_bad_inputs_get_a_reason_and_store_nothing(hub: Hub) -> No
         assert answer.ephemeral and expected in answer.content, (options, answer.content)
     assert hub.bot is not None
     assert await hub.bot.db.fetchval("SELECT COUNT(*) FROM expert_enquiries") == 0
+
+
+async def test_a_card_that_cannot_be_delivered_does_not_stop_the_others(hub: Hub) -> None:
+    """Without 'Create Private Threads' the closed-DMs fallback fails for Ben; Carla still
+    gets her card, the enquirer gets an answer, and moderators are told the fix."""
+    from sandbox.double.state import BOT_PERMISSIONS, CREATE_PRIVATE_THREADS
+
+    official = await member(hub, "Olivia Grant", stage="policy", areas=())
+    ben = await member(hub, "Ben Ortiz", open_to=GOV, areas=YOUTH, dms_open=False)
+    carla = await member(hub, "Carla Ruiz", open_to=GOV, areas=YOUTH)
+    less = BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS
+    hub.double.set_bot_permissions(hub.guild_id, less, announce=False)
+
+    sent = await enquire(hub, official)
+    assert sent.ephemeral and "went privately to 2 members" in sent.content
+    assert "1 of them could not be reached" in sent.content
+    assert hub.double.dms_of(carla)[-1].embeds[0]["title"] == "Enquiry: Youth referral pathways"
+    assert hub.messages("expert-requests") == []  # never the shared channel instead
+    audit = hub.messages("audit-log")
+    assert any("experts.delivery_failed" in m.content and "Create Private Threads" in m.content
+               for m in audit), [m.content for m in audit]  # fmt: skip
+    assert hub.bot is not None
+    rows = await hub.bot.db.fetchall(
+        "SELECT user_id, delivered_by FROM expert_enquiry_recipients ORDER BY user_id", ()
+    )
+    assert {int(r["user_id"]): r["delivered_by"] for r in rows} == {ben: "failed", carla: "dm"}

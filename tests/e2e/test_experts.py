@@ -74,4 +74,6 @@ async def test_bad_searches_are_explained(hub: Hub) -> None:
     hostile = await hub.double.run_command(
         hub.guild_id, seeker.id, "expert find", {"query": 'NEAR( "AND* 🙂'}
     )
-    assert hostile.embeds and "No one matched." in hostile.embeds[0]["description"]
+    assert hostile.embeds and hostile.embeds[0]["description"] == (
+        "No one matched. Fewer words, or fewer filters, may find someone."
+    )

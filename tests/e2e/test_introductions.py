@@ -77,7 +77,13 @@ async def test_closed_dms_use_the_requests_channel(hub: Hub) -> None:
     seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
     sent = await request(hub, seeker, amira)
     assert "their DMs are closed" in sent.content
-    notice = hub.messages("expert-requests")[-1]
+    # The card (who the seeker is, what they want) is private: nothing lands in the shared
+    # channel itself, only in a private thread with the expert alone.
+    assert hub.messages("expert-requests") == []
+    [own] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Requests: ")]
+    assert own.type == 12 and own.parent_id == hub.channel("expert-requests")
+    assert amira in own.thread_members and seeker not in own.thread_members
+    notice = hub.double.messages_in(own.id)[-1]
     assert notice.content.startswith(f"<@{amira}>, you have an introduction request")
     refused = await hub.double.click(hub.guild_id, seeker, notice, "experts:answer:1:accept")
     assert "This request is for someone else." in refused.content

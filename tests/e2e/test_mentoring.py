@@ -154,7 +154,7 @@ async def test_expiry_returns_both_and_pauses_the_silent(hub: Hub) -> None:
     assert "your mentoring is paused" in hub.double.dms_of(mentor)[-1].content
     late = await answer(hub, mentor, proposal(hub, mentor), "accept")
     assert "This proposal expired on" in late.content
-    assert "paused (/mentor resume)" in await status(hub, mentor)
+    assert "**Your offer** (paused; /mentor resume restarts it):" in await status(hub, mentor)
     assert "waiting for the next round" in await status(hub, mentee)
     resumed = await hub.double.run_command(hub.guild_id, mentor, "mentor resume")
-    assert "Welcome back: your offer" in resumed.content
+    assert "Welcome back: your offer counts in the next round again." in resumed.content

@@ -393,3 +393,31 @@ def _audit_actions(hub: Hub) -> list[str]:
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
     db.close()
     return actions
+
+
+async def test_a_purge_due_while_the_bot_was_down_still_deletes(hub: Hub) -> None:
+    """Deleting a leaver's data is never skipped for being late: a purge due during
+    downtime runs once the server is back (it used to find no server at start-up and count
+    as done), and one missed by more than the grace period still runs."""
+    amira = await hub.double.add_member(hub.guild_id, "amira")
+    await introduce(hub, amira.id)
+    await hub.double.remove_member(hub.guild_id, amira.id)
+    await hub.double.wait_for(lambda: stored(hub, "SELECT status FROM profiles") == "left")
+    await hub.stop()
+    hub.clock.advance(timedelta(days=30, minutes=5))  # due, within the grace period
+    await hub.start()
+    await hub.double.wait_for(
+        lambda: rows_mentioning(hub, amira.id) == {}, timeout=90, what="the purge"
+    )
+    await hub.double.wait_for(lambda: hub.messages("introductions") == [], what="the card to go")
+
+
+async def test_a_purge_missed_by_more_than_the_grace_period_still_deletes(hub: Hub) -> None:
+    ben = await hub.double.add_member(hub.guild_id, "ben")
+    await introduce(hub, ben.id)
+    await hub.double.remove_member(hub.guild_id, ben.id)
+    await hub.double.wait_for(lambda: stored(hub, "SELECT status FROM profiles") == "left")
+    await hub.stop()
+    hub.clock.advance(timedelta(days=31))  # far past the 6-hour grace period
+    await hub.start()
+    await hub.double.wait_for(lambda: rows_mentioning(hub, ben.id) == {}, what="the purge")

@@ -300,6 +300,25 @@ async def test_posting_needs_send_messages(discord_double: DiscordDouble) -> Non
     assert [m.content for m in discord_double.messages_in(channel.id)] == ["hello"]
 
 
+async def test_a_private_thread_needs_create_private_threads(
+    discord_double: DiscordDouble,
+) -> None:
+    from sandbox.double.state import BOT_PERMISSIONS, CREATE_PRIVATE_THREADS
+
+    guild = discord_double.create_guild("Perms")
+    channel = discord_double.create_channel(guild.id, "requests")
+    path = f"/channels/{channel.id}/threads"
+    status, _ = await call(discord_double, "POST", path, {"name": "a", "type": 12})
+    assert status == 200
+    less = BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS
+    discord_double.set_bot_permissions(guild.id, less, announce=False)
+    status, body = await call(discord_double, "POST", path, {"name": "b", "type": 12})
+    assert (status, body["code"]) == (403, 50013)
+    status, _ = await call(discord_double, "POST", path, {"name": "c", "type": 11})
+    assert status == 200  # public threads need their own permission, still given
+    assert [t.name for t in discord_double.threads_in(guild.id)] == ["a", "c"]
+
+
 async def test_unknown_route_is_recorded_and_fails_the_test(discord_double: DiscordDouble) -> None:
     status, _ = await call(discord_double, "GET", "/guilds/1/audit-logs")
     assert status == 404
