@@ -59,8 +59,11 @@ def profile_embed(
         local = f", now {now.astimezone(ZoneInfo(profile.timezone)).strftime('%H:%M')}"
     embed.add_field(name="Time zone", value=f"{profile.timezone}{local}")
     if profile.open_to:
+        # Being open to government or media enquiries can expose a researcher, so it
+        # follows the same visibility as the affiliation and bio.
+        shown = ", ".join(o.label for o in profile.open_to)
         embed.add_field(
-            name="Open to", value=", ".join(o.label for o in profile.open_to), inline=False
+            name="Open to", value=shown if details else _hidden_note(profile), inline=False
         )
     confirmed = (
         from_db_time(profile.confirmed_at).date().isoformat() if profile.confirmed_at else ""

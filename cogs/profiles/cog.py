@@ -69,6 +69,9 @@ class ProfilesCog(commands.Cog):
             self.bot.dispatch("profile_changed", member.guild.id, member.id)
             await self.bot.scheduler.cancel_key(PURGE_JOB, f"{member.guild.id}:{member.id}")
             await self._restore_roles(member)
+            profile = await self.service.get(member.guild.id, member.id)
+            if profile is not None:
+                await self.flow.publish(member.guild, profile)
         if channel is None:
             return
         if returned:
@@ -104,6 +107,9 @@ class ProfilesCog(commands.Cog):
         guild_id = member.guild.id
         if await self.service.mark_left(guild_id, member.id):
             self.bot.dispatch("profile_changed", guild_id, member.id)
+            profile = await self.service.get(guild_id, member.id)
+            if profile is not None:
+                await self.flow.hide_card(member.guild, profile)
             due = self.bot.clock.now() + self.bot.settings.profile_retention
             await self.bot.scheduler.schedule(
                 PURGE_JOB,
@@ -178,9 +184,12 @@ class ProfilesCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in geo.search_zones(current, 25)]
 
-    @profile.command(name="privacy", description="Who sees your affiliation and bio; expert search")
+    @profile.command(
+        name="privacy",
+        description="Who sees your affiliation, bio and openness to enquiries; expert search",
+    )
     @app_commands.describe(
-        details="Who may see your affiliation and bio",
+        details="Who may see your affiliation, bio and what you are open to",
         searchable="Whether you appear in expert search",
     )
     @app_commands.choices(
@@ -206,8 +215,8 @@ class ProfilesCog(commands.Cog):
             raise UserError(str(exc)) from exc
         search = "appear in" if profile.searchable else "are hidden from"
         await interaction.response.send_message(
-            f"Saved. {profile.visibility.label} see your affiliation and bio, and you {search} "
-            "expert search.",
+            f"Saved. {profile.visibility.label} see your affiliation, bio and what you are "
+            f"open to, and you {search} expert search.",
             ephemeral=True,
         )
         self.bot.dispatch("profile_changed", guild_id, interaction.user.id)

@@ -72,7 +72,7 @@ _OPEN_LABELS = {
 
 
 class Visibility(StrEnum):
-    """Who may see a profile's affiliation and bio."""
+    """Who may see a profile's affiliation, bio and what the member is open to."""
 
     MEMBERS = "members"
     VERIFIED = "verified"
@@ -221,7 +221,7 @@ class Viewer:
 
 
 def can_see_details(profile: Profile, viewer: Viewer | None) -> bool:
-    """May this viewer see the affiliation and bio? ``None`` is the public intro card."""
+    """May this viewer see the affiliation, bio and open-to? ``None`` is the public card."""
     if viewer is not None and (viewer.user_id == profile.user_id or viewer.is_moderator):
         return True
     if profile.visibility is Visibility.MEMBERS:

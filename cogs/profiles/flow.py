@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from bot.app import HubBot
 
 log = logging.getLogger(__name__)
+LEFT_CARD = "A member who has left the network. Their introduction is hidden."
 ABOUT_FIELDS = {"country", "career_stage", "languages", "timezone"}
 STEP_TEXT = {
     "about": "**Step 2 of 3: about you.** Choose your country, career stage, languages and "
@@ -274,6 +275,21 @@ class ProfileFlow:
         message = await channel.send(content, embed=embed, allowed_mentions=none)
         await self.service.set_intro_message(guild.id, profile.user_id, channel.id, message.id)
         return []
+
+    async def hide_card(self, guild: discord.Guild, profile: Profile) -> None:
+        """A member who left is not left on show: the card keeps its place (a return
+        restores it with ``publish``) but shows nothing about them."""
+        if not (profile.intro_channel_id and profile.intro_message_id):
+            return
+        channel = guild.get_channel(profile.intro_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return
+        try:
+            await channel.get_partial_message(profile.intro_message_id).edit(
+                content=LEFT_CARD, embeds=[], allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException:
+            log.warning("could not hide the intro card of a member who left")
 
     async def grant_roles(
         self, guild: discord.Guild, member: discord.Member, profile: Profile

@@ -307,10 +307,10 @@ def work_view(draft: dict[str, Any], areas: AreaCatalog) -> discord.ui.View:
     view.add_item(
         _select(
             "visibility",
-            "Who sees your affiliation and bio",
+            "Who sees your affiliation, bio and what you are open to",
             [
                 discord.SelectOption(
-                    label=f"{v.label} see my affiliation and bio"[:100],
+                    label=f"{v.label} see my affiliation, bio and openness"[:100],
                     value=v.value,
                     default=v.value == visibility,
                 )

@@ -148,9 +148,11 @@ async def test_visibility_respected_for_another_viewer(hub: Hub) -> None:
     amira = await hub.double.add_member(hub.guild_id, "amira")
     other = await hub.double.add_member(hub.guild_id, "ben")
     moderator = await hub.double.add_member(hub.guild_id, "mod", roles=[hub.moderator_role_id])
-    await introduce(hub, amira.id, visibility="moderators")
+    await introduce(hub, amira.id, visibility="moderators", open_to=("government-enquiries",))
     card = hub.messages("introductions")[-1].embeds[0]
     assert "University of Leeds" not in json.dumps(card)
+    # Being open to government enquiries is as private as the affiliation:
+    assert field_values(card)["Open to"] == "(shown only to moderators)"
     seen = await hub.double.run_command(
         hub.guild_id, other.id, "profile view", {"member": amira.id}
     )
@@ -159,6 +161,7 @@ async def test_visibility_respected_for_another_viewer(hub: Hub) -> None:
         hub.guild_id, moderator.id, "profile view", {"member": amira.id}
     )
     assert field_values(seen.embeds[0])["Affiliation"] == "University of Leeds"
+    assert field_values(seen.embeds[0])["Open to"] == "Enquiries from government"
     seen = await hub.double.run_command(hub.guild_id, amira.id, "profile view")
     assert field_values(seen.embeds[0])["Affiliation"] == "University of Leeds"
 
@@ -208,9 +211,15 @@ async def test_leave_and_return_inside_retention(hub: Hub) -> None:
     await hub.double.wait_for(lambda: stored(hub, "SELECT status FROM profiles") == "left")
     purge = "SELECT status FROM scheduled_jobs WHERE kind = 'profiles.purge'"
     assert stored(hub, purge) == "pending"
+    [card] = hub.messages("introductions")
+    await hub.double.wait_for(lambda: card.embeds == [], what="the leaver's card hidden")
+    assert card.content == "A member who has left the network. Their introduction is hidden."
     hub.clock.advance(timedelta(days=10))
     returned = await hub.double.add_member(hub.guild_id, "amira", user_id=amira.id)
     await hub.next_message("welcome", "Welcome back")
+    await hub.double.wait_for(lambda: card.embeds != [], what="the card restored")
+    assert card.content == f"Please welcome <@{amira.id}>."
+    assert [m.id for m in hub.messages("introductions")] == [card.id]  # the same card
     assert stored(hub, "SELECT status FROM profiles") == "active"
     assert stored(hub, purge) == "cancelled"
     assert "Introduced" in role_names(hub, returned.id)
