@@ -174,9 +174,7 @@ class PairingService:
         if mine == "decline":
             return "You already declined this proposal."
         if pairing.status == "declined":
-            return (
-                "The other side declined this proposal, so it is closed. You are back in the pool."
-            )
+            return "This proposal will not go ahead, so it is closed. You are back in the pool."
         return "This proposal is closed."  # fmt: skip
 
     async def answer(self, pairing_id: int, user_id: int, accept: bool) -> Pairing:

@@ -12,7 +12,7 @@ from cogs.mentoring.service import PREFERENCES, Offer, Request
 PAIRING_STATES = {
     "proposed": "proposed, waiting for answers",
     "active": "active",
-    "declined": "declined",
+    "declined": "did not go ahead",  # the other side is never told who declined
     "expired": "expired without both answers",
     "withdrawn": "withdrawn",
     "ended": "ended",

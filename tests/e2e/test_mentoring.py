@@ -124,9 +124,11 @@ async def test_a_decline_returns_the_other_side_to_the_pool(hub: Hub) -> None:
     declined = await answer(hub, first, proposal(hub, first), "decline")
     assert declined.content.startswith("Declined.")
     assert "will not go ahead this time" in hub.double.dms_of(mentee)[-1].content
-    assert "waiting for the next round" in await status(hub, mentee)
+    told = await status(hub, mentee)
+    assert "waiting for the next round" in told and "declined" not in told
     late = await answer(hub, mentee, proposal(hub, mentee), "accept")
-    assert "The other side declined this proposal" in late.content
+    assert "This proposal will not go ahead, so it is closed." in late.content
+    assert "declined" not in late.content  # who said no is never shown
 
     second = await person(hub, "Omar Farouk", stage="mid-career", country="KE",
                           affiliation="Nairobi Institute")  # fmt: skip
