@@ -108,7 +108,9 @@ class HubBot(commands.Bot):
             max_attempts=settings.job_max_attempts,
             retry_delay=settings.job_retry_delay,
         )
-        self._scheduler = Scheduler(self._db, self.clock, policy, reporter=self._report_job)
+        self._scheduler = Scheduler(
+            self._db, self.clock, policy, reporter=self._report_job, ready=self.wait_until_ready
+        )
         self._personal_data = PersonalData(self._db)
         self._personal_data.register(
             "audit_log", export=self._audit.export_member, erase=self._audit.forget_member

@@ -84,8 +84,12 @@ class Scheduler:
         clock: Clock,
         policy: SchedulerPolicy | None = None,
         reporter: JobReporter | None = None,
+        ready: Callable[[], Awaitable[Any]] | None = None,
     ) -> None:
         self._db = db
+        # Handlers need Discord's view of the servers; work that fell due while the bot
+        # was down must not run (and find no server) before it has arrived.
+        self._ready = ready
         self._clock = clock
         self.policy = policy or SchedulerPolicy()
         self._reporter = reporter
@@ -299,6 +303,8 @@ class Scheduler:
     async def run_due(self) -> int:
         """Run every job that is due now, batch by batch; return how many were run."""
         ran = 0
+        if self._ready is not None:
+            await self._ready()
         async with self._run_lock:
             while True:
                 ids = await self._due_ids()

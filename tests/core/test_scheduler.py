@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,14 +36,18 @@ class Harness:
         self.db: Database
         self.scheduler: Scheduler
 
-    async def start(self, handler: Callable[[Job], Awaitable[None]] | None = None) -> None:
+    async def start(
+        self,
+        handler: Callable[[Job], Awaitable[None]] | None = None,
+        ready: Callable[[], Awaitable[Any]] | None = None,
+    ) -> None:
         self.db = await Database.open(self.path)
         await migrate(self.db, self.clock)
 
         async def report(job: Job, outcome: str, error: str | None) -> None:
             self.reports.append((job.id, outcome, error))
 
-        self.scheduler = Scheduler(self.db, self.clock, self.policy, reporter=report)
+        self.scheduler = Scheduler(self.db, self.clock, self.policy, reporter=report, ready=ready)
         self.scheduler.register("test.note", handler or self.record)
         await self.scheduler.start()
 
@@ -244,3 +249,24 @@ async def _is(harness: Harness, job_id: int, status: str) -> bool:
 async def _attempts(harness: Harness, job_id: int, attempts: int) -> bool:
     row = await harness.scheduler.get(job_id)
     return row is not None and row["attempts"] == attempts and row["status"] != "running"
+
+
+async def test_work_due_at_start_up_waits_until_discord_is_ready(
+    harness: Harness, clock: OffsetClock
+) -> None:
+    """Jobs that fell due while the bot was down run only once the servers have arrived;
+    before that a handler would find no server and drop the work."""
+    await harness.start()
+    await harness.scheduler.schedule("test.note", clock.now() + timedelta(minutes=5), {"n": 1})
+    await harness.stop()
+    clock.advance(timedelta(minutes=10))
+    discord_ready = asyncio.Event()
+    await harness.start(ready=discord_ready.wait)
+    await asyncio.sleep(0.2)
+    assert harness.calls == []
+    discord_ready.set()
+    await eventually(lambda: _async(len(harness.calls) == 1))
+
+
+async def _async(value: bool) -> bool:
+    return value
