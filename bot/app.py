@@ -20,6 +20,7 @@ from bot.db import Database
 from bot.digest import DigestSections
 from bot.errors import report_error
 from bot.lookup import find_text_channel
+from bot.member_threads import MemberThreads
 from bot.migrations import migrate
 from bot.paging import PageButton, Pages
 from bot.personal_data import PersonalData
@@ -69,6 +70,7 @@ class HubBot(commands.Bot):
         self._scheduler: Scheduler | None = None
         self._audit: AuditLog | None = None
         self._personal_data: PersonalData | None = None
+        self._member_threads: MemberThreads | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
@@ -98,6 +100,12 @@ class HubBot(commands.Bot):
             raise RuntimeError("The database is not open yet.")
         return self._personal_data
 
+    @property
+    def member_threads(self) -> MemberThreads:
+        if self._member_threads is None:
+            raise RuntimeError("The database is not open yet.")
+        return self._member_threads
+
     async def setup_hook(self) -> None:
         settings = self.settings
         self._db = await Database.open(settings.database_path)
@@ -119,6 +127,10 @@ class HubBot(commands.Bot):
             "scheduled_jobs",
             export=self._scheduler.export_member,
             erase=self._scheduler.forget_member,
+        )
+        self._member_threads = MemberThreads(self._db, self.clock)
+        self._personal_data.register(
+            "member_threads", export=self._member_threads.export, erase=self._member_threads.erase
         )
         self.add_dynamic_items(PageButton)
         for package in feature_packages():

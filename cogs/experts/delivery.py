@@ -61,13 +61,8 @@ class PrivateDelivery:
         member = guild.get_member(user_id)
         if member is None:
             return False  # no longer in the server: nobody to tell, and nothing to show others
-        name = f"Requests: {member.display_name}"[:100]
         try:
-            thread = next(
-                (t for t in channel.threads if t.name == name and not t.archived), None
-            ) or await channel.create_thread(
-                name=name, type=discord.ChannelType.private_thread, invitable=False
-            )
+            thread = await self.own_thread(channel, member, "Requests")
             await thread.add_user(member)
             mention = discord.AllowedMentions(users=[member])
             await thread.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
@@ -80,6 +75,24 @@ class PrivateDelivery:
             )  # fmt: skip
             return False
         return True
+
+    async def own_thread(
+        self, channel: discord.TextChannel, member: discord.Member, title: str
+    ) -> discord.Thread:
+        """The member's open thread in ``channel``, found by id (two members may share a
+        name), or a new one called "<title>: <name>", remembered for the next time."""
+        threads = self.bot.member_threads
+        known = await threads.get(channel.guild.id, member.id, channel.id)
+        thread = channel.guild.get_thread(known) if known else None
+        if thread is not None and not thread.archived:
+            return thread
+        thread = await channel.create_thread(
+            name=f"{title}: {member.display_name}"[:100],
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+        )
+        await threads.remember(channel.guild.id, member.id, channel.id, thread.id)
+        return thread
 
     async def open_thread(
         self, guild: discord.Guild, title: str, member_ids: tuple[int, int], text: str

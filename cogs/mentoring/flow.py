@@ -65,14 +65,9 @@ class PairingFlow:
             details = {"channel": self.bot.settings.introductions_channel, "fix": "Create it."}
             await self.bot.audit.record(guild.id, "mentoring.channel_missing", details=details)
             return False
-        name = f"Mentoring: {member.display_name}"[:100]
         text = message.pop("content", None) or "a message about mentoring"
         try:
-            thread = next(
-                (t for t in channel.threads if t.name == name and not t.archived), None
-            ) or await channel.create_thread(
-                name=name, type=discord.ChannelType.private_thread, invitable=False
-            )
+            thread = await self.threads.own_thread(channel, member, "Mentoring")
             await thread.add_user(member)
             await thread.send(
                 f"<@{user_id}>, your DMs are closed, so here it is: {text}"[:2000],

@@ -52,8 +52,11 @@ class OwnData:
         profile = await self.service.get(guild.id, user_id)
         queue_id = await self.service.queue_message(guild.id, user_id)
         role_ids = await self.service.roles_given(guild.id, user_id)
+        own_threads = await self.bot.member_threads.of_member(guild.id, user_id)
         removed = await self.bot.personal_data.erase(guild.id, user_id)
         self.bot.dispatch("profile_changed", guild.id, user_id)
+        for thread_id in own_threads:  # named after them, and full of what was sent to them
+            await _delete_thread(guild, thread_id)
         if profile and profile.intro_channel_id and profile.intro_message_id:
             await _delete_message(guild, profile.intro_channel_id, profile.intro_message_id)
         verification = find_text_channel(guild, self.bot.settings.verification_channel or "-")
@@ -78,3 +81,13 @@ async def _delete_message(guild: discord.Guild, channel_id: int, message_id: int
             await channel.get_partial_message(message_id).delete()
         except discord.HTTPException:
             log.warning("could not delete message %d", message_id)
+
+
+async def _delete_thread(guild: discord.Guild, thread_id: int) -> None:
+    thread = guild.get_thread(thread_id)
+    if thread is None:
+        return  # already gone
+    try:
+        await thread.delete()
+    except discord.HTTPException:
+        log.warning("could not delete thread %d", thread_id)

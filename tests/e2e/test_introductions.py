@@ -91,6 +91,27 @@ async def test_closed_dms_use_the_requests_channel(hub: Hub) -> None:
     assert accepted.content.startswith("Accepted.")
 
 
+async def test_two_members_with_one_name_never_share_a_thread_and_deletion_removes_it(
+    hub: Hub,
+) -> None:
+    first = await expert(hub, "Alex Moreno", dms_open=False)
+    second = await expert(hub, "Alex Kim", dms_open=False)  # both display as "alex"
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    await request(hub, seeker, first)
+    await request(hub, seeker, second, query="radicalisation")
+    own = [t for t in hub.double.threads_in(hub.guild_id) if t.name == "Requests: alex"]
+    assert len(own) == 2
+    bot = hub.double.bot_user.id
+    assert sorted(tuple(t.thread_members - {bot}) for t in own) == sorted([(first,), (second,)])
+    asked = await hub.double.run_command(hub.guild_id, first, "profile delete")
+    await hub.double.click(hub.guild_id, first, asked.message, f"profiles:erase:{first}")
+    await hub.double.wait_for(
+        lambda: [t.thread_members - {bot} for t in hub.double.threads_in(hub.guild_id)
+                 if t.name == "Requests: alex"] == [{second}],
+        what="the deleted member's own thread to go",
+    )  # fmt: skip
+
+
 @pytest.mark.hub_settings(expert_requests_per_day=1, expert_pending_per_expert=1)
 async def test_limits(hub: Hub) -> None:
     amira = await expert(hub, "Amira Haddad")
