@@ -78,3 +78,30 @@ def page_buttons(feature: str, key: str, page: int, pages: int) -> list[PageButt
         PageButton(feature, key, max(page - 1, 0), "prev", disabled=page <= 0),
         PageButton(feature, key, min(page + 1, pages - 1), "next", disabled=page >= pages - 1),
     ]
+
+
+def page_view(feature: str, key: str, page: int, pages: int) -> discord.ui.View | None:
+    """A view holding only Previous and Next; None for a single page."""
+    buttons = page_buttons(feature, key, page, pages)
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(button)
+    return view
+
+
+async def show_page(
+    interaction: discord.Interaction[Any],
+    embed: discord.Embed,
+    view: discord.ui.View | None,
+    *,
+    edit: bool,
+) -> None:
+    """A page turned by a button replaces the list; a fresh command answers privately."""
+    if edit:
+        await interaction.response.edit_message(embed=embed, view=view)
+    else:
+        await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )

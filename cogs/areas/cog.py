@@ -14,13 +14,14 @@ from bot.audit import member_target
 from bot.challenge_areas import Area
 from bot.checks import is_moderator, moderator_only
 from bot.errors import UserError
+from bot.paging import page_view, show_page
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
 from bot.ui import area_choices
 from cogs.areas.planning import about_text, fingerprint
 from cogs.areas.server_setup import ServerSetup
 from cogs.areas.service import AreaService, iso_week
-from cogs.areas.views import DYNAMIC_ITEMS, DescribeModal, choose_view, pages_view, suggestion_view
+from cogs.areas.views import DYNAMIC_ITEMS, DescribeModal, choose_view, suggestion_view
 from cogs.profiles.cog import ProfilesCog
 from cogs.profiles.fields import Profile, Viewer, can_see_details
 from cogs.profiles.service import ProfileService
@@ -234,13 +235,8 @@ class AreasCog(commands.Cog):
             description="\n".join(lines)[:4096] or "No members yet. Join with /areas browse.",
         )
         embed.set_footer(text=f"Page {page + 1} of {pages}")
-        view = pages_view(area.slug, page, pages)
-        if edit:
-            await interaction.response.edit_message(embed=embed, view=view)
-        else:
-            await interaction.response.send_message(
-                embed=embed, view=view or discord.utils.MISSING, ephemeral=True
-            )
+        view = page_view("areas", area.slug, page, pages)
+        await show_page(interaction, embed, view, edit=edit)
 
     @staticmethod
     def _member_line(profile: Profile, viewer: Viewer) -> str:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.challenge_areas import Area, AreaCatalog
-from bot.paging import page_buttons
 from bot.ui import HubModal, error_reporting
 
 if TYPE_CHECKING:
@@ -80,16 +79,6 @@ def suggestion_view(areas: list[Area]) -> discord.ui.View:
         options=[discord.SelectOption(label=a.name[:100], value=a.slug) for a in areas],
     )
     view.add_item(ChooseAreas("add", select))
-    return view
-
-
-def pages_view(slug: str, page: int, pages: int) -> discord.ui.View | None:
-    buttons = page_buttons("areas", slug, page, pages)
-    if not buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(button)
     return view
 
 

@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.geo import search_zones
+from bot.paging import page_view, show_page
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import area_choices, discord_time
@@ -41,7 +42,6 @@ from cogs.events.views import (
     MuteButton,
     RsvpButton,
     card_embed,
-    list_view,
     stamp,
 )
 from cogs.profiles.service import ProfileService
@@ -223,13 +223,7 @@ class EventsCog(commands.Cog):
             title="Upcoming events", description="\n".join(self._line(e) for e in shown)[:4096]
         )
         embed.set_footer(text=f"Page {page + 1} of {pages} · {len(found)} event(s)")
-        view = list_view(key, page, pages)
-        if edit:
-            await interaction.response.edit_message(embed=embed, view=view)
-        else:
-            await interaction.response.send_message(
-                embed=embed, view=view or discord.utils.MISSING, ephemeral=True
-            )
+        await show_page(interaction, embed, page_view("events", key, page, pages), edit=edit)
 
     @staticmethod
     def _line(event: Event, status: str | None = None) -> str:

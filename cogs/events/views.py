@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.paging import page_buttons
 from bot.ui import HubModal, discord_time, error_reporting
 from cogs.events.model import (
     DESCRIPTION_LIMIT,
@@ -111,16 +110,6 @@ def preview_view(event_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(ConfirmButton(event_id))
     view.add_item(EditButton(event_id))
-    return view
-
-
-def list_view(key: str, page: int, pages: int) -> discord.ui.View | None:
-    buttons = page_buttons("events", key, page, pages)
-    if not buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(button)
     return view
 
 
