@@ -7,7 +7,7 @@
    made (opening a DM channel is a request too; target within 1.2x), with every member
    reminded exactly once.
 
-Run: python bench/bench_events.py [pending] [members] [pace]
+Run: python -m bench.bench_events [pending] [members] [pace]
 (pace is HUB_EVENT_REMINDER_RATE for the run: 50 by default, the limit itself; the bot's
 default of 45 leaves room for other traffic and takes 50/45 of the time.)
 """
@@ -20,15 +20,12 @@ import logging
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-
+from bench.bench_scheduler import measure, start_baseline
 from bot.app import HubBot
 from bot.clock import Clock, OffsetClock, to_db_time
 from bot.db import Database
@@ -71,27 +68,6 @@ async def restore_hub(db: Database, clock: Clock) -> None:
     await scheduler.stop()
 
 
-async def restore_baseline(db: Database) -> None:
-    timer = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
-    rows = await db.fetchall("SELECT id, due_at FROM scheduled_jobs WHERE status = 'pending'")
-    for row in rows:
-        due = datetime.strptime(row["due_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-        timer.add_job(_noop, DateTrigger(run_date=due), id=str(row["id"]))
-    timer.start(paused=True)
-    timer.shutdown(wait=False)
-
-
-async def measure(start: Any) -> tuple[float, float]:
-    began = time.perf_counter()
-    await start()
-    elapsed = time.perf_counter() - began
-    tracemalloc.start()
-    await start()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return elapsed, peak / 1e6
-
-
 async def bench_restore(count: int) -> None:
     clock = Clock()
     with tempfile.TemporaryDirectory() as folder:
@@ -99,7 +75,7 @@ async def bench_restore(count: int) -> None:
         await migrate(db, clock)
         await seed_reminders(db, count, clock.now())
         hub_s, hub_mb = await measure(lambda: restore_hub(db, clock))
-        base_s, base_mb = await measure(lambda: restore_baseline(db))
+        base_s, base_mb = await measure(lambda: start_baseline(db))
         await db.close()
     print(f"pending reminders: {count:,}")
     print(f"  restored at start-up:          {hub_s * 1000:8.1f} ms, peak {hub_mb:7.2f} MB")
