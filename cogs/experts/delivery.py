@@ -1,6 +1,6 @@
-"""Private delivery for introductions and enquiries: by DM, or, when a member's DMs are
-closed, as a mention in a private thread of the requests channel made for them alone, so
-no one is silently skipped and no one else reads the card.
+"""Private delivery for introductions, enquiries and mentoring: by DM, or, when a member's
+DMs are closed, as a mention in a private thread made for them alone (in the feature's
+channel), so no one is silently skipped and no one else reads the card.
 
 Also opens the private thread where two members meet once both have agreed.
 """
@@ -26,14 +26,27 @@ DM, THREAD, FAILED = "dm", "channel", "failed"  # how a card reached the member 
 
 
 class PrivateDelivery:
-    def __init__(self, bot: HubBot) -> None:
+    """One member's private delivery for a feature: ``feature`` names its audit entries,
+    ``channel`` is where the fallback threads live and ``title`` starts their names."""
+
+    def __init__(
+        self,
+        bot: HubBot,
+        *,
+        feature: str = "experts",
+        channel: str | None = None,
+        title: str = "Requests",
+    ) -> None:
         self.bot = bot
+        self.feature = feature
+        self.channel = channel or bot.settings.requests_channel
+        self.title = title
 
     async def send(
         self, guild: discord.Guild, user_id: int, closed_dms: str, **message: Any
     ) -> str:
         """DM the member; if that fails, mention them in their private thread of the
-        requests channel with `closed_dms` as the text. Returns DM, THREAD or FAILED."""
+        feature's channel with `closed_dms` as the text. Returns DM, THREAD or FAILED."""
         member = guild.get_member(user_id)
         if member is not None:
             try:
@@ -53,23 +66,25 @@ class PrivateDelivery:
         is open to such requests, which other members of the channel must not see. False,
         with the fix in the audit channel, when that is not possible: one member who cannot
         be reached never stops the others being asked."""
-        channel = find_text_channel(guild, self.bot.settings.requests_channel)
+        channel = find_text_channel(guild, self.channel)
         if channel is None:
-            details = {"channel": self.bot.settings.requests_channel, "fix": "Create it."}
-            await self.bot.audit.record(guild.id, "experts.channel_missing", details=details)
+            details = {"channel": self.channel, "fix": "Create it."}
+            await self.bot.audit.record(
+                guild.id, f"{self.feature}.channel_missing", details=details
+            )
             return False
         member = guild.get_member(user_id)
         if member is None:
             return False  # no longer in the server: nobody to tell, and nothing to show others
         try:
-            thread = await self.own_thread(channel, member, "Requests")
+            thread = await self.own_thread(channel, member, self.title)
             await thread.add_user(member)
             mention = discord.AllowedMentions(users=[member])
             await thread.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
         except discord.HTTPException as exc:
             log.warning("could not reach member %d in #%s: %s", user_id, channel.name, exc)
             await self.bot.audit.record(
-                guild.id, "experts.delivery_failed", target=member_target(user_id),
+                guild.id, f"{self.feature}.delivery_failed", target=member_target(user_id),
                 details={"channel": channel.name, "fix": "Give the bot 'Create Private "
                          "Threads' and 'Send Messages in Threads' in that channel."},
             )  # fmt: skip

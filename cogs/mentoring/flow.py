@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.audit import member_target
 from bot.errors import UserError
 from bot.lookup import find_role, find_text_channel
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
-from cogs.experts.delivery import PrivateDelivery
+from cogs.experts.delivery import DM, PrivateDelivery
 from cogs.mentoring.pairings import Pairing, PairingError, PairingService
 from cogs.mentoring.views import EndModal, checkin_view, proposal_view
 from cogs.profiles.service import ProfileService
@@ -45,43 +44,18 @@ class PairingFlow:
         self.bot = bot
         self.pairings = pairings
         self.profiles = profiles
-        self.threads = PrivateDelivery(bot)
+        self.threads = PrivateDelivery(
+            bot, feature="mentoring", channel=bot.settings.introductions_channel, title="Mentoring"
+        )
 
     # -- private delivery ------------------------------------------------------------------------
 
     async def send(self, guild: discord.Guild, user_id: int, **message: Any) -> bool:
-        """DM the member; when DMs are closed, their own private thread (one per member,
-        reused while it is open). True for DM."""
-        member = guild.get_member(user_id)
-        if member is None:
-            return False
-        try:
-            await member.send(allowed_mentions=NONE, **message)
-            return True
-        except discord.HTTPException:
-            pass
-        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
-        if channel is None:
-            details = {"channel": self.bot.settings.introductions_channel, "fix": "Create it."}
-            await self.bot.audit.record(guild.id, "mentoring.channel_missing", details=details)
-            return False
-        text = message.pop("content", None) or "a message about mentoring"
-        try:
-            thread = await self.threads.own_thread(channel, member, "Mentoring")
-            await thread.add_user(member)
-            await thread.send(
-                f"<@{user_id}>, your DMs are closed, so here it is: {text}"[:2000],
-                allowed_mentions=discord.AllowedMentions(users=[member]),
-                **message,
-            )
-        except discord.HTTPException as exc:  # one unreachable member never stops a round
-            log.warning("could not reach member %d in #%s: %s", user_id, channel.name, exc)
-            await self.bot.audit.record(
-                guild.id, "mentoring.delivery_failed", target=member_target(user_id),
-                details={"channel": channel.name, "fix": "Give the bot 'Create Private "
-                         "Threads' and 'Send Messages in Threads' in that channel."},
-            )  # fmt: skip
-        return False
+        """DM the member; when DMs are closed, their own private thread in the
+        introductions channel (one per member, reused while it is open). True for DM."""
+        text = message.get("content") or "a message about mentoring"
+        closed = f"your DMs are closed, so here it is: {text}"
+        return await self.threads.send(guild, user_id, closed, **message) == DM
 
     async def _name(self, guild_id: int, user_id: int) -> str:
         profile = await self.profiles.get(guild_id, user_id)
