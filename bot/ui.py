@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.challenge_areas import AreaCatalog
 from bot.errors import report_error
+from bot.geo import search_zones
 
 
 class HubView(discord.ui.View):
@@ -62,3 +63,8 @@ def error_reporting(
 def area_choices(catalog: AreaCatalog, typed: str) -> list[app_commands.Choice[str]]:
     """Autocomplete over the challenge areas, by name or slug."""
     return [app_commands.Choice(name=a.name, value=a.slug) for a in catalog.matching(typed)]
+
+
+def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete over IANA time zones, best matches first."""
+    return [app_commands.Choice(name=z, value=z) for z in search_zones(typed)]

@@ -12,9 +12,8 @@ from discord.ext import commands
 from bot.checks import is_moderator, moderator_only
 from bot.clock import from_db_time
 from bot.errors import UserError
-from bot.geo import search_zones
 from bot.scheduler import Job
-from bot.ui import discord_time
+from bot.ui import discord_time, zone_choices
 from cogs.announcements.delivery import Delivery, DeliveryProblem
 from cogs.announcements.model import (
     RUN_JOB,
@@ -345,7 +344,7 @@ class AnnouncementsCog(commands.Cog):
     async def _zones(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current)]
+        return zone_choices(current)
 
     @schedule.autocomplete("repeat")
     @edit.autocomplete("repeat")

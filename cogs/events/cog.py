@@ -13,11 +13,10 @@ from discord.ext import commands
 
 from bot.checks import is_moderator
 from bot.errors import UserError
-from bot.geo import search_zones
 from bot.paging import page_view, show_page
 from bot.scheduler import Job
 from bot.text import escape_markdown
-from bot.ui import area_choices, discord_time
+from bot.ui import area_choices, discord_time, zone_choices
 from cogs.areas.service import AreaService
 from cogs.events.answering import Answering
 from cogs.events.calendar import event_file, feed_file
@@ -445,7 +444,7 @@ class EventsCog(commands.Cog):
     async def _zones(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in search_zones(current)]
+        return zone_choices(current)
 
     # -- helpers ----------------------------------------------------------------------------
 

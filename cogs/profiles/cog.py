@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import geo
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.lookup import find_text_channel
 from bot.scheduler import Job
 from bot.text import escape_markdown
+from bot.ui import zone_choices
 from cogs.profiles.cards import profile_embed
 from cogs.profiles.fields import ProfileInputError, Visibility
 from cogs.profiles.flow import ProfileFlow
@@ -182,7 +182,7 @@ class ProfilesCog(commands.Cog):
     async def _zones(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in geo.search_zones(current, 25)]
+        return zone_choices(current)
 
     @profile.command(
         name="privacy",
