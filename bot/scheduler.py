@@ -20,11 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock, ensure_utc, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.wallclock import cron_matcher, next_instant
 
 log = logging.getLogger(__name__)
 
@@ -441,20 +441,16 @@ def _standard_weekdays(field: str) -> str:
 
 
 def next_cron_time(expression: str, timezone: str, after: datetime) -> datetime | None:
-    """Next fire of a standard crontab expression in an IANA time zone, after ``after``."""
+    """Next fire of a standard crontab expression in an IANA time zone, after ``after``.
+
+    The expression is matched on the zone's wall clock and each match becomes an instant by
+    ``bot.wallclock``'s rule (a repeated time once, at its first instant; a skipped time
+    later by the jump), the rule events follow too. CronTrigger in the zone posted a repeated
+    time at both instants.
+    """
     fields = expression.split()
     if len(fields) != 5:
         raise ValueError(f"'{expression}' needs five fields: minute hour day month weekday.")
     minute, hour, day, month, weekday = fields
-    trigger = CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=_standard_weekdays(weekday),
-        timezone=ZoneInfo(timezone),
-    )
-    fire: datetime | None = trigger.get_next_fire_time(
-        None, ensure_utc(after) + timedelta(microseconds=1)
-    )
-    return None if fire is None else fire.astimezone(UTC)
+    matches = cron_matcher(minute, hour, day, month, _standard_weekdays(weekday))
+    return next_instant(matches, ZoneInfo(timezone), ensure_utc(after))

@@ -1,9 +1,11 @@
 """When an announcement runs: the repeat a moderator chose, as a cron expression in a zone.
 
 Every recurrence is stored as a standard 5-field crontab expression read on the zone's wall
-clock (APScheduler's CronTrigger with the zone, through ``bot.scheduler.next_cron_time``),
-so "weekly, Monday 09:00 Europe/London" stays 09:00 London when the clocks change. The
-named repeats are built from the first run's local time. Errors say which field is wrong.
+clock (through ``bot.scheduler.next_cron_time``), so "weekly, Monday 09:00 Europe/London"
+stays 09:00 London when the clocks change. Each local occurrence runs once, by the rule in
+``bot.wallclock`` that events follow too: a time the clocks repeat runs at its first instant
+only, a time they skip runs later by the jump (02:30 New York at 03:30). The named repeats
+are built from the first run's local time. Errors say which field is wrong.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.scheduler import next_cron_time
+from bot.wallclock import WallMatcher, cron_matcher, wall_time
 
 NAMED = ("none", "daily", "weekdays", "weekly", "monthly")
 CRON_HELP = (
@@ -82,7 +82,7 @@ def check_cron(expression: str) -> str:
             "on either, which surprises people; keep one and put * in the other."
         )
     try:
-        _trigger(expression, ZoneInfo("UTC"))
+        _wall_clock_matcher(expression)
     except ValueError as exc:
         raise RecurrenceError(f"'{expression}' is not a valid cron expression: {exc}.") from exc
     return expression
@@ -141,16 +141,10 @@ def _weekday_part(part: str, whole: str) -> set[int]:
     return {day % 7 for day in range(first, last + 1, step)}
 
 
-def _trigger(expression: str, zone: ZoneInfo) -> CronTrigger:
+def _wall_clock_matcher(expression: str) -> WallMatcher:
+    """The expression's times on a bare wall clock (``bot.wallclock`` makes them instants)."""
     minute, hour, day, month, weekday = expression.split()
-    return CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=weekday_names(weekday),
-        timezone=zone,
-    )
+    return cron_matcher(minute, hour, day, month, weekday_names(weekday))
 
 
 def next_after(cron: str, zone: str, after: datetime) -> datetime | None:
@@ -162,10 +156,23 @@ def next_after(cron: str, zone: str, after: datetime) -> datetime | None:
 
 def first_run(recurrence: Recurrence, zone: str, when: datetime) -> datetime | None:
     """A one-off runs at ``when``; a repeat at its first fire from ``when`` (which is ``when``
-    itself for daily, weekly and monthly; "weekdays" from a Saturday starts on Monday)."""
+    itself for daily, weekly and monthly; "weekdays" from a Saturday starts on Monday).
+
+    ``when`` is kept as it is when its wall-clock time is one the repeat runs at, even as the
+    second instant of a repeated hour: the organiser chose that instant for the first run;
+    later runs take the first instant, and none runs twice on one local date and time.
+    """
     if recurrence.cron is None:
         return when
+    if _runs_at_wall_time(recurrence.cron, zone, when):
+        return when
     return next_after(recurrence.cron, zone, when - _A_MOMENT)
+
+
+def _runs_at_wall_time(cron: str, zone: str, when: datetime) -> bool:
+    """Whether the clock in ``zone`` reads a time of the repeat at ``when`` (either instant)."""
+    local = wall_time(when, zone)
+    return _wall_clock_matcher(cron)(local) == local
 
 
 def upcoming(recurrence: Recurrence, zone: str, start: datetime, count: int = 3) -> list[datetime]:

@@ -20,6 +20,7 @@ from bot.db import Row
 from bot.geo import is_zone
 from bot.text import clean, escape_markdown
 from bot.timeparse import WHEN_EXAMPLES, format_duration, parse_duration, parse_when
+from bot.wallclock import instants, to_instant, wall_time
 
 TITLE_LIMIT = 100
 LOCATION_LIMIT = 100
@@ -294,11 +295,18 @@ def _read_date(text: str) -> datetime:
 
 
 def occurrences(rule: str, zone: str, first_start: datetime) -> Iterator[datetime]:
-    """Each start of the series in UTC: the same wall-clock time in ``zone`` every time."""
-    tz = ZoneInfo(zone)
-    local_start = first_start.astimezone(tz).replace(tzinfo=None)
-    for local in rrulestr(rule, dtstart=local_start):
-        yield local.replace(tzinfo=tz).astimezone(UTC)
+    """Each start of the series in UTC: the same wall-clock time in ``zone`` every time.
+
+    Wall-clock times become instants by ``bot.wallclock``'s rule, as announcements do: a
+    repeated time at its first instant, a skipped one later by the jump (RFC 5545's reading,
+    so calendar apps show what the bot reminds at). The first start stays the instant the
+    organiser chose, even the second one of a repeated hour.
+    """
+    local_start = wall_time(first_start, zone)
+    walls = rrulestr(rule, dtstart=local_start)
+    first = first_start.astimezone(UTC)
+    for instant in instants(walls, zone):
+        yield first if instant == to_instant(local_start, zone) else instant
 
 
 def nth_start(rule: str, zone: str, first_start: datetime, n: int) -> datetime | None:
