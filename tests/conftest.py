@@ -11,6 +11,17 @@ from bot.clock import OffsetClock
 from bot.db import Database
 from bot.migrations import migrate
 from sandbox.fixtures import discord_double  # noqa: F401  (a fixture for every test folder)
+from tests import conformance_report
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    conformance_report.add_option(parser)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    conformance_report.report(terminalreporter, config)
 
 
 @pytest.fixture

@@ -97,10 +97,11 @@ class InteractionRoutes:
         }
         if message is not None:
             interaction["response_message_id"] = str(message.id)
-        resource: dict[str, Any] = {"type": kind}
-        if message is not None and kind in (4, 5, 7):
-            resource["message"] = message.payload()
-        return json_response({"interaction": interaction, "resource": resource})
+        answer: dict[str, Any] = {"interaction": interaction}
+        if message is not None and kind in (4, 7):
+            # Discord describes a resource only for a message sent (4) or updated (7).
+            answer["resource"] = {"type": kind, "message": message.payload()}
+        return json_response(answer)
 
     async def _respond(
         self, record: InteractionRecord, kind: int, data: dict[str, Any]

@@ -19,6 +19,7 @@ from sandbox.double.state import (
     Guild,
     Message,
     Role,
+    number_components,
     snowflake,
 )
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from sandbox.double.server import DiscordDouble
 
 Params = dict[str, str]
+CREATED = 201
 NO_CONTENT = 204
 
 
@@ -111,7 +113,9 @@ class RestRoutes:
     # -- users, application, commands -------------------------------------------------------------
 
     async def me(self, request: web.Request, params: Params, body: Any) -> web.Response:
-        return json_response(self.d.bot_user.payload())
+        # /users/@me answers the bot's own account, with its private fields.
+        private = {"mfa_enabled": False, "locale": "en-US", "verified": True}
+        return json_response(self.d.bot_user.payload() | private)
 
     async def user(self, request: web.Request, params: Params, body: Any) -> web.Response:
         user = self.d.users.get(int(params["user"]))
@@ -133,6 +137,11 @@ class RestRoutes:
             "description": "", "bot_public": True, "bot_require_code_grant": False,
             "verify_key": "0" * 64, "owner": self.d.owner.payload(), "team": None,
             "flags": 0, "bot": self.d.bot_user.payload(), "summary": "",
+            "type": None, "flags_new": "0", "redirect_uris": [],
+            "interactions_endpoint_url": None, "role_connections_verification_url": None,
+            "approximate_guild_count": len(self.d.guilds), "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0, "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
         })  # fmt: skip
 
     async def list_commands(self, request: web.Request, params: Params, body: Any) -> web.Response:
@@ -150,6 +159,8 @@ class RestRoutes:
                 "version": str(snowflake()), "type": command.get("type", 1),
                 "guild_id": str(key) if key else None,
                 "default_member_permissions": command.get("default_member_permissions"),
+                # Discord fills in the default (installed to servers) rather than echo null.
+                "integration_types": command.get("integration_types") or [0],
             })  # fmt: skip
         self.d.commands[key] = stored
         return json_response(stored)
@@ -186,7 +197,7 @@ class RestRoutes:
             author=self.d.bot_user,
             content=body.get("content") or "",
             embeds=body.get("embeds") or [],
-            components=body.get("components") or [],
+            components=number_components(body.get("components") or []),
             allowed_mentions=body.get("allowed_mentions"),
             flags=int(body.get("flags") or 0),
             attachments=attachments,
@@ -228,7 +239,7 @@ class RestRoutes:
         self.refuse(limits.check_message(merged))
         message.content = merged["content"] or ""
         message.embeds = merged["embeds"] or []
-        message.components = merged["components"] or []
+        message.components = number_components(merged["components"] or [])
         if "allowed_mentions" in body:
             message.allowed_mentions = body["allowed_mentions"]
         if "attachments" in body or body.get("_files"):
@@ -287,7 +298,7 @@ class RestRoutes:
             _overwrite(o) for o in body.get("permission_overwrites") or []
         ]
         await self.d.gateway.dispatch("CHANNEL_CREATE", channel.payload())
-        return json_response(channel.payload())
+        return json_response(channel.payload(), CREATED)
 
     async def edit_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
         channel = self.channel(params)

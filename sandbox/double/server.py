@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -31,6 +33,13 @@ from sandbox.double.state import (
     User,
     snowflake,
 )
+
+if TYPE_CHECKING:
+    from sandbox.double.conformance import Conformance
+
+# Set to a file path (the sandbox tour in the tests does), every double checks its traffic
+# against Discord's specification and writes the counts and problems there when it stops.
+CONFORMANCE_ENV = "DISCORD_DOUBLE_CONFORMANCE"
 
 Handler = Callable[[web.Request, dict[str, str], Any], Awaitable[web.StreamResponse]]
 
@@ -93,6 +102,9 @@ class DiscordDouble(Actors):
         self._runner: web.AppRunner | None = None
         self._announcing: set[asyncio.Task[None]] = set()
         self.port = 0
+        self.conformance: Conformance | None = None
+        if os.environ.get(CONFORMANCE_ENV):
+            self.check_conformance()
         Actors.__init__(self)
         from sandbox.double.interactions import InteractionRoutes
         from sandbox.double.rest import RestRoutes
@@ -132,6 +144,16 @@ class DiscordDouble(Actors):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.conformance is not None and os.environ.get(CONFORMANCE_ENV):
+            self.conformance.tally.save(Path(os.environ[CONFORMANCE_ENV]))
+
+    def check_conformance(self) -> Conformance:
+        """From now on, check each request and answer against Discord's specification
+        (needs the dev extras); the test fixture fails on any problem it records."""
+        from sandbox.double.conformance import Conformance
+
+        self.conformance = Conformance()
+        return self.conformance
 
     async def drop_gateway(self) -> None:
         await self.gateway.drop()
@@ -161,10 +183,22 @@ class DiscordDouble(Actors):
                         {"message": error.message, "code": error.code}, error.status
                     )
                 call.status = response.status
-                return response
+                return self._conform(request, path, body, response)
         self.unknown_routes.append(f"{request.method} {path}")
         call.status = 404
-        return json_response({"message": "404: Not Found", "code": 0}, 404)
+        return self._conform(
+            request, path, body, json_response({"message": "404: Not Found", "code": 0}, 404)
+        )
+
+    def _conform(
+        self, request: web.Request, path: str, body: Any, response: web.StreamResponse
+    ) -> web.StreamResponse:
+        if self.conformance is not None:
+            self.conformance.check(
+                request.method, path, request.query, body, response.status,
+                getattr(response, "body", None),
+            )  # fmt: skip
+        return response
 
     @staticmethod
     async def _read_body(request: web.Request) -> Any:
@@ -197,6 +231,11 @@ class DiscordDouble(Actors):
                 refusal = self._check_auth(request) or self._check_rate(loop.time())
                 if refusal is not None:
                     self.calls.append(Call(request.method, request.path, None, refusal.status))
+                    if self.conformance is not None:
+                        path = request.path.removeprefix("/api/v10")
+                        self.conformance.check_refusal(
+                            request.method, path, refusal.status, refusal.body
+                        )
                     return refusal
             response = await handler(request)
             if request.path.startswith("/api/"):

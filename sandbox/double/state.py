@@ -69,6 +69,7 @@ class User:
             "bot": self.bot,
             "public_flags": 0,
             "flags": 0,
+            "primary_guild": None,
         }
 
 
@@ -90,6 +91,11 @@ class Role:
             "id": str(self.id),
             "name": self.name,
             "color": self.color,
+            "colors": {
+                "primary_color": self.color,
+                "secondary_color": None,
+                "tertiary_color": None,
+            },
             "hoist": self.hoist,
             "icon": None,
             "unicode_emoji": None,
@@ -255,6 +261,19 @@ class Message:
         return next(
             (c for c in iter_components(self.components) if c.get("custom_id") == custom_id), None
         )
+
+
+def number_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each component without one the numeric ``id`` Discord assigns (1, 2, ... in
+    reading order, after the highest id the bot chose), as Discord does when it stores them."""
+    found = iter_components(components)
+    used = {c["id"] for c in found if isinstance(c.get("id"), int)}
+    next_id = max(used, default=0)
+    for component in found:
+        if not isinstance(component.get("id"), int):
+            next_id += 1
+            component["id"] = next_id
+    return components
 
 
 def iter_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:

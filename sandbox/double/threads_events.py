@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.double.rest import Params, RestRoutes, empty
+from sandbox.double.rest import CREATED, Params, RestRoutes, empty
 from sandbox.double.server import DiscordError, json_response
 from sandbox.double.state import (
     CREATE_PRIVATE_THREADS,
@@ -54,7 +54,7 @@ class ThreadAndEventRoutes(RestRoutes):
         assert parent.guild_id is not None
         self.d.guild(parent.guild_id).channels[thread.id] = thread
         await self.d.gateway.dispatch("THREAD_CREATE", thread.payload() | {"newly_created": True})
-        return json_response(thread.payload())
+        return json_response(thread.payload(), CREATED)
 
     async def add_thread_member(
         self, request: web.Request, params: Params, body: Any
@@ -121,6 +121,7 @@ class ThreadAndEventRoutes(RestRoutes):
             "privacy_level": body.get("privacy_level", 2), "status": 1,
             "entity_type": body.get("entity_type", 3), "entity_id": None,
             "entity_metadata": body.get("entity_metadata"), "user_count": 0, "image": None,
+            "recurrence_rule": body.get("recurrence_rule"), "guild_scheduled_event_exceptions": [],
         }  # fmt: skip
         guild.events[event_id] = event
         await self.d.gateway.dispatch("GUILD_SCHEDULED_EVENT_CREATE", event)

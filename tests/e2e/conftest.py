@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.clock import OffsetClock
 from sandbox.double import DiscordDouble
+from sandbox.double.conformance import Conformance
+from tests.conformance_report import record
 from tests.e2e.harness import Hub, build_hub
+
+
+@pytest.fixture(autouse=True)
+def conformance(
+    discord_double: DiscordDouble, request: pytest.FixtureRequest
+) -> Iterator[Conformance]:
+    """Every e2e test checks the bot's requests and the double's answers against Discord's
+    specification; one mismatch fails the test, listed after it."""
+    checker = discord_double.check_conformance()
+    yield checker
+    record(request.config, checker.tally)
+    if checker.problems:
+        shown = "\n  ".join(checker.problems[:20])
+        pytest.fail(
+            f"{len(checker.problems)} request(s)/answer(s) do not match Discord's "
+            f"specification:\n  {shown}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
