@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,13 @@ from cogs.announcements.recurrence import (
     parse_repeat,
     upcoming,
     weekday_names,
+)
+from tests.dst_oracle import (
+    COUNT,
+    daily_expected,
+    instants_reading,
+    series_cases,
+    weekly_expected,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -121,3 +128,79 @@ def test_every_run_keeps_the_local_time(
             assert local.weekday() == first.weekday()
         if repeat == "monthly":
             assert local.day == first.day
+
+
+# -- every local occurrence once, in seven zones, against tests/dst_oracle.py -------------
+
+WINDOW = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+CASES = series_cases(*WINDOW)
+
+
+def _case_id(zone: str, first_local: datetime, hits: str) -> str:
+    return f"{zone}-{first_local:%a%H%M}-{hits.replace(' ', '_')}"
+
+
+def _hits(expected_walls: list[datetime], zone: str, hits: str) -> None:
+    """A case named for a skipped or repeated time really meets one, so it can fail."""
+    readings = [len(instants_reading(w, ZoneInfo(zone))) for w in expected_walls]
+    wanted = {"skipped": 0, "repeated": 2}.get(hits)
+    assert wanted is None or wanted in readings
+
+
+@pytest.mark.parametrize(
+    ("zone", "first_local", "hits"), CASES, ids=[_case_id(*case) for case in CASES]
+)
+def test_weekly_runs_are_each_local_occurrence_once(
+    zone: str, first_local: datetime, hits: str
+) -> None:
+    expected = weekly_expected(zone, first_local)
+    _hits([first_local + timedelta(weeks=n) for n in range(COUNT)], zone, hits)
+    weekly = parse_repeat("weekly", first_local.replace(tzinfo=ZoneInfo(zone)))
+    start = first_run(weekly, zone, expected[0])
+    assert start is not None
+    assert upcoming(weekly, zone, start, COUNT) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "first_local", "hits"),
+    [case for case in CASES if case[2] != "ordinary"],
+    ids=[_case_id(*case) for case in CASES if case[2] != "ordinary"],
+)
+def test_daily_runs_are_each_local_occurrence_once(
+    zone: str, first_local: datetime, hits: str
+) -> None:
+    first_local -= timedelta(days=30)  # the change falls in the middle of the 60 days
+    expected = daily_expected(zone, first_local)
+    _hits([first_local + timedelta(days=n) for n in range(COUNT)], zone, hits)
+    daily = parse_repeat("daily", first_local.replace(tzinfo=ZoneInfo(zone)))
+    assert upcoming(daily, zone, expected[0], COUNT) == expected
+
+
+def test_the_fall_back_hour_runs_once_at_its_first_instant() -> None:
+    """The bug: '30 1 * * 0' in London fired at 01:30 BST and again at 01:30 GMT."""
+    sunday = datetime(2027, 10, 24, 1, 30, tzinfo=LONDON)
+    runs = upcoming(parse_repeat("weekly", sunday), "Europe/London", sunday.astimezone(UTC), 3)
+    assert [r.isoformat() for r in runs] == [
+        "2027-10-24T00:30:00+00:00", "2027-10-31T00:30:00+00:00", "2027-11-07T01:30:00+00:00",
+    ]  # fmt: skip
+
+
+def test_a_first_run_chosen_at_the_second_instant_is_kept_and_not_repeated() -> None:
+    """An organiser who chose 01:30 GMT (after the change) for the first run gets it; the
+    repeat carries on a week later, not at 01:30 BST before it nor twice."""
+    second = datetime(2027, 10, 31, 1, 30, fold=1, tzinfo=LONDON).astimezone(UTC)
+    assert second == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+    weekly = parse_repeat("weekly", second.astimezone(LONDON))
+    start = first_run(weekly, "Europe/London", second)
+    assert start == second
+    assert upcoming(weekly, "Europe/London", second, 2)[1] == datetime(
+        2027, 11, 7, 1, 30, tzinfo=UTC
+    )
+
+
+def test_a_skipped_weekly_time_runs_that_day_later_by_the_jump() -> None:
+    """02:30 New York does not exist on 14 March 2027: that week runs at 03:30 EDT."""
+    sunday = datetime(2027, 3, 7, 2, 30, tzinfo=ZoneInfo("America/New_York"))
+    runs = upcoming(parse_repeat("weekly", sunday), "America/New_York", sunday.astimezone(UTC), 3)
+    walls = [r.astimezone(ZoneInfo("America/New_York")).strftime("%m-%d %H:%M") for r in runs]
+    assert walls == ["03-07 02:30", "03-14 03:30", "03-21 02:30"]
