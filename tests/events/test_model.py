@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cogs.announcements.recurrence import parse_repeat, upcoming
 from cogs.events.model import (
+    WEEKDAYS,
     EventError,
     Repeat,
     build_rrule,
@@ -21,6 +24,7 @@ from cogs.events.model import (
     repeat_of,
 )
 from cogs.events.pacing import Pacer, mention_messages
+from tests.dst_oracle import COUNT, instants_reading, series_cases, weekly_expected
 
 LONDON = "Europe/London"
 
@@ -114,3 +118,43 @@ def test_mentions_split_under_the_message_limit() -> None:
         message = text + "\n" + " ".join(f"<@{u}>" for u in group)
         assert len(message) <= 2000 and len(group) <= 100
     assert mention_messages("x", [1, 2, 3], most=2) == [[1, 2], [3]]
+
+
+# -- every local occurrence once, in seven zones, against tests/dst_oracle.py -------------
+
+DST_CASES = series_cases(datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("zone", "first_local", "hits"),
+    DST_CASES,
+    ids=[f"{z}-{w:%a%H%M}-{h.replace(' ', '_')}" for z, w, h in DST_CASES],
+)
+def test_weekly_series_start_each_local_occurrence_once(
+    zone: str, first_local: datetime, hits: str
+) -> None:
+    expected = weekly_expected(zone, first_local)
+    walls = [first_local + timedelta(weeks=n) for n in range(COUNT)]
+    readings = [len(instants_reading(w, ZoneInfo(zone))) for w in walls]
+    assert {"skipped": 0, "repeated": 2}.get(hits, 1) in readings  # the case meets its change
+    rule = f"FREQ=WEEKLY;INTERVAL=1;BYDAY={WEEKDAYS[first_local.weekday()]}"
+    assert list(itertools.islice(occurrences(rule, zone, expected[0]), COUNT)) == expected
+    assert nth_start(rule, zone, expected[0], COUNT) == expected[-1]
+
+
+def test_events_and_announcements_share_the_rule() -> None:
+    """The same weekly 01:30 London across the fall-back: one instant each, the same ones."""
+    sunday = datetime(2027, 10, 24, 1, 30, tzinfo=ZoneInfo(LONDON))
+    rule = build_rrule(sunday, LONDON, Repeat("weekly", count=3))
+    assert rule is not None
+    starts = list(occurrences(rule, LONDON, sunday.astimezone(UTC)))
+    weekly = parse_repeat("weekly", sunday)
+    assert starts == upcoming(weekly, LONDON, sunday.astimezone(UTC), 3)
+    assert starts[1] == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 01:30 BST, the first
+
+
+def test_a_first_start_chosen_after_the_change_stays_where_it_was_put() -> None:
+    """The second 01:30 (GMT) chosen for the first event is kept; the series goes on weekly."""
+    second = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 01:30 GMT, after the change
+    starts = list(itertools.islice(occurrences("FREQ=WEEKLY;BYDAY=SU", LONDON, second), 2))
+    assert starts == [second, datetime(2027, 11, 7, 1, 30, tzinfo=UTC)]
