@@ -46,3 +46,16 @@ def escape_markdown(text: str) -> str:
 def defuse_mentions(text: str) -> str:
     """Break mention syntax visibly (for places that render it), besides AllowedMentions.none()."""
     return re.sub(r"@(everyone|here)", "@\u2024\\1", text)
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, safe quote of what a member typed, for replies that say what was wrong.
+
+    Replies must fit Discord's 2,000 characters whatever was pasted, so a quote is one line
+    cut at a word (with an ellipsis), with markdown escaped and mentions broken.
+    """
+    line = " ".join(clean(text).split())
+    if len(line) > limit:
+        cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+        line = cut.rstrip(" ,.;:") + "…"
+    return defuse_mentions(escape_markdown(line))

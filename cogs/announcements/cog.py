@@ -13,6 +13,7 @@ from bot.checks import is_moderator, moderator_only
 from bot.clock import from_db_time
 from bot.errors import UserError
 from bot.scheduler import Job
+from bot.timeparse import TimeContext
 from bot.ui import discord_time, zone_choices
 from cogs.announcements.delivery import Delivery, DeliveryProblem
 from cogs.announcements.model import (
@@ -20,6 +21,7 @@ from cogs.announcements.model import (
     Announcement,
     AnnouncementError,
     Timing,
+    known_zone,
     read_timing,
     retime,
 )
@@ -113,8 +115,7 @@ class AnnouncementsCog(commands.Cog):
         style: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild is not None
-        zone = timezone or await self._default_zone(interaction)
-        timing = self._timing(when, repeat, zone)
+        timing = self._timing(when, repeat, await self._context(interaction, timezone), timezone)
         self._check_channel(channel, style.value if style else "embed")
         role_id = self._check_role(role)
         chosen = style.value if style else "embed"
@@ -138,7 +139,7 @@ class AnnouncementsCog(commands.Cog):
             )
         except AnnouncementError as exc:
             raise UserError(str(exc)) from exc
-        notes = ["Nothing is posted until you press Confirm."]
+        notes = [timing.reading, "Nothing is posted until you press Confirm."]
         if self.bot.settings.announce_require_approval:
             notes.append("A second moderator must then approve it.")
         notes += self._role_notes(interaction.guild, draft.role_id)
@@ -216,7 +217,8 @@ class AnnouncementsCog(commands.Cog):
         if channel is not None:
             self._check_channel(channel, chosen)
         try:
-            timing = retime(found, when, repeat, timezone, self.bot.clock.now())
+            context = await self._context(interaction, None)
+            timing = retime(found, when, repeat, timezone, self.bot.clock.now(), context)
         except AnnouncementError as exc:
             raise UserError(str(exc)) from exc
         role_id = None if remove_role else (self._check_role(role) or found.role_id)
@@ -360,16 +362,22 @@ class AnnouncementsCog(commands.Cog):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    async def _default_zone(self, interaction: Interaction) -> str:
+    async def _context(self, interaction: Interaction, timezone: str | None) -> TimeContext:
+        """How this moderator's times are read: the zone chosen, else their profile's, else
+        the server's; their Discord locale and profile languages; their date order."""
         assert interaction.guild_id is not None
-        profile = await self.profiles.get(interaction.guild_id, interaction.user.id)
-        if profile is not None and profile.timezone:
-            return profile.timezone
-        return self.bot.settings.server_timezone
-
-    def _timing(self, when: str, repeat: str, zone: str) -> Timing:
         try:
-            return read_timing(when, repeat, zone, self.bot.clock.now())
+            chosen = known_zone(timezone) if timezone else None
+        except AnnouncementError as exc:
+            raise UserError(str(exc)) from exc
+        return await self.profiles.time_context(
+            interaction.guild_id, interaction.user.id, chosen,
+            self.bot.settings.server_timezone, str(interaction.locale),
+        )  # fmt: skip
+
+    def _timing(self, when: str, repeat: str, context: TimeContext, timezone: str | None) -> Timing:
+        try:
+            return read_timing(when, repeat, context, self.bot.clock.now(), timezone is not None)
         except AnnouncementError as exc:
             raise UserError(str(exc)) from exc
 

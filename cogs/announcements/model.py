@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import all_zones, is_zone
-from bot.timeparse import parse_when
+from bot.text import excerpt
+from bot.timeparse import TimeContext, When
 from cogs.announcements.recurrence import (
     Recurrence,
     RecurrenceError,
@@ -40,6 +41,7 @@ class Timing:
     zone: str
     starts_at: datetime
     recurrence: Recurrence
+    reading: str = ""  # how the typed time was read, for the preview (never stored)
 
 
 @dataclass(frozen=True)
@@ -131,19 +133,37 @@ def known_zone(text: str) -> str:
     return match
 
 
-def read_timing(when: str, repeat: str, zone: str, now: datetime) -> Timing:
-    """Check the moderator's when / repeat / zone together; every error says what to type."""
-    zone = known_zone(zone)
-    tz = ZoneInfo(zone)
+def read_timing(
+    when: str, repeat: str, context: TimeContext, now: datetime, chosen: bool = False
+) -> Timing:
+    """Check the moderator's when / repeat / zone together; every error says what to type.
+
+    A zone named in ``when`` wins over the context's; the repeat then follows that place's
+    clock ("weekly, 09:00 Berlin time"), unless a zone was ``chosen`` in the command.
+    """
+    context = context.with_zone(known_zone(context.zone), context.zone_words)
     try:
+        read = context.read(when, now)
+        zone = _zone_kept(read, context, chosen)
+        tz = ZoneInfo(zone)
         # Whole minutes, as cron runs are: "in 1 hour" then repeats at the same minute.
-        moment = parse_when(when, tz, now).replace(second=0, microsecond=0)
+        moment = read.instant.replace(second=0, microsecond=0)
         recurrence = parse_repeat(repeat, moment.astimezone(tz))
     except (ValueError, RecurrenceError) as exc:
         raise AnnouncementError(str(exc)) from exc
     if moment <= now:
-        raise AnnouncementError(f"'{when}' is too soon. Give a time at least a minute ahead.")
-    return Timing(zone, _first(recurrence, zone, moment), recurrence)
+        raise AnnouncementError(
+            f"'{excerpt(when)}' is too soon. Give a time at least a minute ahead."
+        )
+    reading = read.reading(now, context.zone_words)
+    return Timing(zone, _first(recurrence, zone, moment), recurrence, reading)
+
+
+def _zone_kept(read: When, context: TimeContext, chosen: bool) -> str:
+    """The zone named in the text, when it is a place's clock and none was chosen."""
+    if chosen or not read.from_text or read.zone is None or read.note:
+        return context.zone
+    return read.zone
 
 
 def _first(recurrence: Recurrence, zone: str, moment: datetime) -> datetime:
@@ -157,7 +177,12 @@ def _first(recurrence: Recurrence, zone: str, moment: datetime) -> datetime:
 
 
 def retime(
-    found: Announcement, when: str | None, repeat: str | None, zone: str | None, now: datetime
+    found: Announcement,
+    when: str | None,
+    repeat: str | None,
+    zone: str | None,
+    now: datetime,
+    context: TimeContext | None = None,
 ) -> Timing | None:
     """New timing for an edit from whichever of when / repeat / zone were given, else None.
 
@@ -165,10 +190,13 @@ def retime(
     """
     if when is None and repeat is None and zone is None:
         return None
+    chosen = zone is not None
     zone = known_zone(zone or found.timezone)
     repeat = repeat or (found.cron if found.repeat == "cron" else found.repeat) or "none"
     if when is not None:
-        return read_timing(when, repeat, zone, now)
+        words = f"the zone you chose, {zone}" if chosen else f"the announcement's zone, {zone}"
+        base = context or TimeContext(zone)
+        return read_timing(when, repeat, base.with_zone(zone, words), now, chosen)
     old_local = (found.next_run_at or found.starts_at).astimezone(ZoneInfo(found.timezone))
     moment = old_local.replace(tzinfo=ZoneInfo(zone))
     try:

@@ -18,7 +18,7 @@ from typing import Any
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
-from bot.timeparse import WHEN_EXAMPLES
+from bot.timeparse import when_examples
 from cogs.announcements.model import (
     LIVE,
     Announcement,
@@ -214,7 +214,7 @@ class AnnouncementService(RunLedger):
         if found.cron is None:
             raise AnnouncementError(
                 f"Announcement #{found.id} was due {found.starts_at:%Y-%m-%d %H:%M} UTC, which "
-                f"has passed. Schedule it again with a new time, such as {WHEN_EXAMPLES}."
+                f"has passed. Schedule it again with a new time, such as {when_examples(now)}."
             )
         following = next_after(found.cron, found.timezone, now)
         if following is None:

@@ -15,7 +15,7 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.lookup import find_role
 from bot.settings import Settings
-from bot.timeparse import format_duration
+from bot.timeparse import TimeContext, format_duration
 from cogs.events.model import (
     Draft,
     Event,
@@ -30,6 +30,7 @@ from cogs.events.model import (
     read_offsets,
     read_start,
     repeat_of,
+    zone_for_event,
 )
 from cogs.events.views import EventForm, preview_embeds, preview_view, stamp
 
@@ -71,18 +72,23 @@ class Creation:
         self.cog = cog
         self.bot = cog.bot
 
-    async def zone_of(self, interaction: Interaction, timezone: str | None) -> str:
+    async def context_of(self, interaction: Interaction, timezone: str | None) -> TimeContext:
+        """How this organiser's times are read (zone, languages, date order)."""
+        chosen = None
         if timezone:
             with refusals():
-                return check_zone(timezone)
+                chosen = check_zone(timezone)
         assert interaction.guild_id is not None
-        profile = await self.cog.profiles.get(interaction.guild_id, interaction.user.id)
-        if profile is not None and profile.timezone:
-            return profile.timezone
-        return self.bot.settings.server_timezone
+        return await self.cog.profiles.time_context(
+            interaction.guild_id, interaction.user.id, chosen,
+            self.bot.settings.server_timezone, str(interaction.locale),
+        )  # fmt: skip
 
-    def read(self, options: dict[str, Any], zone: str, now: datetime) -> Draft:
-        """Check every option; the first problem is the member's answer."""
+    def read(
+        self, options: dict[str, Any], context: TimeContext, now: datetime, chosen: bool
+    ) -> Draft:
+        """Check every option; the first problem is the member's answer. ``chosen``: the
+        zone was picked in the command, so the event keeps it whatever the text names."""
         with refusals():
             title = check_title(options["title"])
             location = check_location(options.get("location") or "")
@@ -90,7 +96,8 @@ class Creation:
             area = options.get("area")
             if area is not None and self.bot.areas.get(area) is None:
                 raise EventError(f"There is no area '{area}'. Pick one from the list.")
-            start = read_start(options["when"], zone, now)
+            when = read_start(options["when"], context, now)
+            start, zone = when.instant, zone_for_event(when, context, chosen)
             end = read_end(start, options.get("duration"), options.get("ends"), zone)
             reminders = read_offsets(
                 options.get("reminders"), self.bot.settings.event_reminder_offsets
@@ -103,20 +110,21 @@ class Creation:
         return Draft(
             title=title, when_text=options["when"], timezone=zone, starts_at=start,
             ends_at=end, location=location, area=area, capacity=capacity,
-            reminders=reminders, rrule=rule,
+            reminders=reminders, rrule=rule, reading=when.reading(now, context.zone_words),
         )  # fmt: skip
 
     async def start(self, interaction: Interaction, options: dict[str, Any]) -> None:
         require_organiser(interaction, self.bot.settings)
-        zone = await self.zone_of(interaction, options.get("timezone"))
-        draft = self.read(options, zone, self.bot.clock.now())
+        context = await self.context_of(interaction, options.get("timezone"))
+        chosen = bool(options.get("timezone"))
+        draft = self.read(options, context, self.bot.clock.now(), chosen)
 
         async def submitted(inner: Interaction, values: dict[str, str]) -> None:
             assert inner.guild_id is not None
             made = draft.with_text(values.get("description", ""))
             event = await self.cog.service.create_draft(inner.guild_id, inner.user.id, made)
             await inner.response.send_message(
-                embeds=preview_embeds(event, self.bot.settings.event_zones),
+                embeds=preview_embeds(event, self.bot.settings.event_zones, draft.reading),
                 view=preview_view(event.id), ephemeral=True, allowed_mentions=NONE,
             )  # fmt: skip
 
@@ -148,12 +156,15 @@ class Creation:
             repeat = repeat_of(event.rrule)
             options.update(repeat=repeat.kind, every=repeat.interval, until=repeat.until,
                            count=repeat.count)  # fmt: skip
-            draft = self.read(options, event.timezone, self.bot.clock.now())
+            context = (await self.context_of(inner, None)).with_zone(
+                event.timezone, f"the event's zone, {event.timezone}"
+            )
+            draft = self.read(options, context, self.bot.clock.now(), chosen=False)
             draft = replace(draft, reminders=event.reminders).with_text(typed["description"])
             with refusals():
                 updated = await self.cog.service.update_draft(event, draft)
             await inner.response.edit_message(
-                embeds=preview_embeds(updated, self.bot.settings.event_zones),
+                embeds=preview_embeds(updated, self.bot.settings.event_zones, draft.reading),
                 view=preview_view(updated.id), allowed_mentions=NONE,
             )  # fmt: skip
 

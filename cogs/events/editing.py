@@ -11,7 +11,7 @@ import discord
 
 from bot.errors import UserError
 from bot.text import clean
-from bot.timeparse import parse_when
+from bot.timeparse import TimeContext
 from cogs.events.creating import refusals
 from cogs.events.model import (
     DESCRIPTION_LIMIT,
@@ -25,6 +25,7 @@ from cogs.events.model import (
     read_end,
     read_offsets,
     read_start,
+    zone_for_event,
 )
 from cogs.events.service import Edited
 from cogs.events.views import EventForm, stamp
@@ -42,8 +43,10 @@ class Editing:
         self.cog = cog
         self.bot = cog.bot
 
-    def read(self, event: Event, options: dict[str, Any]) -> dict[str, Any]:
-        """The checked changes; the first problem is the organiser's answer."""
+    def read(self, event: Event, options: dict[str, Any], context: TimeContext) -> dict[str, Any]:
+        """The checked changes; the first problem is the organiser's answer. ``context``
+        gives the organiser's languages and date order; times are read in the event's zone
+        (or the one chosen) unless the text names another."""
         changes: dict[str, Any] = {}
         with refusals():
             timezone, when = options.get("timezone"), options.get("when")
@@ -62,7 +65,9 @@ class Editing:
             if options.get("series"):
                 self._check_series(event, timezone)
             if when is not None:
-                start = self._start(event, when, zone, bool(options.get("series")))
+                context = context.with_zone(zone, f"the event's zone, {zone}")
+                series = bool(options.get("series"))
+                start, zone = self._start(event, when, context, series, bool(timezone))
                 length = event.ends_at - event.starts_at
                 changes.update(starts_at=start, when_text=when, timezone=zone)
                 changes["ends_at"] = (
@@ -79,14 +84,18 @@ class Editing:
         if timezone:
             raise EventError("series:true keeps the series' time zone; leave timezone out.")
 
-    def _start(self, event: Event, when: str, zone: str, series: bool) -> datetime:
-        """The new start; for a whole series, a time of day on this occurrence's day."""
+    def _start(
+        self, event: Event, when: str, context: TimeContext, series: bool, chosen: bool
+    ) -> tuple[datetime, str]:
+        """The new start and zone; for a whole series, a time of day on this occurrence's
+        day in the series' zone."""
         now = self.bot.clock.now()
         if not series:
-            return read_start(when, zone, now)
+            read = read_start(when, context, now)
+            return read.instant, zone_for_event(read, context, chosen)
         day = event.starts_at.astimezone(event.zone).replace(hour=0, minute=0, second=0)
         try:
-            start = parse_when(when, event.zone, day)
+            start = context.read(when, day).instant
         except ValueError as exc:
             raise EventError(f"{exc} With series:true give a time of day, such as 16:00.") from exc
         if start.astimezone(event.zone).date() != day.date():
@@ -96,7 +105,7 @@ class Editing:
             )
         if start <= now:
             raise EventError("That time has already passed today; give a later time.")
-        return start
+        return start, event.timezone
 
     def _area(self, slug: str) -> str | None:
         if slug.strip().lower() in NO_AREA:
@@ -106,7 +115,12 @@ class Editing:
         return slug
 
     async def start(self, interaction: Interaction, event: Event, options: dict[str, Any]) -> None:
-        changes = self.read(event, options)
+        assert interaction.guild_id is not None
+        context = await self.cog.profiles.time_context(
+            interaction.guild_id, interaction.user.id, None,
+            self.bot.settings.server_timezone, str(interaction.locale),
+        )  # fmt: skip
+        changes = self.read(event, options, context)
         series = bool(options.get("series"))
         if not options.get("description"):
             if not changes:

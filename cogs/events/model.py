@@ -19,7 +19,13 @@ from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import is_zone
 from bot.text import clean, escape_markdown
-from bot.timeparse import WHEN_EXAMPLES, format_duration, parse_duration, parse_when
+from bot.timeparse import (
+    TimeContext,
+    When,
+    format_duration,
+    parse_duration,
+    parse_when,
+)
 from bot.wallclock import instants, to_instant, wall_time
 
 TITLE_LIMIT = 100
@@ -126,6 +132,7 @@ class Draft:
     reminders: tuple[int, ...] = ()
     description: str = ""
     rrule: str | None = None
+    reading: str = ""  # how the time was read, for the preview (never stored)
 
     def with_text(self, description: str) -> Draft:
         return replace(self, description=clean(description)[:DESCRIPTION_LIMIT])
@@ -192,11 +199,22 @@ def check_location(text: str) -> str:
     return location
 
 
-def read_start(when: str, zone: str, now: datetime) -> datetime:
+def read_start(when: str, context: TimeContext, now: datetime) -> When:
+    """The start as read in the member's context; a zone in the text wins."""
     try:
-        return parse_when(when, ZoneInfo(zone), now)
+        return context.read(when, now)
     except ValueError as exc:
         raise EventError(str(exc)) from exc
+
+
+def zone_for_event(when: When, context: TimeContext, chosen: bool) -> str:
+    """The zone an event keeps (its wall clock for repeats and its preview): the zone named
+    in the text ("14:00 Europe/Berlin", "15:00 ET", "14:00 CET" in winter) unless the
+    organiser chose one in the command; a bare offset or an out-of-season abbreviation
+    keeps the context's zone, since no place's clock follows it."""
+    if chosen or not when.from_text or when.zone is None or when.note:
+        return context.zone
+    return when.zone
 
 
 def read_end(start: datetime, duration: str | None, ends: str | None, zone: str) -> datetime:
@@ -334,10 +352,6 @@ def describe_rrule(rule: str | None, zone: str, start: datetime) -> str:
     if "UNTIL" in parts:
         text += f", until {parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
     return text
-
-
-def bad_when_message(text: str) -> str:
-    return f"I could not read '{text}' as a time. Try {WHEN_EXAMPLES}."
 
 
 def repeat_of(rule: str | None) -> Repeat:

@@ -88,11 +88,12 @@ def card_view(event: Event) -> discord.ui.View | None:
     return view
 
 
-def preview_embeds(event: Event, zones: list[str]) -> list[discord.Embed]:
-    """The card as it will look, then the time in the organiser's zone, UTC, everyone's own
-    zone and the network's main zones, so a wrong reading shows before anything exists."""
-    times = discord.Embed(title="Preview: check the time")
-    times.add_field(name=f"Your time ({event.timezone})", value=wall(event.starts_at,
+def preview_embeds(event: Event, zones: list[str], reading: str = "") -> list[discord.Embed]:
+    """The card as it will look, then how the typed time was read (the weekday, the date,
+    how far away, and where the zone came from), the time in the event's zone, UTC, each
+    member's own zone and the network's main zones, so a misreading shows before Confirm."""
+    times = discord.Embed(title="Preview: check the time", description=reading or None)
+    times.add_field(name=f"Event's zone ({event.timezone})", value=wall(event.starts_at,
                                                                      event.timezone))  # fmt: skip
     times.add_field(name="UTC", value=wall(event.starts_at, "UTC"))
     times.add_field(name="Each member sees", value=stamp(event.starts_at), inline=False)

@@ -14,6 +14,7 @@ from typing import Any
 from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.timeparse import TimeContext
 from cogs.profiles.fields import (
     CareerStage,
     OpenTo,
@@ -51,6 +52,22 @@ class ProfileService:
             return None
         areas = await self.areas_of(guild_id, user_id)
         return profile_from_row(row, areas)
+
+    async def time_context(
+        self, guild_id: int, user_id: int, chosen: str | None, server_zone: str, locale: str
+    ) -> TimeContext:
+        """How to read the times this member types: the zone chosen in the command, else
+        their profile's, else the server's; their Discord locale and profile languages; and
+        their country's date order."""
+        own = await self.get(guild_id, user_id)
+        return TimeContext.of_member(
+            chosen,
+            own.timezone if own else None,
+            server_zone,
+            locale,
+            own.languages if own else (),
+            own.country if own else None,
+        )
 
     async def viewer_for(self, guild_id: int, user_id: int, is_moderator: bool) -> Viewer:
         """Who is looking, for the visibility rules: moderator, and verified or not."""

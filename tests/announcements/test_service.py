@@ -11,6 +11,7 @@ import pytest
 from bot.clock import OffsetClock
 from bot.db import Database
 from bot.scheduler import Scheduler
+from bot.timeparse import TimeContext
 from cogs.announcements.model import (
     STOPPED,
     AnnouncementError,
@@ -36,7 +37,7 @@ def service(db: Database, clock: OffsetClock, scheduler: Scheduler) -> Announcem
 async def live(
     service: AnnouncementService, clock: OffsetClock, repeat: str = "none", approval: bool = False
 ) -> int:
-    timing = read_timing("in 1 hour", repeat, "Europe/London", clock.now())
+    timing = read_timing("in 1 hour", repeat, TimeContext("Europe/London"), clock.now())
     draft = await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
     return (await service.confirm(G, draft.id, MOD, approval)).id
 
@@ -48,7 +49,7 @@ async def pending_jobs(db: Database) -> int:
 async def test_draft_is_not_live_until_confirmed(
     service: AnnouncementService, clock: OffsetClock, db: Database
 ) -> None:
-    timing = read_timing("in 1 hour", "daily", "UTC", clock.now())
+    timing = read_timing("in 1 hour", "daily", TimeContext("UTC"), clock.now())
     draft = await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
     assert draft.state == "draft" and await pending_jobs(db) == 0
     assert await service.list_live(G) == []
@@ -62,7 +63,7 @@ async def test_draft_is_not_live_until_confirmed(
 async def test_a_one_off_whose_time_passed_before_confirm_is_refused(
     service: AnnouncementService, clock: OffsetClock, db: Database
 ) -> None:
-    timing = read_timing("in 1 hour", "none", "UTC", clock.now())
+    timing = read_timing("in 1 hour", "none", TimeContext("UTC"), clock.now())
     draft = await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
     clock.advance(timedelta(hours=2))
     with pytest.raises(AnnouncementError, match="which has passed"):
@@ -203,7 +204,7 @@ async def test_a_run_the_scheduler_gave_up_on_keeps_the_recurrence_going(
 async def test_previews_nobody_answered_are_cleared_after_a_day(
     service: AnnouncementService, clock: OffsetClock, db: Database
 ) -> None:
-    timing = read_timing("in 3 days at 9am", "none", "UTC", clock.now())
+    timing = read_timing("in 3 days at 9am", "none", TimeContext("UTC"), clock.now())
     await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
     clock.advance(timedelta(days=1, minutes=1))
     await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
@@ -231,7 +232,7 @@ async def test_pausing_ends_a_run_waiting_for_its_retry(
 async def test_a_new_zone_alone_keeps_the_wall_clock_time(
     service: AnnouncementService, clock: OffsetClock
 ) -> None:
-    timing = read_timing("in 3 days at 09:00", "weekly", "europe/london", clock.now())
+    timing = read_timing("in 3 days at 09:00", "weekly", TimeContext("europe/london"), clock.now())
     assert timing.zone == "Europe/London"
     draft = await service.create_draft(G, MOD, CHANNEL, timing, CONTENT)
     found = await service.confirm(G, draft.id, MOD, False)

@@ -15,7 +15,7 @@ async def test_natural_language_preview_then_card_and_scheduled_event(hub: Hub) 
     assert preview.ephemeral
     card, times = preview.embeds
     assert card["title"] == "Network seminar"
-    assert field(times, "Your time")["value"] == "Tue 08 Dec 2026, 15:00 (Europe/London)"
+    assert field(times, "Event's zone")["value"] == "Tue 08 Dec 2026, 15:00 (Europe/London)"
     assert field(times, "UTC")["value"] == "Tue 08 Dec 2026, 15:00 (UTC)"
     assert field(times, "Each member sees")["value"].startswith("<t:")
     assert field(times, "America/New_York")["value"] == "Tue 08 Dec 2026, 10:00 (America/New_York)"
@@ -45,7 +45,7 @@ async def test_edit_in_the_preview_then_confirm(hub: Hub) -> None:
     )  # fmt: skip
     card, times = changed.embeds
     assert card["title"] == "Renamed seminar"
-    assert field(times, "Your time")["value"].endswith("09:30 (Asia/Tokyo)")
+    assert field(times, "Event's zone")["value"].endswith("09:30 (Asia/Tokyo)")
     again = await hub.double.click(hub.guild_id, mod, preview.message, edit)
     refused = await hub.double.submit_modal(
         hub.guild_id, mod, again.modal, {"events:form:when": "yesterday 10:00"}
@@ -61,7 +61,7 @@ async def test_the_zone_defaults_to_the_organisers_profile(hub: Hub) -> None:
     await introduce(hub, mod, name="Mod Erator")
     await hub.double.run_command(hub.guild_id, mod, "profile timezone", {"zone": "America/Chicago"})
     preview = await create(hub, mod, when="in 3 days at 15:00")
-    assert field(preview.embeds[1], "Your time")["value"].endswith("15:00 (America/Chicago)")
+    assert field(preview.embeds[1], "Event's zone")["value"].endswith("15:00 (America/Chicago)")
     zones = await hub.double.autocomplete(
         hub.guild_id, mod, "event create", "timezone", {"timezone": "Europe/Lon"}
     )

@@ -19,7 +19,7 @@ BAD_OPTIONS = [
     ({"timezone": "Mars/Olympus"}, "'Mars/Olympus' is not a time zone I know."),
     ({"when": "yesterday 10:00"}, "which is in the past. Give a future time."),
     ({"when": "whenever suits"}, "has no time of day. Add one, for example"),
-    ({"when": "soonish at 25:99"}, "I could not read"),
+    ({"when": "soonish at 25:99"}, "not a time of day"),
     ({"when": "03/04 15:00"}, "could be read as day/month or month/day"),
     ({"duration": "forever"}, "'forever' is not a duration"),
     ({"duration": "9d"}, "An event can last at most 7 days"),
