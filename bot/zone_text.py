@@ -179,7 +179,7 @@ _SIGN = r"[+\-−]"
 _OFFSET_AFTER_NAME = re.compile(
     rf"\b(?:UTC|GMT|UT)\s*({_SIGN})\s*(\d{{1,2}})(?::?(\d{{2}}))?\b", re.IGNORECASE
 )
-_BARE_OFFSET = re.compile(rf"(?<![\w:])({_SIGN})(\d{{2}}):?(\d{{2}})\b")
+_BARE_OFFSET = re.compile(rf"(?<![A-Za-z:])({_SIGN})(\d{{2}}):?(\d{{2}})\b")
 _ISO_Z = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)Z\b")
 _IANA = re.compile(r"\b[A-Za-z][A-Za-z_\-]*(?:/[A-Za-z0-9_\-+]+)+")
 _CITY_TIME = re.compile(r"\b([A-Za-zÀ-ÿ'. ]{2,40}?)\s+time\b", re.IGNORECASE)
