@@ -435,7 +435,7 @@ class Actors:
         payload: dict[str, Any] = {
             "id": str(record.id), "application_id": str(self.application_id), "type": kind,
             "data": data, "channel_id": str(channel_id), "channel": channel.payload(),
-            "token": record.token, "version": 1, "locale": "en-US",
+            "token": record.token, "version": 1, "locale": self.users[user_id].locale,
             "entitlements": [], "context": 0 if guild_id else 1,
             "attachment_size_limit": 25 * 1024 * 1024,
         }  # fmt: skip

@@ -58,6 +58,7 @@ class User:
     bot: bool = False
     dms_open: bool = True
     dm_channel_id: int | None = None
+    locale: str = "en-US"  # the Discord client's language, sent with each interaction
 
     def payload(self) -> dict[str, Any]:
         return {
