@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from sandbox.double import limits
+from sandbox.double.permissions import channel_permissions
 from sandbox.double.server import DiscordError, json_response
 from sandbox.double.state import (
+    ATTACH_FILES,
+    EMBED_LINKS,
     MANAGE_CHANNELS,
     MANAGE_ROLES,
+    MANAGE_THREADS,
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
     VIEW_CHANNEL,
@@ -98,6 +102,18 @@ class RestRoutes:
 
     def require(self, guild: Guild, permission: int) -> None:
         if not guild.permissions_of(self.d.bot_user.id) & permission:
+            raise DiscordError(403, 50013, "Missing Permissions")
+
+    def require_in(self, channel: Channel, permission: int) -> None:
+        """Refuse as Discord does when the bot lacks ``permission`` in ``channel``, its
+        roles and the channel's overwrites taken together (Missing Access without View)."""
+        if channel.guild_id is None:
+            return
+        guild = self.d.guild(channel.guild_id)
+        bits = channel_permissions(guild, channel, self.d.bot_user.id)
+        if not bits & VIEW_CHANNEL:
+            raise DiscordError(403, 50001, "Missing Access")
+        if not bits & permission:
             raise DiscordError(403, 50013, "Missing Permissions")
 
     def below_bot(self, guild: Guild, role: Role) -> None:
@@ -212,12 +228,13 @@ class RestRoutes:
             assert channel.recipient is not None
             if not channel.recipient.dms_open:
                 raise DiscordError(403, 50007, "Cannot send messages to this user")
-        if channel.guild_id is not None:
-            # Server-wide permissions of the bot's roles (channel overwrites are not applied).
-            guild = self.d.guild(channel.guild_id)
-            self.require(guild, VIEW_CHANNEL)
-            self.require(guild, SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES)
-        message = self.build_message(channel, body or {})
+        body = body or {}
+        self.require_in(channel, SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES)
+        if body.get("embeds"):
+            self.require_in(channel, EMBED_LINKS)
+        if body.get("_files"):
+            self.require_in(channel, ATTACH_FILES)
+        message = self.build_message(channel, body)
         await self.d.gateway.dispatch("MESSAGE_CREATE", message.payload())
         return json_response(message.payload())
 
@@ -302,9 +319,8 @@ class RestRoutes:
 
     async def edit_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
         channel = self.channel(params)
-        if channel.guild_id is not None:
-            self.require(self.d.guild(channel.guild_id), MANAGE_CHANNELS)
         body = body or {}
+        self.require_in(channel, self.edit_permission(channel, body))
         if "name" in body:
             channel.name = (
                 body["name"].lower().replace(" ", "-") if channel.type == 0 else body["name"]
@@ -327,6 +343,16 @@ class RestRoutes:
         event = "THREAD_UPDATE" if channel.is_thread else "CHANNEL_UPDATE"
         await self.d.gateway.dispatch(event, channel.payload())
         return json_response(channel.payload())
+
+    def edit_permission(self, channel: Channel, body: dict[str, Any]) -> int:
+        """Manage Channels for a channel; for a thread Manage Threads, except that the
+        bot's own thread may be renamed or archived with View Channel alone."""
+        if not channel.is_thread:
+            return MANAGE_CHANNELS
+        own = channel.owner_id == self.d.bot_user.id
+        if own and set(body) <= {"name", "archived", "auto_archive_duration"}:
+            return VIEW_CHANNEL
+        return MANAGE_THREADS
 
     async def delete_channel(self, request: web.Request, params: Params, body: Any) -> web.Response:
         channel = self.channel(params)

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from sandbox.double.actors import Actors
 from sandbox.double.gateway import Gateway
+from sandbox.double.permissions import ChannelOverwrites
 from sandbox.double.state import (
     BOT_PERMISSIONS,
     EVERYONE_PERMISSIONS,
@@ -71,7 +72,7 @@ class Call:
     status: int = 0
 
 
-class DiscordDouble(Actors):
+class DiscordDouble(Actors, ChannelOverwrites):
     """A local Discord. ``await start()``, point discord.py at ``api_base`` and ``gateway_url``."""
 
     def __init__(
@@ -264,7 +265,12 @@ class DiscordDouble(Actors):
         self.rate_limited += 1
         retry_after = round(max(1.0 - (now - self._window_start), 0.01), 3)
         return json_response(
-            {"message": "You are being rate limited.", "retry_after": retry_after, "global": True},
+            {
+                "message": "You are being rate limited.",
+                "code": 0,
+                "retry_after": retry_after,
+                "global": True,
+            },
             429,
             {
                 "Retry-After": str(retry_after),

@@ -12,12 +12,23 @@ from sandbox.double.state import (
     CREATE_PRIVATE_THREADS,
     CREATE_PUBLIC_THREADS,
     MANAGE_EVENTS,
-    VIEW_CHANNEL,
+    SEND_MESSAGES_IN_THREADS,
     Channel,
     Guild,
     iso_now,
     snowflake,
 )
+
+# Scheduled-event statuses and the changes Discord allows: SCHEDULED -> ACTIVE or CANCELED,
+# ACTIVE -> COMPLETED; a COMPLETED or CANCELED event can no longer be changed at all.
+SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
+NEXT_STATUS = {SCHEDULED: {ACTIVE, CANCELED}, ACTIVE: {COMPLETED}}
+STATUS_NAMES = {
+    SCHEDULED: "SCHEDULED",
+    ACTIVE: "ACTIVE",
+    COMPLETED: "COMPLETED",
+    CANCELED: "CANCELED",
+}
 
 
 class ThreadAndEventRoutes(RestRoutes):
@@ -41,9 +52,7 @@ class ThreadAndEventRoutes(RestRoutes):
         body = body or {}
         kind = 11 if "message" in params else int(body.get("type") or 12)
         assert parent.guild_id is not None
-        guild = self.d.guild(parent.guild_id)
-        self.require(guild, VIEW_CHANNEL)
-        self.require(guild, CREATE_PRIVATE_THREADS if kind == 12 else CREATE_PUBLIC_THREADS)
+        self.require_in(parent, CREATE_PRIVATE_THREADS if kind == 12 else CREATE_PUBLIC_THREADS)
         thread = Channel(
             snowflake(), parent.guild_id, str(body.get("name") or "thread"), kind, parent.id
         )
@@ -60,6 +69,7 @@ class ThreadAndEventRoutes(RestRoutes):
         self, request: web.Request, params: Params, body: Any
     ) -> web.Response:
         thread = self.channel(params)
+        self.require_in(thread, SEND_MESSAGES_IN_THREADS)  # as Discord documents
         user_id = int(params["user"])
         thread.thread_members.add(user_id)
         await self.d.gateway.dispatch("THREAD_MEMBERS_UPDATE", {
@@ -131,9 +141,22 @@ class ThreadAndEventRoutes(RestRoutes):
         guild = self.guild(params)
         self.require(guild, MANAGE_EVENTS)
         event = self.event(guild, params)
-        event.update({k: v for k, v in (body or {}).items() if k in event or k == "status"})
+        body = body or {}
+        self.check_status_change(int(event["status"]), body.get("status"))
+        event.update({k: v for k, v in body.items() if k in event})
         await self.d.gateway.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", event)
         return json_response(event)
+
+    def check_status_change(self, current: int, wanted: Any) -> None:
+        """Refuse what Discord refuses: any edit of a finished event, and a status change
+        other than SCHEDULED -> ACTIVE or CANCELED, ACTIVE -> COMPLETED."""
+        if current not in NEXT_STATUS:
+            raise DiscordError(400, 180000, "Cannot update a finished event")
+        if wanted is None or int(wanted) == current:
+            return
+        if int(wanted) not in NEXT_STATUS[current]:
+            old, new = STATUS_NAMES[current], STATUS_NAMES.get(int(wanted), str(wanted))
+            self.refuse([f"status: cannot change a scheduled event from {old} to {new}"])
 
     async def delete_event(self, request: web.Request, params: Params, body: Any) -> web.Response:
         guild = self.guild(params)

@@ -103,7 +103,11 @@ class Probe(commands.Cog):
         room = await guild.create_text_channel(
             "Quiet Room",
             category=category,
-            overwrites={guild.default_role: discord.PermissionOverwrite(view_channel=False)},
+            # The bot lets itself in, as on Discord: the double applies the overwrites.
+            overwrites={
+                guild.default_role: discord.PermissionOverwrite(view_channel=False),
+                guild.me: discord.PermissionOverwrite(view_channel=True),
+            },
             topic="for tests",
         )
         await room.set_permissions(who, view_channel=True)

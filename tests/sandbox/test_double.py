@@ -102,7 +102,8 @@ async def test_other_routes_and_their_refusals(probed: Probed) -> None:
     assert results["add_high"] == 50013
     room = d.channels[results["room"]]
     assert room.name == "quiet-room-2" and room.topic == "for tests"
-    assert {o["id"] for o in room.permission_overwrites} == {str(g.id), str(closed.id)}
+    overwrites = {o["id"] for o in room.permission_overwrites}
+    assert overwrites == {str(g.id), str(d.bot_user.id), str(closed.id)}
     assert d.channels[room.parent_id or 0].type == 4
     assert d.messages[results["message"]].pinned
     assert d.messages[results["message"]].content == "pinned"
@@ -309,13 +310,13 @@ async def test_a_private_thread_needs_create_private_threads(
     channel = discord_double.create_channel(guild.id, "requests")
     path = f"/channels/{channel.id}/threads"
     status, _ = await call(discord_double, "POST", path, {"name": "a", "type": 12})
-    assert status == 200
+    assert status == 201
     less = BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS
     discord_double.set_bot_permissions(guild.id, less, announce=False)
     status, body = await call(discord_double, "POST", path, {"name": "b", "type": 12})
     assert (status, body["code"]) == (403, 50013)
     status, _ = await call(discord_double, "POST", path, {"name": "c", "type": 11})
-    assert status == 200  # public threads need their own permission, still given
+    assert status == 201  # public threads need their own permission, still given
     assert [t.name for t in discord_double.threads_in(guild.id)] == ["a", "c"]
 
 
@@ -344,7 +345,7 @@ async def test_a_thread_can_be_archived_and_locked(discord_double: DiscordDouble
     status, thread = await call(
         discord_double, "POST", f"/channels/{channel.id}/threads", {"name": "pair", "type": 12}
     )
-    assert status == 200 and thread["thread_metadata"]["archived"] is False
+    assert status == 201 and thread["thread_metadata"]["archived"] is False
     path = f"/channels/{thread['id']}"
     status, edited = await call(discord_double, "PATCH", path, {"archived": True, "locked": True})
     assert status == 200
