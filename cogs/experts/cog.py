@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot import geo
 from bot.checks import is_moderator
 from bot.errors import UserError
-from bot.text import escape_markdown
+from bot.text import escape_markdown, excerpt
 from bot.ui import area_choices
 from cogs.experts.brokering import Brokering
 from cogs.experts.delivery import PrivateDelivery
@@ -171,7 +171,7 @@ class ExpertsCog(commands.Cog):
         return results_view(search_id, page.page, page.pages, experts)
 
     @expert.command(name="pause", description="Stop receiving introduction requests until a date")
-    @app_commands.describe(until="The date to start again, e.g. 2026-12-31")
+    @app_commands.describe(until="The date to start again, as year-month-day")
     async def pause(self, interaction: Interaction, until: str) -> None:
         assert interaction.guild_id is not None
         try:
@@ -181,7 +181,10 @@ class ExpertsCog(commands.Cog):
             message = (
                 str(exc)
                 if isinstance(exc, RequestError)
-                else (f"'{until}' is not a date. Write it as year-month-day, e.g. 2026-12-31.")
+                else (
+                    f"'{excerpt(until)}' is not a date. Write it as year-month-day, e.g. "
+                    f"{self.bot.clock.now() + timedelta(days=30):%Y-%m-%d}."
+                )
             )
             raise UserError(message) from exc
         await interaction.response.send_message(
@@ -200,7 +203,7 @@ class ExpertsCog(commands.Cog):
         topic="What the enquiry is about, in a few words",
         need="What you need from the members who can help",
         area="The challenge area it belongs to",
-        deadline="The date you need answers by, e.g. 2026-12-31",
+        deadline="The date you need answers by, e.g. '31 Jan', 'next Friday' or year-month-day",
         second_area="Another area it touches",
         country="Only members in this country",
         language="Only members who work in this language",

@@ -18,6 +18,7 @@ import dateparser
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.scheduler import Scheduler
+from bot.text import excerpt
 from cogs.profiles.fields import OpenTo
 
 CLOSE_JOB = "experts.enquiry_close"
@@ -98,7 +99,8 @@ def parse_deadline(text: str, zone: ZoneInfo, now: datetime) -> datetime:
         day = parsed.date() if parsed else None
     if day is None:
         raise EnquiryError(
-            f"'{cleaned}' is not a date. Write it as 2026-12-31, 31 Dec or next Friday."
+            f"'{excerpt(cleaned)}' is not a date. Write it as {now + timedelta(days=14):%Y-%m-%d}, "
+            f"{(now + timedelta(days=14)):%-d %b} or next Friday."
         )
     deadline = datetime.combine(day, time(23, 59), tzinfo=zone)
     if deadline <= now:

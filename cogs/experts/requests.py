@@ -70,7 +70,10 @@ class RequestService:
 
     async def pause(self, guild_id: int, user_id: int, until: datetime) -> None:
         if until <= self._clock.now():
-            raise RequestError("That date is in the past. Give a future date, e.g. 2026-12-31.")
+            example = self._clock.now() + timedelta(days=30)
+            raise RequestError(
+                f"That date is in the past. Give a future date, e.g. {example:%Y-%m-%d}."
+            )
         await self._db.execute(
             "INSERT INTO expert_pauses (guild_id, user_id, until) VALUES (?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET until = excluded.until",
