@@ -188,14 +188,14 @@ def _valid(year: int | None, month: int, day: int, written: str) -> NumericDate:
     if not 1 <= month <= 12:
         raise ClockError(
             f"'{written}' is not a date: months run from 1 to 12. Write it as year-month-day "
-            "(2027-01-06) or with the month as a word (6 Jan 2027)."
+            "or with the month as a word (6 Jan)."
         )
     try:
         date(year or 2024, month, day)  # 2024: a leap year, so 29 February passes here
     except ValueError:
         raise ClockError(
             f"'{written}' is not a date: that month has no day {day}. Check the day, or write "
-            "the month as a word (6 Jan 2027)."
+            "the month as a word (6 Jan)."
         ) from None
     return NumericDate(year, month, day)
 
@@ -222,8 +222,7 @@ def _slashed(match: re.Match[str], month_first: bool | None) -> NumericDate:
     if a != b and a <= 12 and b <= 12 and month_first is None:
         raise ClockError(
             f"'{match.group(0)}' could be read as day/month or month/day. Write the month as a "
-            "word (3 Dec 2pm), use year-month-day (2026-12-03 14:00), or day.month.year "
-            "(03.12.2026)."
+            "word (3 Dec 2pm), or the date as year-month-day or as day.month.year."
         )
     if month_first or (month_first is None and b > 12):
         a, b = b, a

@@ -59,3 +59,9 @@ def excerpt(text: str, limit: int = 40) -> str:
         cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
         line = cut.rstrip(" ,.;:") + "…"
     return defuse_mentions(escape_markdown(line))
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 event", "2 events", "1,200 replies": a count with its noun, never "event(s)"."""
+    noun = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {noun}"

@@ -96,7 +96,7 @@ class AnnouncementsCog(commands.Cog):
     @announce.command(name="schedule", description="Schedule a one-off or recurring post")
     @app_commands.describe(
         channel="Where to post it",
-        when="The first post, e.g. 'next Monday 09:00' or '2026-12-03 14:00'",
+        when="The first post, e.g. 'next Monday 09:00', '3 Dec 14:00 CET' or 'in 2 hours'",
         repeat="none, daily, weekdays, weekly, monthly, or a cron expression like '0 9 * * 1'",
         timezone="Time zone for 'when' and the repeat (default: your profile's, else the server's)",
         role="A role to ping (the only mention the post will make)",

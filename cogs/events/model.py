@@ -18,7 +18,7 @@ from dateutil.rrule import rrulestr
 from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import is_zone
-from bot.text import clean, escape_markdown
+from bot.text import clean, escape_markdown, excerpt
 from bot.timeparse import (
     TimeContext,
     When,
@@ -280,12 +280,12 @@ def build_rrule(start: datetime, zone: str, repeat: Repeat) -> str | None:
         raise EventError("Repeat is none, weekly or monthly.")
     if not 1 <= repeat.interval <= 12:
         raise EventError("every must be between 1 and 12 (every 2 weeks: repeat weekly, every 2).")
+    local = start.astimezone(ZoneInfo(zone))
     if (repeat.until is None) == (repeat.count is None):
         raise EventError(
-            "A repeating event needs one end: until (a date such as 2027-03-01) or count "
-            "(how many times, 2 to 52)."
+            f"A repeating event needs one end: until (a date such as "
+            f"{local + timedelta(days=91):%Y-%m-%d}) or count (how many times, 2 to 52)."
         )
-    local = start.astimezone(ZoneInfo(zone))
     day = WEEKDAYS[local.weekday()]
     if repeat.kind == "weekly":
         rule = f"FREQ=WEEKLY;INTERVAL={repeat.interval};BYDAY={day}"
@@ -297,18 +297,19 @@ def build_rrule(start: datetime, zone: str, repeat: Repeat) -> str | None:
             raise EventError("count is how many times the event happens: 2 to 52.")
         return f"{rule};COUNT={repeat.count}"
     assert repeat.until is not None
-    until = _read_date(repeat.until)
+    until = _read_date(repeat.until, local)
     if until.date() <= local.date():
         raise EventError(f"until ({until:%Y-%m-%d}) must be after the first event.")
     return f"{rule};UNTIL={until:%Y%m%d}T235959"
 
 
-def _read_date(text: str) -> datetime:
+def _read_date(text: str, start: datetime) -> datetime:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d")  # noqa: DTZ007 (a wall-clock date)
     except ValueError:
         raise EventError(
-            f"until '{text}' is not a date. Write it as year-month-day, such as 2027-03-01."
+            f"until '{excerpt(text)}' is not a date. Write it as year-month-day, such as "
+            f"{start + timedelta(days=91):%Y-%m-%d}."
         ) from None
 
 
