@@ -43,11 +43,14 @@ class Editing:
         self.cog = cog
         self.bot = cog.bot
 
-    def read(self, event: Event, options: dict[str, Any], context: TimeContext) -> dict[str, Any]:
+    def read(
+        self, event: Event, options: dict[str, Any], context: TimeContext
+    ) -> tuple[dict[str, Any], str]:
         """The checked changes; the first problem is the organiser's answer. ``context``
         gives the organiser's languages and date order; times are read in the event's zone
         (or the one chosen) unless the text names another."""
         changes: dict[str, Any] = {}
+        reading = ""
         with refusals():
             timezone, when = options.get("timezone"), options.get("when")
             duration = options.get("duration")
@@ -67,7 +70,7 @@ class Editing:
             if when is not None:
                 context = context.with_zone(zone, f"the event's zone, {zone}")
                 series = bool(options.get("series"))
-                start, zone = self._start(event, when, context, series, bool(timezone))
+                start, zone, reading = self._start(event, when, context, series, bool(timezone))
                 length = event.ends_at - event.starts_at
                 changes.update(starts_at=start, when_text=when, timezone=zone)
                 changes["ends_at"] = (
@@ -75,7 +78,7 @@ class Editing:
                 )
             elif duration is not None:
                 changes["ends_at"] = read_end(event.starts_at, duration, None, zone)
-        return changes
+        return changes, reading
 
     @staticmethod
     def _check_series(event: Event, timezone: str | None) -> None:
@@ -86,16 +89,18 @@ class Editing:
 
     def _start(
         self, event: Event, when: str, context: TimeContext, series: bool, chosen: bool
-    ) -> tuple[datetime, str]:
-        """The new start and zone; for a whole series, a time of day on this occurrence's
-        day in the series' zone."""
+    ) -> tuple[datetime, str, str]:
+        """The new start, zone and how the time was read; for a whole series, a time of day
+        on this occurrence's day in the series' zone."""
         now = self.bot.clock.now()
         if not series:
             read = read_start(when, context, now)
-            return read.instant, zone_for_event(read, context, chosen)
+            zone = zone_for_event(read, context, chosen)
+            return read.instant, zone, read.reading(now, context.zone_words)
         day = event.starts_at.astimezone(event.zone).replace(hour=0, minute=0, second=0)
         try:
-            start = context.read(when, day).instant
+            read = context.read(when, day)
+            start = read.instant
         except ValueError as exc:
             raise EventError(f"{exc} With series:true give a time of day, such as 16:00.") from exc
         if start.astimezone(event.zone).date() != day.date():
@@ -105,7 +110,7 @@ class Editing:
             )
         if start <= now:
             raise EventError("That time has already passed today; give a later time.")
-        return start, event.timezone
+        return start, event.timezone, read.reading(now, context.zone_words)
 
     def _area(self, slug: str) -> str | None:
         if slug.strip().lower() in NO_AREA:
@@ -120,7 +125,7 @@ class Editing:
             interaction.guild_id, interaction.user.id, None,
             self.bot.settings.server_timezone, str(interaction.locale),
         )  # fmt: skip
-        changes = self.read(event, options, context)
+        changes, reading = self.read(event, options, context)
         series = bool(options.get("series"))
         if not options.get("description"):
             if not changes:
@@ -128,20 +133,27 @@ class Editing:
                     "Give at least one thing to change, such as when, location, area, "
                     "reminders, or description:true to rewrite the description."
                 )
-            await self.apply(interaction, event, changes, series)
+            await self.apply(interaction, event, changes, series, reading)
             return
 
         async def submitted(inner: Interaction, typed: dict[str, str]) -> None:
             changes["description"] = clean(typed.get("description", ""))[:DESCRIPTION_LIMIT]
-            await self.apply(inner, event, changes, series)
+            await self.apply(inner, event, changes, series, reading)
 
         form = EventForm("Edit the description", submitted, {"description": event.description},
                          full=False)  # fmt: skip
         await interaction.response.send_modal(form)
 
     async def apply(
-        self, interaction: Interaction, event: Event, changes: dict[str, Any], series: bool
+        self,
+        interaction: Interaction,
+        event: Event,
+        changes: dict[str, Any],
+        series: bool,
+        reading: str = "",
     ) -> None:
+        """Store the changes and tell the organiser (with how a new time was read), the
+        card, the scheduled event and the attendees."""
         assert interaction.guild is not None
         guild = interaction.guild
         with refusals():
@@ -159,6 +171,8 @@ class Editing:
             edited = Edited(event_now, edited.moved, edited.place_changed, True,
                             edited.reminders_changed)  # fmt: skip
         text = f"Updated event #{event.id}. {self.words(edited, changes)}{moved_card}".strip()
+        if reading:
+            text += f"\n{reading}"
         if event.series_id is not None:
             text += "\n" + self.series_words(event, series)
         await interaction.response.send_message(text, ephemeral=True)
