@@ -113,7 +113,11 @@ def next_instant(matches: WallMatcher, zone: str | ZoneInfo, after: datetime) ->
         instant = to_instant(local, tz)
         if instant > after:
             best = instant if best is None else min(best, instant)
-            limit = limit or local + skipped_by(local, tz) + _A_SECOND
+            if limit is None:
+                moved = skipped_by(local, tz)
+                if not moved:
+                    return best  # a real time: nothing after it can come sooner
+                limit = local + moved + _A_SECOND
         wall = local + _A_SECOND
     return best
 
