@@ -59,7 +59,8 @@ def test_a_too_long_string_in_a_request_is_caught(checker: Conformance) -> None:
     checker.check("POST", CHANNEL, {}, {"content": "x" * 4001}, 200, answer(message()))
     assert len(checker.problems) == 1
     assert "request create_message" in checker.problems[0]
-    assert "$.content" in checker.problems[0] and "too long" in checker.problems[0]
+    assert "$.content" in checker.problems[0]
+    assert "is longer than 4000 characters" in checker.problems[0]
 
 
 def test_a_wrong_type_in_a_request_is_caught(checker: Conformance) -> None:
@@ -71,7 +72,7 @@ def test_a_missing_required_field_in_a_request_is_caught(checker: Conformance) -
     checker.check_request("POST", "/guilds/1234567890124/channels", {}, {"type": 0})
     assert checker.problems == [
         "request create_guild_channel (POST /guilds/1234567890124/channels) "
-        "body $: 'name' is a required property"
+        'body $: "name" is a required property'
     ]
 
 
@@ -106,7 +107,7 @@ def test_a_missing_required_field_in_an_answer_is_caught(checker: Conformance) -
     broken = message()
     del broken["author"]
     checker.check("POST", CHANNEL, {}, {"content": "hi"}, 200, answer(broken))
-    assert checker.problems == ["answer create_message 200 $: 'author' is a required property"]
+    assert checker.problems == ['answer create_message 200 $: "author" is a required property']
     assert checker.tally.counts["create_message"] == [1, 0, 1, 1]
 
 
@@ -128,7 +129,7 @@ def test_an_undocumented_status_is_caught(checker: Conformance) -> None:
 
 def test_an_error_answer_is_checked_against_the_error_schema(checker: Conformance) -> None:
     checker.check("POST", CHANNEL, {}, {"content": "hi"}, 403, answer({"code": 50013}))
-    assert "'message' is a required property" in checker.problems[0]
+    assert '"message" is a required property' in checker.problems[0]
 
 
 def test_the_doubles_users_and_roles_match_the_spec(checker: Conformance) -> None:

@@ -11,6 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from sandbox.double.server import CONFORMANCE_ENV
+from sandbox.double.tally import Tally
+from tests.conformance_report import record
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -22,12 +28,19 @@ def sandbox_env() -> dict[str, str]:
     return env
 
 
-def test_tour_exits_zero_and_checks_every_step(tmp_path: Path) -> None:
+def test_tour_exits_zero_and_checks_every_step(tmp_path: Path, pytestconfig: pytest.Config) -> None:
+    """The tour also checks all its traffic against Discord's specification."""
+    report = tmp_path / "conformance.json"
+    env = {**sandbox_env(), CONFORMANCE_ENV: str(report)}
     done = subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--tour", "--db", str(tmp_path / "t.sqlite3")],
-        capture_output=True, text=True, timeout=180, env=sandbox_env(), cwd=tmp_path,
+        capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    tally = Tally.load(report)
+    record(pytestconfig, tally)
+    assert tally.problems == [], "\n".join(tally.problems[:20])
+    assert tally.totals()[0] > 500  # requests were checked, not skipped
     out = done.stdout
     assert "Demo server ready" in out and "41 members" in out
     assert "✗" not in out
