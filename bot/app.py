@@ -26,6 +26,7 @@ from bot.paging import PageButton, Pages
 from bot.personal_data import PersonalData
 from bot.scheduler import Job, Scheduler, SchedulerPolicy
 from bot.settings import Settings
+from bot.web import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,10 @@ class HubBot(commands.Bot):
         self._member_threads: MemberThreads | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
+        # Members' calendar feeds over HTTP: only with HUB_PUBLIC_URL; features add routes.
+        self.web: WebServer | None = (
+            WebServer(settings.feed_host, settings.feed_port) if settings.public_url else None
+        )
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
 
     # The core parts exist from setup_hook on; features only run after it.
@@ -136,6 +141,9 @@ class HubBot(commands.Bot):
         for package in feature_packages():
             await self.load_extension(package)
         await self._scheduler.start()
+        if self.web is not None:
+            await self.web.start()
+            log.info("feed server listening on %s:%d", self.web.host, self.web.port)
         await self.sync_commands()
         log.info("set up: %d feature(s), version %s", len(self.extensions), self.version)
 
@@ -155,6 +163,8 @@ class HubBot(commands.Bot):
 
     async def close(self) -> None:
         """Stop new work first, then Discord, then the database, so no row is half written."""
+        if self.web is not None:
+            await self.web.stop()
         if self._scheduler is not None:
             await self._scheduler.stop()
         await super().close()

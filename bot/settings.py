@@ -172,6 +172,20 @@ class Settings(BaseSettings):
         le=50,
         description="Requests a second a reminder fan-out allows itself (Discord allows 50).",
     )
+    public_url: str = Field(
+        default="",
+        description="The address members' calendar apps reach the bot's feed server at, "
+        "e.g. https://hub.example.org (behind your HTTPS proxy); empty turns it off and "
+        "/event feed gives a file instead.",
+    )
+    feed_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="The address the feed server listens on (0.0.0.0 for every interface).",
+    )
+    feed_port: int = Field(
+        default=8080, ge=0, le=65535, description="The port the feed server listens on."
+    )
     # -- end of events ---------------------------------------------------------------------
 
     # -- mentoring (issue 8) --------------------------------------------------------------------
@@ -267,6 +281,14 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must start with http://, https://, ws:// or wss://")
         return value.rstrip("/") if value.startswith("http") else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http://), or be empty")
+        return value.rstrip("/")
 
     @field_validator("server_timezone")
     @classmethod

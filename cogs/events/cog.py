@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from bot.text import escape_markdown
 from bot.ui import area_choices, discord_time, zone_choices
 from cogs.areas.service import AreaService
 from cogs.events.answering import Answering
-from cogs.events.calendar import event_file, feed_file
 from cogs.events.creating import Creation, is_organiser, refusals
 from cogs.events.delivery import Delivery
 from cogs.events.editing import Editing
@@ -34,6 +32,7 @@ from cogs.events.model import (
 )
 from cogs.events.rsvp import CHOICES, RsvpBook
 from cogs.events.service import EventService
+from cogs.events.subscribing import Subscription
 from cogs.events.views import (
     AcceptOfferButton,
     ConfirmButton,
@@ -75,6 +74,7 @@ class EventsCog(commands.Cog):
         self.creation = Creation(self)
         self.answering = Answering(self)
         self.editing = Editing(self)
+        self.subscription = Subscription(self)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(
@@ -88,6 +88,7 @@ class EventsCog(commands.Cog):
         self.bot.personal_data.register("events", export=self.service.export,
                                         erase=self._erase)  # fmt: skip
         self.bot.digest_sections.register("Upcoming events", self._digest_lines)
+        self.subscription.load()
 
     async def _erase(self, guild_id: int, user_id: int) -> int:
         """Erasure: answers removed as if the member dropped (their place goes to the
@@ -394,27 +395,12 @@ class EventsCog(commands.Cog):
     @event.command(name="ics", description="A calendar file (.ics) for an event or its series")
     @app_commands.describe(event=EVENT)
     async def ics(self, interaction: Interaction, event: str) -> None:
-        found = await self._find(interaction, event)
-        first = await self.service.series_first_start(found.series_id) if found.series_id else None
-        data = event_file(found, self.bot.clock.now(), first)
-        await interaction.response.send_message(
-            f"{found.shown}: open the file to add it to your calendar.",
-            file=discord.File(io.BytesIO(data), filename=f"event-{found.id}.ics"),
-            ephemeral=True,
-        )
+        await self.subscription.ics(interaction, await self._find(interaction, event))
 
-    @event.command(name="feed", description="Your calendar file: your RSVPs and your areas' events")
-    async def feed(self, interaction: Interaction) -> None:
-        assert interaction.guild_id is not None
-        areas = await self.profiles.areas_of(interaction.guild_id, interaction.user.id)
-        found = await self.service.feed(interaction.guild_id, interaction.user.id, areas)
-        data = feed_file(found, self.bot.clock.now())
-        await interaction.response.send_message(
-            f"{len(found)} upcoming event(s). Import the file into your calendar; run this "
-            "again later for new ones (entries update, never double).",
-            file=discord.File(io.BytesIO(data), filename="research-hub-events.ics"),
-            ephemeral=True,
-        )
+    @event.command(name="feed", description="Your calendar: your RSVPs and your areas' events")
+    @app_commands.describe(reset="true: a new calendar link; the old one stops working")
+    async def feed(self, interaction: Interaction, reset: bool = False) -> None:
+        await self.subscription.feed(interaction, reset)
 
     # -- autocomplete -----------------------------------------------------------------------
 

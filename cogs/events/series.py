@@ -87,7 +87,8 @@ class SeriesStore:
             start = nth_start(rule, zone, first, last.occurrence + 1)
             if start is None:
                 await tx.execute(
-                    "UPDATE event_series SET state = 'ended' WHERE id = ?", (series_id,)
+                    "UPDATE event_series SET state = 'ended', updated_at = ? WHERE id = ?",
+                    (to_db_time(self._clock.now()), series_id),
                 )
                 return None
             made = template_of(last)
@@ -141,8 +142,8 @@ class SeriesStore:
                     "days. Give a time such as when:16:00."
                 )
         await self._db.execute(
-            "UPDATE event_series SET template = ?, first_start = ? WHERE id = ?",
-            (json.dumps(made), to_db_time(first), after.series_id),
+            "UPDATE event_series SET template = ?, first_start = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(made), to_db_time(first), to_db_time(self._clock.now()), after.series_id),
         )
 
     async def _is_latest(self, event: Event) -> bool:
@@ -161,7 +162,8 @@ class SeriesStore:
             raise EventError(f"{event.label} does not repeat; cancel it without series.")
         async with self._db.transaction():
             await self._db.execute(
-                "UPDATE event_series SET state = 'ended' WHERE id = ?", (event.series_id,)
+                "UPDATE event_series SET state = 'ended', updated_at = ? WHERE id = ?",
+                (to_db_time(self._clock.now()), event.series_id),
             )
             await self._scheduler.cancel_key(NEXT_JOB, f"series:{event.series_id}")
             rows = await self._db.fetchall(
