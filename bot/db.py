@@ -1,15 +1,16 @@
 """The database: one aiosqlite connection, WAL mode, and all-or-nothing transactions.
 
 One connection is shared by every feature. An asyncio lock serialises statements so a
-transaction opened by one task never swallows another task's writes; statements run by the
-task that owns the open transaction join it (tracked with a context variable), and nested
-``transaction()`` blocks become savepoints.
+transaction opened by one task never swallows another task's writes. A transaction has an
+owner, the task that opened it: only that task's statements join it, and only its nested
+``transaction()`` blocks become savepoints. Every other task waits for the commit, even one
+spawned from inside the transaction (a context variable would be inherited by such a task,
+which then wrote into, and broke the savepoints of, a transaction that was not its own).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -23,11 +24,6 @@ BUSY_TIMEOUT_MS = 5_000
 Row = sqlite3.Row
 Params = Sequence[Any] | dict[str, Any]
 
-_transaction_depth: contextvars.ContextVar[int] = contextvars.ContextVar(
-    "hub_transaction_depth", default=0
-)
-
-
 class Database:
     """A handle on the bot's SQLite file; open with ``await Database.open(path)``."""
 
@@ -36,6 +32,7 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self._savepoint_counter = 0
+        self._owner: asyncio.Task[Any] | None = None  # the task whose transaction is open
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -57,10 +54,13 @@ class Database:
         """The raw connection, for the migration runner; features use the methods below."""
         return self._conn
 
+    def _in_own_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
         """Hold the lock unless this task is already inside its own transaction."""
-        if _transaction_depth.get() > 0:
+        if self._in_own_transaction():
             yield
             return
         async with self._lock:
@@ -108,14 +108,13 @@ class Database:
         ``BEGIN IMMEDIATE`` takes the write lock up front, so a transaction never fails half
         way with "database is locked" after it has read something.
         """
-        depth = _transaction_depth.get()
-        if depth > 0:
+        if self._in_own_transaction():
             async with self._savepoint():
                 yield self
             return
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
-            token = _transaction_depth.set(1)
+            self._owner = asyncio.current_task()
             try:
                 yield self
             except BaseException:
@@ -124,14 +123,13 @@ class Database:
             else:
                 await self._conn.execute("COMMIT")
             finally:
-                _transaction_depth.reset(token)
+                self._owner = None
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
         self._savepoint_counter += 1
         name = f"sp_{self._savepoint_counter}"
         await self._conn.execute(f"SAVEPOINT {name}")
-        token = _transaction_depth.set(_transaction_depth.get() + 1)
         try:
             yield
         except BaseException:
@@ -140,8 +138,6 @@ class Database:
             raise
         else:
             await self._conn.execute(f"RELEASE {name}")
-        finally:
-            _transaction_depth.reset(token)
 
     async def table_exists(self, name: str) -> bool:
         found = await self.fetchval(

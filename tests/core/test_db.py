@@ -82,3 +82,32 @@ async def test_other_tasks_do_not_join_an_open_transaction(db: Database) -> None
     await second
     rows = await db.fetchall("SELECT text FROM notes")
     assert [r["text"] for r in rows] == ["kept"]
+
+
+async def test_a_task_spawned_inside_a_transaction_waits_for_it_and_keeps_its_own(
+    db: Database,
+) -> None:
+    """Confirming an announcement spawned the scheduler's re-arm inside a transaction; the
+    spawned task inherited the transaction and later jobs broke each other's savepoints."""
+    await make_table(db)
+
+    async def spawned_transaction(text: str, fail: bool) -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO notes (text) VALUES (?)", (text,))
+            await asyncio.sleep(0)
+            if fail:
+                raise RuntimeError("the spawned job's own failure")
+
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO notes (text) VALUES ('outer')")
+        spawned = [
+            asyncio.create_task(spawned_transaction(f"job {i}", fail=i % 2 == 1))
+            for i in range(6)
+        ]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in spawned), "a spawned task joined the transaction"
+        await tx.execute("INSERT INTO notes (text) VALUES ('outer, later')")
+    results = await asyncio.gather(*spawned, return_exceptions=True)
+    assert [isinstance(r, RuntimeError) for r in results] == [False, True] * 3
+    rows = await db.fetchall("SELECT text FROM notes ORDER BY id")
+    assert [r["text"] for r in rows] == ["outer", "outer, later", "job 0", "job 2", "job 4"]
