@@ -110,7 +110,12 @@ def suggest_zone(code: str | None) -> str:
 
 @functools.cache
 def all_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The zones a person would choose: Area/City names and UTC. The tz database also has
+    "localtime" (whatever the server's clock is), "Factory" (a placeholder) and bare legacy
+    names ("EST", "GB", "Zulu"), which mean nothing to a member or change meaning."""
+    return frozenset(
+        z for z in zoneinfo.available_timezones() if ("/" in z and z != "Etc/Unknown") or z == "UTC"
+    )
 
 
 def is_zone(name: str) -> bool:

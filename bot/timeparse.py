@@ -232,6 +232,7 @@ def read_when(
         raise ValueError(f"Give a time of up to 100 characters, such as {when_examples(now)}.")
     try:
         named, rest = find_zone(cleaned)
+        _refuse_now_or_odd_span(rest, cleaned, now)
         tz: tzinfo = named.tz if named is not None else zone
         local_now = now.astimezone(tz)
         if is_relative(rest):
@@ -243,6 +244,38 @@ def read_when(
     except ClockError as exc:
         raise ValueError(f"{exc}") from exc
     return _checked_moment(cleaned, local, named, zone, now)
+
+
+_NOW = re.compile(
+    r"^(?:right\s+)?(?:now|immediately|asap|jetzt|sofort|maintenant|ahora|adesso|nu|nå|nyt|"
+    r"heti|teraz|agora)$",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(
+    r"\bin\s+([-−]?)\s*(\d+)\s*(years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\b",
+    re.IGNORECASE,
+)
+_SPAN_DAYS = {"y": 366, "m": 31, "w": 7, "d": 1, "h": 1 / 24}
+
+
+def _refuse_now_or_odd_span(rest: str, typed: str, now: datetime) -> None:
+    """ "now", "in -5 hours" and "in 1000000000 years" get an answer about what they are,
+    not "has no time of day", which would mislead."""
+    if _NOW.match(rest.strip()):
+        raise ValueError(
+            f"'{excerpt(typed)}' will have passed by the time this is created. Give a time "
+            "at least a minute ahead, such as 'in 5 minutes'."
+        )
+    for sign, number, unit in _SPAN.findall(rest):
+        if sign:
+            raise ValueError(f"'{excerpt(typed)}' is in the past. Give a future time.")
+        key = unit[0].lower() if not unit.lower().startswith("mi") else "n"
+        days = int(number[:12]) * _SPAN_DAYS.get(key, 1 / 1440)
+        if days > MAX_AHEAD.days:
+            raise ValueError(
+                f"'{excerpt(typed)}' is more than five years ahead. Give a date before "
+                f"{(now + MAX_AHEAD):%Y}."
+            )
 
 
 def _relative(rest: str, local_now: datetime, languages: tuple[str, ...], typed: str) -> datetime:

@@ -134,6 +134,10 @@ REFUSALS = [
     ("2027-10-03 02:30", SYD, None, "does not exist in Australia/Sydney"),
     ("2027-03-28 01:30 Europe/London", TYO, None, "does not exist in Europe/London"),
     ("x" * 101, LON, None, "up to 100 characters"),
+    ("now", LON, None, "will have passed"),
+    ("in -5 hours", LON, None, "in the past"),
+    ("in 1000000000 years", LON, None, "more than five years"),
+    ("tomorrow 23:60", LON, None, "not a time of day"),
 ]
 
 # (typed, organiser's zone, phrases the question must contain)
@@ -230,3 +234,11 @@ def test_a_repeated_hour_in_a_zone_without_changes_is_not_asked() -> None:
 
 def test_the_table_is_large_enough() -> None:
     assert len(INSTANTS) + len(REFUSALS) + len(QUESTIONS) >= 80
+
+
+def test_only_zones_a_person_would_choose_are_zones() -> None:
+    from bot.geo import is_zone
+
+    assert is_zone("Europe/London") and is_zone("UTC") and is_zone("America/Nuuk")
+    for machine_name in ("localtime", "Factory", "posixrules", "Zulu", "EST5EDT"):
+        assert not is_zone(machine_name)
