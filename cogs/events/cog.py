@@ -14,7 +14,8 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.paging import page_view, show_page
 from bot.scheduler import Job
-from bot.text import escape_markdown
+from bot.text import escape_markdown, plural
+from bot.timeparse import MAX_AHEAD
 from bot.ui import area_choices, discord_time, zone_choices
 from cogs.areas.service import AreaService
 from cogs.events.answering import Answering
@@ -52,9 +53,14 @@ Interaction = discord.Interaction[Any]
 NONE = discord.AllowedMentions.none()
 EVENT = "The event: pick from the list, or type its number"
 REPEATS = [app_commands.Choice(name=n, value=n) for n in ("none", "weekly", "monthly")]
+# How far ahead /event list looks; without a range it shows every upcoming event, paged.
 RANGES = {"today": 1, "week": 7, "month": 31, "quarter": 92}
-RANGE_CHOICES = [app_commands.Choice(name=f"next {n}" if n != "today" else "today", value=n)
-                 for n in RANGES]  # fmt: skip
+RANGE_WORDS = {"today": "today", "week": "in the next 7 days", "month": "in the next 31 days",
+               "quarter": "in the next 92 days", "all": "all upcoming"}  # fmt: skip
+RANGE_CHOICES = [
+    *(app_commands.Choice(name=f"next {n}" if n != "today" else "today", value=n) for n in RANGES),
+    app_commands.Choice(name="all upcoming", value="all"),
+]
 LIST_LIMIT = 10
 
 
@@ -127,7 +133,7 @@ class EventsCog(commands.Cog):
     @event.command(name="create", description="Create an event (moderators and organisers)")
     @app_commands.describe(
         title="Up to 100 characters",
-        when="e.g. 'next Tuesday 15:00', 'in 3 days at 9am', '2026-12-03 14:00', '3 Dec 2pm'",
+        when="e.g. 'next Tuesday 15:00', 'in 3 days at 9am', '3 Dec 2pm CET', 'morgen 14 Uhr'",
         duration="How long, e.g. 90m or 2h (default 1h)",
         ends="Or an end time instead of a duration, e.g. '16:30'",
         location="A place or a link (up to 100 characters)",
@@ -137,7 +143,7 @@ class EventsCog(commands.Cog):
         timezone="The zone 'when' is in (default: your profile's)",
         repeat="Repeat weekly or monthly (on the same weekday, e.g. second Tuesday)",
         every="Every N weeks or months (default 1)",
-        until="A repeating event's last date, e.g. 2027-03-01",
+        until="A repeating event's last date, as year-month-day",
         count="Or how many times it happens (2 to 52)",
     )
     @app_commands.choices(repeat=REPEATS)
@@ -183,7 +189,9 @@ class EventsCog(commands.Cog):
     # -- looking up -------------------------------------------------------------------------
 
     @event.command(name="list", description="Upcoming events")
-    @app_commands.describe(area="Only this area's events", range="How far ahead (default week)")
+    @app_commands.describe(
+        area="Only this area's events", range="How far ahead (default: all upcoming events)"
+    )
     @app_commands.choices(range=RANGE_CHOICES)
     async def list_(
         self,
@@ -194,7 +202,7 @@ class EventsCog(commands.Cog):
         assert interaction.guild_id is not None
         if area is not None and self.bot.areas.get(area) is None:
             raise UserError(f"There is no area '{area}'. Pick one from the list.")
-        await self.show_list(interaction, f"{area or 'all'}.{range.value if range else 'week'}", 0)
+        await self.show_list(interaction, f"{area or 'all'}.{range.value if range else 'all'}", 0)
 
     async def _list_page(self, interaction: Interaction, key: str, page: int) -> None:
         await self.show_list(interaction, key, page, edit=True)
@@ -206,24 +214,33 @@ class EventsCog(commands.Cog):
         Previous and Next buttons, so they keep working after a restart."""
         assert interaction.guild_id is not None
         area, _, span = key.partition(".")
-        days = RANGES.get(span, 7)
+        span = span if span in RANGE_WORDS else "all"
         now = self.bot.clock.now()
+        end = now + (timedelta(days=RANGES[span]) if span in RANGES else MAX_AHEAD)
         found = await self.service.upcoming(
-            interaction.guild_id, None if area == "all" else area, now, now + timedelta(days=days)
+            interaction.guild_id, None if area == "all" else area, now, end
         )
+        where = f" in {self._area_title(area)}" if area != "all" else ""
         if not found:
-            where = f" in {area}" if area != "all" else ""
-            text = f"No events{where} in the next {days} day(s). Try a longer range."
+            if span != "all":
+                text = f"No events{where} {RANGE_WORDS[span]}. Choose a longer range, or none."
+            else:
+                text = f"No upcoming events{where}. Organisers create them with /event create."
             await interaction.response.send_message(text, ephemeral=True)
             return
         pages = (len(found) + LIST_LIMIT - 1) // LIST_LIMIT
         page = min(max(page, 0), pages - 1)
         shown = found[page * LIST_LIMIT : (page + 1) * LIST_LIMIT]
+        heading = "Upcoming events" if span == "all" else f"Events {RANGE_WORDS[span]}"
         embed = discord.Embed(
-            title="Upcoming events", description="\n".join(self._line(e) for e in shown)[:4096]
+            title=f"{heading}{where}", description="\n".join(self._line(e) for e in shown)[:4096]
         )
-        embed.set_footer(text=f"Page {page + 1} of {pages} · {len(found)} event(s)")
+        embed.set_footer(text=f"Page {page + 1} of {pages} · {plural(len(found), 'event')}")
         await show_page(interaction, embed, page_view("events", key, page, pages), edit=edit)
+
+    def _area_title(self, slug: str) -> str:
+        area = self.bot.areas.get(slug)
+        return area.name if area is not None else slug
 
     @staticmethod
     def _line(event: Event, status: str | None = None) -> str:

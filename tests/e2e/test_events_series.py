@@ -86,7 +86,7 @@ async def test_list_info_mine_and_feed(hub: Hub) -> None:
     await created(hub, mod, when="in 20 days at 10:00", title="Annual meeting")
     amira = await member(hub, "amira")
     await rsvp(hub, amira, card, "going")
-    week = await command(hub, amira, "list")
+    week = await command(hub, amira, "list", range="week")
     assert "Data clinic" in week.embeds[0]["description"]
     assert "Annual meeting" not in week.embeds[0]["description"]
     month = await command(hub, amira, "list", range="month")
@@ -118,7 +118,11 @@ async def test_an_area_event_goes_to_the_area_channel_and_its_list(hub: Hub) -> 
     listed = await command(hub, mod, "list", area="evaluation")
     assert "Evaluation clinic" in listed.embeds[0]["description"]
     other = await command(hub, mod, "list", area="data")
-    assert other.content == "No events in data in the next 7 day(s). Try a longer range."
+    assert other.content == (
+        "No upcoming events in Data. Organisers create them with /event create."
+    )
+    week = await command(hub, mod, "list", area="data", range="week")
+    assert week.content == "No events in Data in the next 7 days. Choose a longer range, or none."
     bot = hub.bot
     assert bot is not None
     cog: Any = bot.get_cog("EventsCog")
@@ -155,7 +159,7 @@ async def test_a_long_list_pages_with_previous_and_next(hub: Hub) -> None:
     for day in range(1, 13):
         await created(hub, mod, when=f"in {day * 24 + 1} hours", title=f"Clinic {day:02d}")
     first = await command(hub, mod, "list", range="month")
-    assert first.embeds[0]["footer"]["text"] == "Page 1 of 2 · 12 event(s)"
+    assert first.embeds[0]["footer"]["text"] == "Page 1 of 2 · 12 events"
     assert "Clinic 10" in first.embeds[0]["description"]
     assert "Clinic 11" not in first.embeds[0]["description"]
     following = await hub.double.click(

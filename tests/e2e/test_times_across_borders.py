@@ -81,3 +81,30 @@ async def test_an_announcement_reads_the_zone_in_its_text_and_says_so(hub: Hub) 
     assert "America/New_York" in shown  # the repeat follows New York's clock
     asked = await announce_steps.schedule(hub, mod, "2027-02-12 12:00 CST")
     assert "US Central" in asked.content and "China" in asked.content
+
+
+async def test_event_list_shows_every_upcoming_event_unless_a_range_is_chosen(hub: Hub) -> None:
+    """An event ten days away was hidden by a silent seven-day default."""
+    mod = await moderator(hub)
+    await confirm(hub, mod, await create(hub, mod, when="in 2 days at 10:00", title="Soon"))
+    await confirm(hub, mod, await create(hub, mod, when="in 10 days at 10:00", title="Later"))
+    listed = await hub.double.run_command(hub.guild_id, mod, "event list", {})
+    [embed] = listed.embeds
+    assert embed["title"] == "Upcoming events"
+    assert "Soon" in embed["description"] and "Later" in embed["description"]
+    assert embed["footer"]["text"] == "Page 1 of 1 · 2 events"
+    week = await hub.double.run_command(hub.guild_id, mod, "event list", {"range": "week"})
+    assert week.embeds[0]["title"] == "Events in the next 7 days"
+    assert "Later" not in week.embeds[0]["description"]
+    assert week.embeds[0]["footer"]["text"] == "Page 1 of 1 · 1 event"
+
+
+async def test_an_edited_time_says_how_it_was_read(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await confirm(hub, mod, await create(hub, mod, when="2027-02-10 14:00", timezone="UTC"))
+    edited = await hub.double.run_command(
+        hub.guild_id, mod, "event edit", {"event": "1", "when": "2027-02-11 09:00 Berlin time"}
+    )
+    assert "Read as Thursday 11 February 2027, 09:00 Berlin time (08:00 UTC)" in edited.content
+    [scheduled] = hub.double.scheduled_events(hub.guild_id)
+    assert scheduled["scheduled_start_time"].startswith("2027-02-11T08:00:00")
