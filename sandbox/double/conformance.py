@@ -317,3 +317,24 @@ class Conformance:
             return ["body: required"] if op.body_required else []
         problem = self.spec.problem(REQUESTS_URI, op.body_schema, body)
         return [f"body {problem}"] if problem else []
+
+
+SUITE = ("tests/e2e", "tests/sandbox/test_offline.py::test_tour_exits_zero_and_checks_every_step")
+
+
+def main(argv: list[str]) -> int:
+    """Run the e2e suite and the sandbox tour (or the test paths given) with the check on;
+    pytest prints per operation the requests and answers checked and how many were invalid
+    (``--conformance-report``), and fails a test at its first invalid one."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += ["--conformance-report=", *(argv or SUITE)]  # = : no file, print only
+    return subprocess.run(command, cwd=DEFAULT_SPEC.parents[2], check=False).returncode
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
