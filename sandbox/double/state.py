@@ -136,6 +136,9 @@ class Member:
             "mute": False,
             "flags": 0,
             "pending": False,
+            "banner": None,
+            "communication_disabled_until": None,
+            "premium_since": None,
         }
         if with_user:
             data["user"] = self.user.payload()
@@ -288,6 +291,16 @@ def iter_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+# Fields Discord's specification requires on a guild that the double has no use for.
+GUILD_DEFAULTS: dict[str, Any] = {
+    "home_header": None, "application_id": None, "region": "deprecated",
+    "widget_enabled": False, "widget_channel_id": None, "max_presences": None,
+    "max_members": 250_000, "max_stage_video_channel_users": 50, "max_video_channel_users": 25,
+    "premium_subscription_count": 0, "safety_alerts_channel_id": None, "nsfw": False,
+    "incidents_data": None,
+}  # fmt: skip
+
+
 @dataclass
 class Guild:
     id: int
@@ -360,4 +373,4 @@ class Guild:
             "stage_instances": [],
             "guild_scheduled_events": list(self.events.values()),
             "soundboard_sounds": [],
-        }
+        } | GUILD_DEFAULTS

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.double.conformance import Conformance
-from sandbox.double.state import Channel, Role, User
+from sandbox.double.conformance import ANSWERS_URI, Conformance
+from sandbox.double.state import Channel, Guild, Member, Role, User
 from sandbox.double.tally import Tally
 
 CHANNEL = "/channels/1234567890123/messages"
@@ -160,3 +160,23 @@ def test_tallies_merge_save_and_print(tmp_path: Path) -> None:
     assert loaded.counts == {"create_message": [2, 1, 2, 1]}
     assert loaded.problems == ["a problem"]
     assert "total" in loaded.table() and "create_message" in loaded.table()
+
+
+def test_the_doubles_objects_match_their_response_schemas(checker: Conformance) -> None:
+    """The same objects go out in gateway events (GUILD_CREATE, MEMBER_ADD, THREAD_CREATE),
+    which no request checks; hold them to the specification's REST shapes."""
+    user = User(1234567890123, "amira")
+    guild = Guild(1234567890124, "Research Hub", user.id)
+    guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone")
+    member = Member(user, guild.id, [guild.id])
+    guild.members[user.id] = member
+    overwrite = {"id": str(guild.id), "type": 0, "allow": "0", "deny": "1024"}
+    text = Channel(1234567890125, guild.id, "lab", permission_overwrites=[overwrite])
+    thread = Channel(1234567890126, guild.id, "talk", 11, text.id, owner_id=user.id)
+    dm = Channel(1234567890127, None, "", 1, recipient=user)
+    for schema, value in [
+        ("GuildResponse", guild.payload()), ("GuildMemberResponse", member.payload()),
+        ("GuildChannelResponse", text.payload()), ("ThreadResponse", thread.payload()),
+        ("PrivateChannelResponse", dm.payload()),
+    ]:  # fmt: skip
+        assert checker.spec.problem(ANSWERS_URI, f"/components/schemas/{schema}", value) is None
