@@ -13,7 +13,10 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.text import excerpt, fit
+
 log = logging.getLogger(__name__)
+MESSAGE_LIMIT = 2000
 
 
 class UserError(Exception):
@@ -56,14 +59,17 @@ def expected_message(error: BaseException) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in the server, not in direct messages."
     if isinstance(error, app_commands.TransformerError):
-        return f"'{error.value}' is not a valid {error.type.name.lower()}. Check it and try again."
+        value = excerpt(str(error.value))
+        return f"'{value}' is not a valid {error.type.name.lower()}. Check it and try again."
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     return None
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Answer privately, whether or not the interaction was already responded to."""
+    """Answer privately, whether or not the interaction was already responded to; cut to
+    Discord's 2,000 characters, so no exception text can make the answer fail."""
+    text = fit(text, MESSAGE_LIMIT)
     if interaction.response.is_done():
         await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()

@@ -65,3 +65,16 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 event", "2 events", "1,200 replies": a count with its noun, never "event(s)"."""
     noun = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {noun}"
+
+
+def fit(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters at a line or word, with an ellipsis, for Discord's
+    hard limits (2,000 per message, 4,096 per embed description)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    for mark in ("\n", " "):
+        if mark in cut[limit // 2 :]:
+            cut = cut[: cut.rindex(mark)]
+            break
+    return cut.rstrip() + "…"

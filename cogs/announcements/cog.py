@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.checks import is_moderator, moderator_only
 from bot.clock import from_db_time
 from bot.errors import UserError
+from bot.options import Moment, Reference, Repeat, ZoneName
 from bot.scheduler import Job
 from bot.timeparse import TimeContext
 from bot.ui import discord_time, zone_choices
@@ -108,9 +109,9 @@ class AnnouncementsCog(commands.Cog):
         self,
         interaction: Interaction,
         channel: discord.TextChannel,
-        when: str,
-        repeat: str = "none",
-        timezone: str | None = None,
+        when: Moment,
+        repeat: Repeat = "none",
+        timezone: ZoneName | None = None,
         role: discord.Role | None = None,
         style: app_commands.Choice[str] | None = None,
     ) -> None:
@@ -202,11 +203,11 @@ class AnnouncementsCog(commands.Cog):
     async def edit(
         self,
         interaction: Interaction,
-        announcement: str,
+        announcement: Reference,
         channel: discord.TextChannel | None = None,
-        when: str | None = None,
-        repeat: str | None = None,
-        timezone: str | None = None,
+        when: Moment | None = None,
+        repeat: Repeat | None = None,
+        timezone: ZoneName | None = None,
         role: discord.Role | None = None,
         remove_role: bool = False,
         style: app_commands.Choice[str] | None = None,
@@ -251,7 +252,7 @@ class AnnouncementsCog(commands.Cog):
     @announce.command(name="pause", description="Stop an announcement's runs until you resume it")
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
-    async def pause(self, interaction: Interaction, announcement: str) -> None:
+    async def pause(self, interaction: Interaction, announcement: Reference) -> None:
         found = await unwrap(self.service.pause(await self._find(interaction, announcement)))
         text = f"Paused announcement #{found.id}. /announce resume starts it again."
         await self._done(interaction, "announce.paused", found, text)
@@ -259,7 +260,7 @@ class AnnouncementsCog(commands.Cog):
     @announce.command(name="resume", description="Start a paused announcement again")
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
-    async def resume(self, interaction: Interaction, announcement: str) -> None:
+    async def resume(self, interaction: Interaction, announcement: Reference) -> None:
         found = await unwrap(self.service.resume(await self._find(interaction, announcement)))
         when = discord_time(int(found.next_run_at.timestamp())) if found.next_run_at else "-"
         text = f"Resumed announcement #{found.id}. Next post: {when}."
@@ -268,7 +269,7 @@ class AnnouncementsCog(commands.Cog):
     @announce.command(name="cancel", description="Cancel an announcement for good")
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
-    async def cancel(self, interaction: Interaction, announcement: str) -> None:
+    async def cancel(self, interaction: Interaction, announcement: Reference) -> None:
         found = await unwrap(self.service.cancel(await self._find(interaction, announcement)))
         text = f"Cancelled announcement #{found.id}. It will not be posted again."
         await self._done(interaction, "announce.cancelled", found, text)
@@ -276,7 +277,7 @@ class AnnouncementsCog(commands.Cog):
     @announce.command(name="send_now", description="Post an announcement now (its schedule stays)")
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
-    async def send_now(self, interaction: Interaction, announcement: str) -> None:
+    async def send_now(self, interaction: Interaction, announcement: Reference) -> None:
         found = await self._find(interaction, announcement)
         if found.state not in ("scheduled", "paused", "done", "failed"):
             raise UserError(
@@ -300,7 +301,7 @@ class AnnouncementsCog(commands.Cog):
     @announce.command(name="history", description="Past runs, with links or why they failed")
     @app_commands.describe(announcement=ANNOUNCEMENT)
     @moderator_only()
-    async def history(self, interaction: Interaction, announcement: str) -> None:
+    async def history(self, interaction: Interaction, announcement: Reference) -> None:
         found = await self._find(interaction, announcement)
         await audit(self.bot, interaction, "announce.history", found, mirror=False)
         runs = await self.service.history(found.id)

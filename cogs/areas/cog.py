@@ -14,6 +14,7 @@ from bot.audit import member_target
 from bot.challenge_areas import Area
 from bot.checks import is_moderator, moderator_only
 from bot.errors import UserError
+from bot.options import Reference
 from bot.paging import page_view, show_page
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
@@ -202,7 +203,7 @@ class AreasCog(commands.Cog):
 
     @areas.command(name="members", description="Who works on an area")
     @app_commands.describe(area="The challenge area")
-    async def members(self, interaction: Interaction, area: str) -> None:
+    async def members(self, interaction: Interaction, area: Reference) -> None:
         await self.show_members(interaction, self._area(area).slug, 0, edit=False)
 
     def _choices(self, current: str) -> list[app_commands.Choice[str]]:
@@ -250,7 +251,7 @@ class AreasCog(commands.Cog):
     @areas.command(name="describe", description="Moderators: edit an area's purpose and questions")
     @app_commands.describe(area="The challenge area")
     @moderator_only()
-    async def describe(self, interaction: Interaction, area: str) -> None:
+    async def describe(self, interaction: Interaction, area: Reference) -> None:
         chosen = self._area(area)
         assert interaction.guild_id is not None
         purpose, questions = await self.service.text(interaction.guild_id, chosen)

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.checks import is_moderator
 from bot.errors import UserError
+from bot.options import Moment, Place, Reason, Reference, Span, SpanList, Title, ZoneName
 from bot.paging import page_view, show_page
 from bot.scheduler import Job
 from bot.text import escape_markdown, plural
@@ -150,18 +151,18 @@ class EventsCog(commands.Cog):
     async def create(
         self,
         interaction: Interaction,
-        title: str,
-        when: str,
-        duration: str | None = None,
-        ends: str | None = None,
-        location: str | None = None,
-        area: str | None = None,
+        title: Title,
+        when: Moment,
+        duration: Span | None = None,
+        ends: Moment | None = None,
+        location: Place | None = None,
+        area: Reference | None = None,
         capacity: int | None = None,
-        reminders: str | None = None,
-        timezone: str | None = None,
+        reminders: SpanList | None = None,
+        timezone: ZoneName | None = None,
         repeat: app_commands.Choice[str] | None = None,
         every: app_commands.Range[int, 1, 12] | None = None,
-        until: str | None = None,
+        until: Span | None = None,
         count: int | None = None,
     ) -> None:
         options = {
@@ -196,7 +197,7 @@ class EventsCog(commands.Cog):
     async def list_(
         self,
         interaction: Interaction,
-        area: str | None = None,
+        area: Reference | None = None,
         range: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
@@ -251,7 +252,7 @@ class EventsCog(commands.Cog):
 
     @event.command(name="info", description="One event's details")
     @app_commands.describe(event=EVENT)
-    async def info(self, interaction: Interaction, event: str) -> None:
+    async def info(self, interaction: Interaction, event: Reference) -> None:
         found = await self._find(interaction, event)
         summary = await self.book.summary(found.id)
         await interaction.response.send_message(
@@ -288,15 +289,15 @@ class EventsCog(commands.Cog):
     async def edit(
         self,
         interaction: Interaction,
-        event: str,
-        title: str | None = None,
-        when: str | None = None,
-        duration: str | None = None,
-        location: str | None = None,
-        timezone: str | None = None,
+        event: Reference,
+        title: Title | None = None,
+        when: Moment | None = None,
+        duration: Span | None = None,
+        location: Place | None = None,
+        timezone: ZoneName | None = None,
         capacity: int | None = None,
-        area: str | None = None,
-        reminders: str | None = None,
+        area: Reference | None = None,
+        reminders: SpanList | None = None,
         description: bool = False,
         series: bool = False,
     ) -> None:
@@ -316,7 +317,11 @@ class EventsCog(commands.Cog):
         series="Also end a repeating event: no more occurrences",
     )
     async def cancel(
-        self, interaction: Interaction, event: str, reason: str | None = None, series: bool = False
+        self,
+        interaction: Interaction,
+        event: Reference,
+        reason: Reason | None = None,
+        series: bool = False,
     ) -> None:
         found = await self._find(interaction, event)
         self._require_manager(interaction, found)
@@ -362,7 +367,7 @@ class EventsCog(commands.Cog):
         maybe="Also remind you of events you answered Maybe",
     )
     async def reminders(
-        self, interaction: Interaction, offsets: str | None = None, maybe: bool | None = None
+        self, interaction: Interaction, offsets: SpanList | None = None, maybe: bool | None = None
     ) -> None:
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
@@ -387,7 +392,7 @@ class EventsCog(commands.Cog):
 
     @event.command(name="mute", description="Turn reminders off (or on) for one event")
     @app_commands.describe(event=EVENT, muted="false turns them back on")
-    async def mute(self, interaction: Interaction, event: str, muted: bool = True) -> None:
+    async def mute(self, interaction: Interaction, event: Reference, muted: bool = True) -> None:
         found = await self._find(interaction, event)
         with refusals():
             await self.service.mute(found, interaction.user.id, muted)
@@ -411,7 +416,7 @@ class EventsCog(commands.Cog):
 
     @event.command(name="ics", description="A calendar file (.ics) for an event or its series")
     @app_commands.describe(event=EVENT)
-    async def ics(self, interaction: Interaction, event: str) -> None:
+    async def ics(self, interaction: Interaction, event: Reference) -> None:
         await self.subscription.ics(interaction, await self._find(interaction, event))
 
     @event.command(name="feed", description="Your calendar: your RSVPs and your areas' events")

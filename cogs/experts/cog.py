@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot import geo
 from bot.checks import is_moderator
 from bot.errors import UserError
+from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
 from bot.text import escape_markdown, excerpt
 from bot.ui import area_choices
 from cogs.experts.brokering import Brokering
@@ -104,12 +105,12 @@ class ExpertsCog(commands.Cog):
     async def find(
         self,
         interaction: Interaction,
-        query: str = "",
-        area: str | None = None,
-        country: str | None = None,
+        query: Query = "",
+        area: Reference | None = None,
+        country: CountryName | None = None,
         career_stage: app_commands.Choice[str] | None = None,
         open_to: app_commands.Choice[str] | None = None,
-        language: str | None = None,
+        language: LanguageName | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         code = self._country_code(country) if country else None
@@ -172,7 +173,7 @@ class ExpertsCog(commands.Cog):
 
     @expert.command(name="pause", description="Stop receiving introduction requests until a date")
     @app_commands.describe(until="The date to start again, as year-month-day")
-    async def pause(self, interaction: Interaction, until: str) -> None:
+    async def pause(self, interaction: Interaction, until: Span) -> None:
         assert interaction.guild_id is not None
         try:
             day = datetime.strptime(until.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
@@ -214,13 +215,13 @@ class ExpertsCog(commands.Cog):
     async def enquiry(
         self,
         interaction: Interaction,
-        topic: str,
+        topic: Topic,
         need: app_commands.Choice[str],
-        area: str,
-        deadline: str,
-        second_area: str | None = None,
-        country: str | None = None,
-        language: str | None = None,
+        area: Reference,
+        deadline: Span,
+        second_area: Reference | None = None,
+        country: CountryName | None = None,
+        language: LanguageName | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         profile = await self.profiles.get(interaction.guild_id, interaction.user.id)

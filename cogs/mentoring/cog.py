@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot import geo
 from bot.checks import is_moderator, moderator_only
 from bot.errors import UserError
+from bot.options import Avoid, Listing, Paragraph
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
 from bot.ui import area_choices
@@ -84,11 +85,11 @@ class MentoringCog(commands.Cog):
         self,
         interaction: Interaction,
         capacity: int | None = None,
-        offer: str | None = None,
-        areas: str | None = None,
-        methods: str | None = None,
-        languages: str | None = None,
-        free_hours: str | None = None,
+        offer: Paragraph | None = None,
+        areas: Listing | None = None,
+        methods: Paragraph | None = None,
+        languages: Listing | None = None,
+        free_hours: Listing | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         try:
@@ -129,13 +130,13 @@ class MentoringCog(commands.Cog):
     async def request(
         self,
         interaction: Interaction,
-        goals: str,
-        areas: str | None = None,
-        methods: str | None = None,
-        languages: str | None = None,
+        goals: Paragraph,
+        areas: Listing | None = None,
+        methods: Paragraph | None = None,
+        languages: Listing | None = None,
         country: app_commands.Choice[str] | None = None,
-        avoid: str | None = None,
-        free_hours: str | None = None,
+        avoid: Avoid | None = None,
+        free_hours: Listing | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         try:

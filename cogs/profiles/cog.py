@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.lookup import find_text_channel
+from bot.options import ZoneName
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import zone_choices
@@ -164,7 +165,7 @@ class ProfilesCog(commands.Cog):
 
     @profile.command(name="timezone", description="Set your time zone")
     @app_commands.describe(zone="Start typing a city or region, e.g. London or America/Chicago")
-    async def timezone(self, interaction: Interaction, zone: str) -> None:
+    async def timezone(self, interaction: Interaction, zone: ZoneName) -> None:
         guild_id = _guild_id(interaction)
         try:
             profile = await self.service.set_timezone(guild_id, interaction.user.id, zone)
