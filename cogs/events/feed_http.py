@@ -39,8 +39,8 @@ class FeedEndpoint:
 
     async def handle(self, request: web.Request, rest: str) -> web.StreamResponse:
         token = rest.removesuffix(".ics")
-        owner = await self._tokens.owner(token)
-        if owner is None or token == rest:
+        owner = None if token == rest else await self._tokens.owner(token)
+        if owner is None:
             return not_found()
         wait = self._limiter.retry_after(token_hash(token))
         if wait is not None:

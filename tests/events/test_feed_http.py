@@ -12,6 +12,7 @@ from multidict import CIMultiDict
 from bot.clock import OffsetClock
 from bot.db import Database
 from bot.scheduler import Scheduler
+from bot.settings import SettingsError, load_settings
 from bot.web import RateLimiter, WebServer
 from cogs.events.feed import CalendarStore, FeedTokens
 from cogs.events.feed_http import PREFIX, FeedEndpoint, feed_url
@@ -150,3 +151,20 @@ async def test_rate_limits_answer_429_with_retry_after(db: Database, clock: Offs
     finally:
         await server.stop()
     assert not server.running
+
+
+async def test_a_busy_port_is_one_clear_line(served: Served) -> None:
+    """Start-up turns this into exit code 2 with the line, like any bad setting."""
+    second = WebServer("127.0.0.1", served.server.port)
+    with pytest.raises(SettingsError, match="HUB_FEED_PORT"):
+        await second.start()
+    assert not second.running
+
+
+def test_public_url_setting() -> None:
+    assert load_settings().public_url == ""  # off by default
+    assert load_settings(public_url="https://hub.example.org/").public_url == (
+        "https://hub.example.org"
+    )
+    with pytest.raises(SettingsError, match="HUB_PUBLIC_URL is invalid"):
+        load_settings(public_url="hub.example.org")
