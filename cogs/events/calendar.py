@@ -22,12 +22,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vRecur
+from icalendar import Calendar, vDuration, vRecur
 from icalendar import Event as VEvent
 
 from cogs.events.model import Event, nth_start
 
 PRODID = "-//research-hub-bot//events//EN"
+FEED_POLL = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -170,12 +171,15 @@ def _overrides(series: SeriesRecord, rows: list[Stamped], item_uid: str) -> list
     return found
 
 
-def _calendar(name: str, components: Iterable[VEvent]) -> bytes:
+def _calendar(name: str, components: Iterable[VEvent], poll: timedelta | None = None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    if poll is not None:  # how often a subscribed calendar should fetch it again
+        calendar.add("refresh-interval", vDuration(poll), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(poll))
     for component in components:
         calendar.add_component(component)
     calendar.add_missing_timezones()
@@ -198,4 +202,4 @@ def series_file(series: SeriesRecord, rows: list[Stamped]) -> bytes:
 def feed_file(items: list[Stamped], name: str = "Research hub events") -> bytes:
     """A member's calendar: each occurrence as its own entry, cancelled ones included (as
     CANCELLED with a higher SEQUENCE), so a calendar that had them removes them."""
-    return _calendar(name, [_single(s, event_uid(s.event)) for s in items])
+    return _calendar(name, [_single(s, event_uid(s.event)) for s in items], FEED_POLL)

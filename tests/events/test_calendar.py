@@ -203,6 +203,7 @@ async def test_the_feed_keeps_a_cancelled_event_for_30_days(
     assert entries[answered.id]["SEQUENCE"] == 1
     assert expanded(data) == [in_area.starts_at]
     assert (await store.feed(G, AMIRA, ("data",)))[0] == data  # the same bytes: ETag holds
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in data  # subscribed calendars poll hourly
     clock.set(answered.ends_at + timedelta(days=29))
     assert len(vevents((await store.feed(G, AMIRA, ("data",)))[0])) == 2
     clock.set(answered.ends_at + timedelta(days=30, minutes=1))
