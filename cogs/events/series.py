@@ -10,7 +10,7 @@ the rule counts from (the days stay the rule's).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock, from_db_time, to_db_time
@@ -42,12 +42,6 @@ class SeriesStore:
 
     async def cancel(self, event: Event) -> list[int]:
         raise NotImplementedError
-
-    async def series_first_start(self, series_id: int) -> datetime | None:
-        value = await self._db.fetchval(
-            "SELECT first_start FROM event_series WHERE id = ?", (series_id,)
-        )
-        return None if value is None else from_db_time(value)
 
     async def start_series(self, event: Event) -> int:
         """The series of a confirmed first occurrence, its template taken from it."""

@@ -142,18 +142,6 @@ class EventService(ReminderStore, SeriesStore):
         )
         return [(Event.from_row(r), str(r["rsvp"])) for r in rows]
 
-    async def feed(self, guild_id: int, user_id: int, areas: tuple[str, ...]) -> list[Event]:
-        """A member's calendar: events they answered (not "Can't go") and their areas' events."""
-        marks = ",".join("?" * len(areas)) or "NULL"
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT e.* FROM events e LEFT JOIN event_rsvps r ON r.event_id = e.id "
-            "AND r.user_id = ? WHERE e.guild_id = ? AND e.state = 'scheduled' AND e.ends_at > ? "
-            f"AND ((r.user_id IS NOT NULL AND r.status != 'declined') OR e.area IN ({marks})) "
-            "ORDER BY e.starts_at",
-            (user_id, guild_id, to_db_time(self._clock.now()), *areas),
-        )
-        return [Event.from_row(r) for r in rows]
-
     # -- creating ----------------------------------------------------------------------------
 
     async def create_draft(self, guild_id: int, organiser_id: int, draft: Draft) -> Event:
