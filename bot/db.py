@@ -24,6 +24,7 @@ BUSY_TIMEOUT_MS = 5_000
 Row = sqlite3.Row
 Params = Sequence[Any] | dict[str, Any]
 
+
 class Database:
     """A handle on the bot's SQLite file; open with ``await Database.open(path)``."""
 

@@ -101,8 +101,7 @@ async def test_a_task_spawned_inside_a_transaction_waits_for_it_and_keeps_its_ow
     async with db.transaction() as tx:
         await tx.execute("INSERT INTO notes (text) VALUES ('outer')")
         spawned = [
-            asyncio.create_task(spawned_transaction(f"job {i}", fail=i % 2 == 1))
-            for i in range(6)
+            asyncio.create_task(spawned_transaction(f"job {i}", fail=i % 2 == 1)) for i in range(6)
         ]
         await asyncio.sleep(0.05)
         assert not any(task.done() for task in spawned), "a spawned task joined the transaction"
