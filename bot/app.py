@@ -24,6 +24,7 @@ from bot.member_threads import MemberThreads
 from bot.migrations import migrate
 from bot.paging import PageButton, Pages
 from bot.personal_data import PersonalData
+from bot.ratelimit import Pacer, limit_requests
 from bot.scheduler import Job, Scheduler, SchedulerPolicy
 from bot.settings import Settings
 from bot.web import WebServer
@@ -55,12 +56,15 @@ class HubBot(commands.Bot):
         point_at_discord(settings)
         intents = discord.Intents.default()
         intents.members = True
+        # Every request to Discord, retries after a 429 included, waits on this one limiter.
+        self.limiter = Pacer(settings.event_reminder_rate)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.guild_ready_timeout,
+            http_trace=limit_requests(self.limiter, settings.discord_api_base),
         )
         self.settings = settings
         self.areas: AreaCatalog = load_areas(settings.challenge_areas_file)
@@ -162,15 +166,16 @@ class HubBot(commands.Bot):
         log.info("connected to Discord as bot user %s in %d server(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        """Stop new work first, then Discord, then the database, so no row is half written."""
+        """Stop new work first and let running jobs finish (they still need the database
+        and Discord), then close the database, then Discord's session and gateway."""
         if self.web is not None:
             await self.web.stop()
         if self._scheduler is not None:
             await self._scheduler.stop()
-        await super().close()
         if self._db is not None:
             await self._db.close()
             self._db = None
+        await super().close()
         log.info("stopped cleanly")
 
     async def _on_app_command_error(

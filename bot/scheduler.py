@@ -14,7 +14,6 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +23,18 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock, ensure_utc, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.jobs import Job, JobHandler, JobInterrupted, JobReporter, SchedulerPolicy
 from bot.wallclock import cron_matcher, next_instant
+
+__all__ = [
+    "Job",
+    "JobHandler",
+    "JobInterrupted",
+    "JobReporter",
+    "Scheduler",
+    "SchedulerPolicy",
+    "next_cron_time",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,47 +42,6 @@ WAKEUP_JOB_ID = "hub-scheduler-wakeup"
 BATCH_SIZE = 50
 MAX_CONCURRENT_HANDLERS = 8
 MAX_RETRY_DELAY = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One row of ``scheduled_jobs`` as its handler sees it."""
-
-    id: int
-    kind: str
-    due_at: datetime
-    payload: dict[str, Any] = field(default_factory=dict)
-    guild_id: int | None = None
-    key: str | None = None
-    attempts: int = 0
-    late: bool = False
-
-    @classmethod
-    def from_row(cls, row: Row) -> Job:
-        return cls(
-            id=int(row["id"]),
-            kind=str(row["kind"]),
-            due_at=from_db_time(row["due_at"]),
-            payload=json.loads(row["payload"]),
-            guild_id=row["guild_id"],
-            key=row["job_key"],
-            attempts=int(row["attempts"]),
-            late=bool(row["late"]),
-        )
-
-
-JobHandler = Callable[[Job], Awaitable[None]]
-JobReporter = Callable[[Job, str, str | None], Awaitable[None]]
-"""Told about a job that was missed or failed: (job, "missed" | "failed", error text)."""
-
-
-@dataclass(frozen=True)
-class SchedulerPolicy:
-    grace_period: timedelta = timedelta(hours=6)
-    max_attempts: int = 5
-    retry_delay: timedelta = timedelta(seconds=30)
-    late_after: timedelta = timedelta(minutes=1)
-    handler_timeout: float = 120.0
 
 
 class Scheduler:
@@ -98,6 +67,11 @@ class Scheduler:
         self._run_lock = asyncio.Lock()
         self._limit = asyncio.Semaphore(MAX_CONCURRENT_HANDLERS)
         self._background: set[asyncio.Task[Any]] = set()
+        # Every handler running now, however it was started (timer, start-up, a test), so a
+        # clean stop can wait for it; and each one's deadline, which the handler may move.
+        self._running: set[asyncio.Task[Any]] = set()
+        self._deadlines: dict[int, asyncio.Timeout] = {}
+        self._stopping = False
 
     # -- registration and life cycle ------------------------------------------------------
 
@@ -112,6 +86,12 @@ class Scheduler:
     def running(self) -> bool:
         return self._timer is not None and bool(self._timer.running)
 
+    @property
+    def stopping(self) -> bool:
+        """True once a clean stop began: no job is claimed any more, and a long handler
+        should record what it did and raise ``JobInterrupted`` to carry on after a restart."""
+        return self._stopping
+
     async def start(self) -> None:
         """Re-queue work a crash left claimed, then arm for the earliest pending row."""
         requeued = await self._db.execute(
@@ -121,23 +101,42 @@ class Scheduler:
         )
         if requeued:
             log.warning("re-queued %d job(s) left running by an earlier stop", requeued)
+        self._stopping = False
         self._timer = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
         self._timer.start()
         self._clock.subscribe(self.rearm)
         await self.arm()
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Stop the timer and let running handlers finish (their rows stay claimed otherwise)."""
+        """Claim nothing more, and give running handlers ``grace_seconds`` to finish (a
+        fan-out ends early at ``stopping``); those still running then are cancelled, and
+        their jobs go back to pending for the next start."""
+        self._stopping = True
         self._clock.unsubscribe(self.rearm)
         if self._timer is not None:
             self._timer.shutdown(wait=False)
             self._timer = None
-        if self._background:
-            _done, still_running = await asyncio.wait(self._background, timeout=grace_seconds)
+        tasks = self._running | self._background
+        if tasks:
+            _done, still_running = await asyncio.wait(tasks, timeout=grace_seconds)
             for task in still_running:
                 task.cancel()
             if still_running:
+                log.warning("cancelled %d job task(s) still running after the grace period",
+                            len(still_running))  # fmt: skip
                 await asyncio.wait(still_running)
+
+    def allow(self, job: Job, seconds: float) -> None:
+        """Let ``job``'s handler run until ``seconds`` from now, if that is later than its
+        deadline: a fan-out knows its size, so its deadline grows with its audience instead
+        of cutting a large one off half way."""
+        deadline = self._deadlines.get(job.id)
+        if deadline is None:
+            return
+        wanted = asyncio.get_running_loop().time() + seconds
+        current = deadline.when()
+        if current is None or wanted > current:
+            deadline.reschedule(wanted)
 
     # -- creating and cancelling work -----------------------------------------------------
 
@@ -261,15 +260,18 @@ class Scheduler:
         if self._timer is None:
             return
         due = await self._earliest_due()
+        timer = self._timer  # a stop may have begun while the database answered
+        if timer is None or self._stopping:
+            return
         if due is None:
-            if self._timer.get_job(WAKEUP_JOB_ID) is not None:
-                self._timer.remove_job(WAKEUP_JOB_ID)
+            if timer.get_job(WAKEUP_JOB_ID) is not None:
+                timer.remove_job(WAKEUP_JOB_ID)
             return
         if due <= self._clock.now():
             self._spawn(self.run_due())
             return
         wall_time = self._clock.to_wall_time(due)
-        self._timer.add_job(
+        timer.add_job(
             self._on_wakeup,
             DateTrigger(run_date=wall_time, timezone=UTC),
             id=WAKEUP_JOB_ID,
@@ -279,7 +281,8 @@ class Scheduler:
         )
 
     async def _on_wakeup(self) -> None:
-        await self.run_due()
+        # Not run inside APScheduler's own task: its shutdown cancels that at once.
+        self._spawn(self.run_due())
 
     async def _earliest_due(self) -> datetime | None:
         kinds = list(self._handlers)
@@ -306,7 +309,7 @@ class Scheduler:
         if self._ready is not None:
             await self._ready()
         async with self._run_lock:
-            while True:
+            while not self._stopping:
                 ids = await self._due_ids()
                 if not ids:
                     break
@@ -333,9 +336,32 @@ class Scheduler:
         async with self._limit:
             return await self.run_job(job_id)
 
+    async def _tracked(self, job: Job) -> None:
+        """Run the handler as a task of its own, known to ``stop()``, under its deadline."""
+        handler = self._handlers[job.kind]
+
+        async def guarded() -> None:
+            async with asyncio.timeout(self.policy.handler_timeout) as deadline:
+                self._deadlines[job.id] = deadline
+                await handler(job)
+
+        task = asyncio.ensure_future(guarded())
+        self._running.add(task)
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            task.cancel()  # the caller was cancelled: so is the handler
+            await asyncio.wait({task})
+            raise
+        finally:
+            self._running.discard(task)
+            self._deadlines.pop(job.id, None)
+
     async def run_job(self, job_id: int) -> str:
         """Claim and run one job. Returns done, retry, failed, missed or skipped."""
         now = self._clock.now()
+        if self._stopping:
+            return "skipped"
         row = await self.get(job_id)
         if row is None or row["status"] != "pending" or from_db_time(row["due_at"]) > now:
             return "skipped"
@@ -357,12 +383,15 @@ class Scheduler:
         return await self._execute(job)
 
     async def _execute(self, job: Job) -> str:
-        handler = self._handlers[job.kind]
         try:
-            await asyncio.wait_for(handler(job), timeout=self.policy.handler_timeout)
+            await self._tracked(job)
         except asyncio.CancelledError:
             await self._release(job)
             raise
+        except JobInterrupted:
+            await self._release(job)
+            log.info("job %d (%s) stopped part way for a restart", job.id, job.kind)
+            return "skipped"
         except Exception as exc:
             return await self._record_failure(job, exc)
         await self._db.execute(

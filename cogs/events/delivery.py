@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.lookup import find_text_channel
-from bot.scheduler import Job
+from bot.scheduler import Job, JobInterrupted
 from cogs.areas.service import AreaService
 from cogs.events.model import Event, offsets_words
-from cogs.events.pacing import Pacer, mention_messages
+from cogs.events.pacing import mention_messages
 from cogs.events.rsvp import RsvpBook
 from cogs.events.service import EventService
 from cogs.events.views import card_embed, card_view, reminder_view, stamp
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 MESSAGE_LIMIT = 2000
-FAN_OUT = 25  # DMs in flight at once; the pacer keeps them under the rate limit
+FAN_OUT = 25  # notices in flight at once; the bot's limiter keeps them under the rate limit
+WORKERS = 10  # members a reminder works on at once; the limiter sets the pace, this the overlap
 
 
 class Delivery:
@@ -38,7 +39,6 @@ class Delivery:
         self.service = service
         self.book = book
         self.areas = areas
-        self.pacer = Pacer(bot.settings.event_reminder_rate)
 
     # -- where ------------------------------------------------------------------------------
 
@@ -164,16 +164,13 @@ class Delivery:
     # -- telling members ---------------------------------------------------------------------
 
     async def dm(self, guild: discord.Guild, user_id: int, **message: Any) -> bool:
-        """One paced DM; False when the member's DMs are closed (or they left)."""
+        """One DM (paced by the bot's limiter); False when the member's DMs are closed (or
+        they left)."""
         member = guild.get_member(user_id)
         if member is None:
             return False
         try:
-            channel = member.dm_channel
-            if channel is None:
-                await self.pacer.wait()
-                channel = await member.create_dm()
-            await self.pacer.wait()
+            channel = member.dm_channel or await member.create_dm()
             await channel.send(allowed_mentions=NONE, **message)
         except discord.Forbidden:
             return False
@@ -192,7 +189,6 @@ class Delivery:
     async def _send_mentions(
         self, channel: discord.TextChannel, prefix: str, user_ids: list[int]
     ) -> None:
-        await self.pacer.wait()
         await channel.send(
             (prefix + " ".join(f"<@{u}>" for u in user_ids))[:MESSAGE_LIMIT],
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in user_ids]),
@@ -250,9 +246,12 @@ class Delivery:
         return text
 
     async def remind(self, job: Job) -> None:
-        """Fan one reminder out. Each member is claimed ('sending') before the DM and marked
-        after it, so a retry never repeats anyone; members an earlier, crashed run left
-        'sending' are reported to moderators rather than silently lost or reminded twice."""
+        """Fan one reminder out. A member is claimed ('sending') only when their request
+        holds a slot of the bot's limiter and is about to leave, and marked 'sent' when
+        Discord answers: after a crash only requests really in flight are left 'sending'
+        (reported, never sent twice) and the retry reminds everyone else. At a clean stop
+        the fan-out ends after its requests in flight and carries on after the restart. The
+        job is done only when every recipient's reminder is recorded."""
         # Work due at start-up runs before Discord has sent the servers; wait for them.
         await self.bot.wait_until_ready()
         event = await self.service.get(int(job.guild_id or 0), int(job.payload["event_id"]))
@@ -269,41 +268,85 @@ class Delivery:
         # Members who left are skipped (their answers are removed when they leave; this
         # covers a leave the bot did not see while it was offline).
         recipients = [
-            r for r in await self.service.recipients(event, offset) if guild.get_member(r.user_id)
+            r.user_id
+            for r in await self.service.recipients(event, offset)
+            if guild.get_member(r.user_id)
         ]
-        text = self.reminder_text(event)
-        embed = card_embed(event)
-        closed: list[int] = []
-        limit = asyncio.Semaphore(FAN_OUT)
+        todo = await self.service.unclaimed(event, offset, recipients)
+        self.bot.scheduler.allow(job, self.fan_out_seconds(len(todo)))
+        message = {"content": self.reminder_text(event), "embed": card_embed(event),
+                   "view": reminder_view(event.id)}  # fmt: skip
+        closed, errors = await self._fan_out(guild, event, offset, run, todo, message)
+        await self._remind_closed(guild, event, offset, closed, str(message["content"]), run)
+        if errors:
+            raise errors[0]  # answered with an error: released, so the retry sends it
+        left = await self.service.unclaimed(event, offset, todo)
+        if left and self.bot.scheduler.stopping:
+            raise JobInterrupted(f"{len(left)} member(s) left for after the restart")
+        if left:
+            raise RuntimeError(f"{len(left)} member(s) not reminded yet")
+        log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
+                 len(todo), len(closed))  # fmt: skip
 
-        async def one(user_id: int) -> None:
-            async with limit:
-                if not await self.service.claim_delivery(event, offset, user_id, run):
+    def fan_out_seconds(self, members: int) -> float:
+        """A deadline that grows with the audience: two requests a member at the limiter's
+        rate, with half as much again and a minute to spare."""
+        return 1.5 * 2 * members / self.bot.limiter.rate + 60.0
+
+    async def _fan_out(
+        self, guild: discord.Guild, event: Event, offset: int, run: str, todo: list[int],
+        message: dict[str, Any],
+    ) -> tuple[list[int], list[Exception]]:  # fmt: skip
+        """Remind ``todo`` with a few workers; return members whose DMs are closed, and the
+        errors Discord answered (a worker stops at its first, the others go on)."""
+        closed: list[int] = []
+        errors: list[Exception] = []
+        queue = iter(todo)
+
+        async def worker() -> None:
+            for user_id in queue:
+                if self.bot.scheduler.stopping:
                     return
                 try:
-                    sent = await self.dm(
-                        guild, user_id, content=text, embed=embed, view=reminder_view(event.id)
-                    )
-                except Exception:
-                    # Discord answered with an error: not sent, so the retry may send it.
-                    # (A stop part way, CancelledError, leaves the claim 'sending': reported.)
-                    await self.service.release_delivery(event, offset, user_id, run)
-                    raise
-                if sent:
-                    await self.service.delivered(event, offset, [user_id], "sent")
-                else:
-                    closed.append(user_id)
+                    if not await self._remind_one(guild, event, offset, run, user_id, message):
+                        closed.append(user_id)
+                except discord.HTTPException as exc:
+                    errors.append(exc)
+                    return
 
-        # Every member's send finishes (and is recorded) before an error fails the job, so
-        # the retry never finds this run's claims still 'sending' and reports them wrongly.
-        outcomes = await asyncio.gather(*(one(r.user_id) for r in recipients),
-                                        return_exceptions=True)  # fmt: skip
-        await self._remind_closed(guild, event, offset, closed, text)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
-        log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
-                 len(recipients), len(closed))  # fmt: skip
+        await asyncio.gather(*(worker() for _ in range(WORKERS)))
+        return closed, errors
+
+    async def _remind_one(
+        self, guild: discord.Guild, event: Event, offset: int, run: str, user_id: int,
+        message: dict[str, Any],
+    ) -> bool:  # fmt: skip
+        """DM one member; False when their DMs are closed (nothing is claimed for them then).
+
+        Opening the DM channel may be repeated safely, so it comes before the claim; the
+        claim is made after the limiter gave the send its slot, just before it leaves.
+        """
+        member = guild.get_member(user_id)
+        if member is None:
+            return True
+        try:
+            channel = member.dm_channel or await member.create_dm()
+        except discord.Forbidden:
+            return False
+        async with self.bot.limiter.turn():
+            if not await self.service.claim_delivery(event, offset, user_id, run):
+                return True  # recorded already (a member asked twice, a parallel run)
+            try:
+                await channel.send(allowed_mentions=NONE, **message)
+            except discord.HTTPException as exc:
+                # Discord answered: not sent. Anything else (a lost connection, a stop) may
+                # have been sent, so its claim stays 'sending' and is reported.
+                await self.service.release_delivery(event, offset, user_id, run)
+                if isinstance(exc, discord.Forbidden):
+                    return False
+                raise
+        await self.service.delivered(event, offset, [user_id], "sent")
+        return True
 
     async def given_up(self, job: Job, outcome: str, error: str | None) -> None:
         """The scheduler gave a reminder up (the bot was down past its grace period, or it
@@ -330,8 +373,12 @@ class Delivery:
         )  # fmt: skip
 
     async def _remind_closed(
-        self, guild: discord.Guild, event: Event, offset: int, closed: list[int], text: str
-    ) -> None:
+        self, guild: discord.Guild, event: Event, offset: int, closed: list[int], text: str,
+        run: str,
+    ) -> None:  # fmt: skip
+        """Mention members whose DMs are closed together, claimed just before (a crash in
+        between leaves them unclaimed, so the retry tries again)."""
+        closed = [u for u in closed if await self.service.claim_delivery(event, offset, u, run)]
         if not closed:
             return
         channel = self.event_channel(guild, event)
@@ -345,7 +392,12 @@ class Delivery:
             )  # fmt: skip
             return
         note = f"{text}\n(Your direct messages are closed, so I am reminding you here.)"
-        await self.mention_together(channel, closed, note)
+        try:
+            await self.mention_together(channel, closed, note)
+        except discord.HTTPException:
+            for user_id in closed:  # Discord answered: not posted, so the retry posts it
+                await self.service.release_delivery(event, offset, user_id, run)
+            raise
         await self.service.delivered(event, offset, closed, "fallback")
 
     async def report_stale(
@@ -373,6 +425,5 @@ class Delivery:
                         user_ids)  # fmt: skip
             return
         for group in mention_messages(text, user_ids, MESSAGE_LIMIT):
-            await self.pacer.wait()
             body = text + "\n" + " ".join(f"<@{u}>" for u in group)
             await channel.send(body[:MESSAGE_LIMIT], allowed_mentions=NONE)

@@ -33,6 +33,7 @@ LOCATION_LIMIT = 100
 DESCRIPTION_LIMIT = 4000
 MAX_DURATION = timedelta(days=7)
 MAX_OFFSET = timedelta(days=30)
+MIN_OFFSET = timedelta(minutes=1)  # the rule the message states: "between 1 minute and 30 days"
 REPEATS = ("none", "weekly", "monthly")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
@@ -254,7 +255,7 @@ def read_offsets(text: str | None, default: list[timedelta]) -> tuple[int, ...]:
         found = {parse_duration(p.strip()) for p in text.split(",") if p.strip()}
     except ValueError as exc:
         raise EventError(f"Reminders: {exc} Separate several with commas: 1d,1h.") from exc
-    if any(d <= timedelta(0) or d > MAX_OFFSET for d in found):
+    if any(d < MIN_OFFSET or d > MAX_OFFSET for d in found):
         raise EventError("Each reminder must be between 1 minute and 30 days before the event.")
     if len(found) > 5:
         raise EventError("Choose at most 5 reminders, such as 1d,1h.")

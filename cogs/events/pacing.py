@@ -2,40 +2,15 @@
 
 A reminder to 1,000 members is 2,000 requests (open the DM, send it). Sending as fast as
 possible earns 429s, and each costs up to a second of waiting for everyone; pacing to the
-limit keeps the fan-out close to the minimum time the limit allows.
+limit keeps the fan-out close to the minimum time the limit allows. The pacer itself is the
+bot's one limiter (``bot.ratelimit``), which every request and retry goes through.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
+from bot.ratelimit import Pacer
 
-WINDOW = 1.0
-MARGIN = 0.02  # a request may reach Discord a little later than we let it go
-
-
-class Pacer:
-    """At most ``rate`` requests start in any one-second window (a sliding window log)."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = max(1, int(rate))
-        self._started: deque[float] = deque()
-        self._lock = asyncio.Lock()
-        self.waited = 0.0
-
-    async def wait(self) -> None:
-        async with self._lock:
-            loop = asyncio.get_running_loop()
-            while True:
-                now = loop.time()
-                while self._started and now - self._started[0] >= WINDOW + MARGIN:
-                    self._started.popleft()
-                if len(self._started) < self.rate:
-                    self._started.append(now)
-                    return
-                pause = self._started[0] + WINDOW + MARGIN - now
-                self.waited += pause
-                await asyncio.sleep(pause)
+__all__ = ["Pacer", "mention_messages"]
 
 
 def mention_messages(

@@ -2,9 +2,10 @@
 
 Reminders are scheduler rows, one per event and offset anyone needs (the event's own, and
 each attendee's from /event reminders). Each member's reminder is claimed in
-``event_reminder_deliveries`` before it is sent ('sending'), then marked 'sent', 'fallback'
-or 'failed'. A restart half way through a fan-out carries on without repeating anyone, and
-the members an earlier run left 'sending' are reported, not silently lost.
+``event_reminder_deliveries`` just before its request leaves ('sending'), then marked
+'sent', 'fallback' or 'failed'. A restart half way through a fan-out carries on without
+repeating anyone, and the members an earlier run left 'sending' (their request was in
+flight) are reported, not silently lost.
 """
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ class ReminderStore:
              to_db_time(self._clock.now())),
         )  # fmt: skip
         return changed == 1
+
+    async def unclaimed(self, event: Event, offset: int, user_ids: list[int]) -> list[int]:
+        """The members of ``user_ids`` with no record yet for this reminder, in order."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM event_reminder_deliveries WHERE event_id = ? "
+            "AND starts_at = ? AND offset_seconds = ?",
+            (event.id, to_db_time(event.starts_at), offset),
+        )
+        recorded = {int(r["user_id"]) for r in rows}
+        return [u for u in user_ids if u not in recorded]
 
     async def stale_claims(self, event: Event, offset: int, run: str) -> list[int]:
         """Members an earlier run claimed and never finished (the bot stopped in between).

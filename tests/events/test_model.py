@@ -93,6 +93,13 @@ def test_offsets() -> None:
         read_offsets("1m,2m,3m,4m,5m,6m", [])
 
 
+def test_reminder_offsets_below_a_minute_are_refused_as_the_message_says() -> None:
+    assert read_offsets("1m", []) == (60,)
+    for text in ("30s", "59s", "1m, 10s"):
+        with pytest.raises(EventError, match="between 1 minute and 30 days"):
+            read_offsets(text, [])
+
+
 async def test_pacer_keeps_any_second_under_the_rate() -> None:
     pacer = Pacer(20)
     loop = asyncio.get_running_loop()
