@@ -1,7 +1,7 @@
 """The Discord double plus the real bot: time to ready, and interactions per second.
 
 Prints the time from nothing to a bot that is ready (target: under 0.5 s) and the rate of
-1,000 sequential /hub about commands, against a baseline measured in the same run: the
+1,000 sequential /about commands, against a baseline measured in the same run: the
 same number of bare REST requests to the double (the transport's own ceiling).
 
 Run: python bench/bench_double_ready.py [count]
@@ -49,7 +49,7 @@ async def main(count: int) -> None:
 
     began = time.perf_counter()
     for _ in range(count):
-        await double.run_command(guild.id, member.id, "hub about", settle=False)
+        await double.run_command(guild.id, member.id, "about", settle=False)
     bot_rate = count / (time.perf_counter() - began)
 
     headers = {"Authorization": f"Bot {double.bot_token}"}
@@ -64,7 +64,7 @@ async def main(count: int) -> None:
     await task
     await double.stop()
     print(f"double + bot ready:               {ready * 1000:7.0f} ms (target < 500 ms)")
-    print(f"/hub about, {count} sequential:    {bot_rate:7.0f} interactions/s")
+    print(f"/about, {count} sequential:    {bot_rate:7.0f} interactions/s")
     print(f"baseline, {count} bare REST calls: {baseline_rate:7.0f} requests/s")
     print(f"ratio (interactions / baseline):  {bot_rate / baseline_rate:7.2f}")
 

@@ -1,4 +1,12 @@
-"""Run-time permission checks; commands also set default permissions to hide them."""
+"""Who may run what.
+
+The run-time check (``moderator_only``) is the real guard. On top of it, every moderator
+command lives under a top-level command carrying ``MODERATOR_PERMISSIONS`` as its
+``default_member_permissions`` (/announce, /hub, /mentor-admin, /areas-admin), so Discord
+itself hides it from members: Discord applies default permissions to top-level commands
+only, never to a subcommand. A server lets its Moderator role see them in Server Settings >
+Integrations > this bot (the README says how).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,10 @@ from bot.errors import NotModerator
 from bot.settings import Settings
 
 T = TypeVar("T")
+
+# Manage Server: the permission Discord checks before showing a moderator command; a server
+# can grant the commands to its Moderator role instead, in its Integrations settings.
+MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 
 def is_moderator(member: discord.Member | discord.User, settings: Settings) -> bool:

@@ -77,7 +77,7 @@ def _closing(text: str, start: int) -> int:
 
 
 def command_names(commands: list[dict[str, Any]]) -> list[str]:
-    """Every runnable path: "hub about", "expert find", "introduce"..."""
+    """Every runnable path: "about", "expert find", "introduce"..."""
     paths: list[str] = []
 
     def walk(prefix: str, options: list[dict[str, Any]]) -> None:
@@ -98,7 +98,7 @@ def find_leaf(
 ) -> tuple[str, list[dict[str, Any]], int]:
     """The command path the first words name, its options, and how many words it used."""
     if not words:
-        raise CommandLineError("Type a command after the slash, e.g. /hub about.")
+        raise CommandLineError("Type a command after the slash, e.g. /about.")
     command = next((c for c in commands if c["name"] == words[0].lower()), None)
     if command is None:
         known = ", ".join(f"/{c['name']}" for c in sorted(commands, key=lambda c: c["name"]))

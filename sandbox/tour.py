@@ -41,7 +41,7 @@ TOUR: StepRegistry[Step] = StepRegistry()
 TOUR.add("hub", "hub", [
     Step("as moderator", "You are now moderator",
          note="The moderator checks the bot; /hub setup already built the server."),
-    Step("/hub about", "Members with a profile", "41"),
+    Step("/about", "Members with a profile", "41"),
     Step("/hub health", "Health: all working"),
     Step("/hub setup dry_run:true", "already set up"),
     Step("channels", "#youth-radicalisation", "#introductions"),
@@ -135,8 +135,8 @@ TOUR.add("mentoring", "mentor", [
     Step("/mentor offer capacity:9", "1 to 5 (you gave 9)"),
     Step("as moderator", "You are now moderator",
          note="The moderator previews a round: every pair with its reasons, nothing sent."),
-    Step("/mentor match dry_run:true", "Dry run:", "shared areas", "both work in English"),
-    Step("/mentor overview", "Mentees waiting: 7", "Free mentor places: 11"),
+    Step("/mentor-admin match dry_run:true", "Dry run:", "shared areas", "both work in English"),
+    Step("/mentor-admin overview", "Mentees waiting: 7", "Free mentor places: 11"),
 ])  # fmt: skip
 
 

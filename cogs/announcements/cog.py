@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_moderator, moderator_only
+from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.clock import from_db_time
 from bot.errors import UserError
 from bot.options import Moment, Reference, Repeat, ZoneName
@@ -61,7 +61,10 @@ UNEXPECTED = "Use /announce send_now if the post is still needed; the log has th
 
 class AnnouncementsCog(commands.Cog):
     announce = app_commands.Group(
-        name="announce", description="Moderators: scheduled announcements", guild_only=True
+        name="announce",
+        description="Moderators: scheduled announcements",
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: HubBot) -> None:

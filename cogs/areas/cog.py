@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.audit import member_target
 from bot.challenge_areas import Area
-from bot.checks import is_moderator, moderator_only
+from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.errors import UserError
 from bot.options import Reference
 from bot.paging import page_view, show_page
@@ -37,6 +37,12 @@ DIGEST_JOB = "areas.digest"
 class AreasCog(commands.Cog):
     areas = app_commands.Group(
         name="areas", description="Challenge areas: browse, join, see members", guild_only=True
+    )
+    areas_admin = app_commands.Group(
+        name="areas-admin",
+        description="Moderators: edit the challenge areas",
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: HubBot) -> None:
@@ -248,7 +254,7 @@ class AreasCog(commands.Cog):
         parts.append(escape_markdown(", ".join(profile.expertise[:3])))
         return " · ".join(parts)
 
-    @areas.command(name="describe", description="Moderators: edit an area's purpose and questions")
+    @areas_admin.command(name="describe", description="Edit an area's purpose and questions")
     @app_commands.describe(area="The challenge area")
     @moderator_only()
     async def describe(self, interaction: Interaction, area: Reference) -> None:
@@ -280,7 +286,7 @@ class AreasCog(commands.Cog):
         text = about_text(area, purpose, questions)
         where = "Run /hub setup to create the area's channel."
         if isinstance(channel, discord.TextChannel):
-            await channel.edit(topic=purpose[:1024], reason="/areas describe")
+            await channel.edit(topic=purpose[:1024], reason="/areas-admin describe")
             if pinned:
                 await channel.get_partial_message(pinned[0]).edit(
                     content=text, allowed_mentions=discord.AllowedMentions.none()

@@ -1,4 +1,4 @@
-"""``/hub about`` and ``/hub health``: thin adapters over HubService."""
+"""``/about`` and ``/hub health``: thin adapters over HubService."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only
+from bot.checks import MODERATOR_PERMISSIONS, moderator_only
 from bot.errors import UserError
 from bot.timeparse import format_duration
 from bot.ui import discord_time
@@ -67,14 +67,22 @@ def health_embed(report: HealthReport, latency_seconds: float) -> discord.Embed:
     return embed
 
 
-class HubCog(commands.GroupCog, group_name="hub", group_description="About this bot"):
+class HubCog(commands.Cog):
+    """/about for everyone; /hub, hidden by Discord from members, for the moderators."""
+
+    hub = app_commands.Group(
+        name="hub",
+        description="Moderators: set the server up and check the bot",
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
+    )
+
     def __init__(self, bot: HubBot) -> None:
         self.bot = bot
         profiles = ProfileService(bot.db, bot.clock, bot.areas)
         self.service = HubService(
             bot.db, bot.scheduler, bot.clock, profiles, bot.version, bot.started_at
         )
-        super().__init__()
 
     @app_commands.command(name="about", description="What this bot is, its version and uptime")
     @app_commands.guild_only()
@@ -83,11 +91,8 @@ class HubCog(commands.GroupCog, group_name="hub", group_description="About this 
         facts = await self.service.about(interaction.guild_id)
         await interaction.response.send_message(embed=about_embed(facts), ephemeral=True)
 
-    @app_commands.command(
-        name="setup", description="Moderators: create the area channels and roles"
-    )
+    @hub.command(name="setup", description="Create the area channels and roles")
     @app_commands.describe(dry_run="Only list what would be created or changed")
-    @app_commands.guild_only()
     @moderator_only()
     async def setup(self, interaction: discord.Interaction[HubBot], dry_run: bool = False) -> None:
         areas = self.bot.get_cog("AreasCog")
@@ -95,8 +100,7 @@ class HubCog(commands.GroupCog, group_name="hub", group_description="About this 
             raise UserError("The areas feature is not loaded, so there is nothing to set up.")
         await areas.setup_server(interaction, dry_run)
 
-    @app_commands.command(name="health", description="Moderators: is everything working?")
-    @app_commands.guild_only()
+    @hub.command(name="health", description="Is everything working?")
     @moderator_only()
     async def health(self, interaction: discord.Interaction[HubBot]) -> None:
         report = await self.service.health()

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import geo
-from bot.checks import is_moderator, moderator_only
+from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.errors import UserError
 from bot.options import Avoid, Listing, Paragraph
 from bot.scheduler import Job, next_cron_time
@@ -51,6 +51,12 @@ def config_from(bot: HubBot) -> MentoringConfig:
 class MentoringCog(commands.Cog):
     mentor = app_commands.Group(
         name="mentor", description="Mentoring for early-career members", guild_only=True
+    )
+    mentor_admin = app_commands.Group(
+        name="mentor-admin",
+        description="Moderators: mentoring rounds and the overview",
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: HubBot) -> None:
@@ -225,9 +231,8 @@ class MentoringCog(commands.Cog):
         result = solve(mentees, mentors, weights, self._area_name, self.bot.areas.slugs())
         return result, request_ids
 
-    @mentor.command(name="match", description="Run a matching round (moderators)")
+    @mentor_admin.command(name="match", description="Run a matching round")
     @app_commands.describe(dry_run="true: show the pairs and reasons, send nothing")
-    @app_commands.default_permissions(manage_guild=True)
     @moderator_only()
     async def match(self, interaction: Interaction, dry_run: bool = False) -> None:
         guild = interaction.guild
@@ -280,7 +285,7 @@ class MentoringCog(commands.Cog):
         embed.description = pages[page]
         where = f"Page {page + 1} of {len(pages)} · " if len(pages) > 1 else ""
         embed.set_footer(
-            text=f"{where}Total score {result.total:.2f}. /mentor match sends the proposals."
+            text=f"{where}Total score {result.total:.2f}. /mentor-admin match sends the proposals."
         )
         return embed, pages_view(page, len(pages))
 
@@ -292,8 +297,7 @@ class MentoringCog(commands.Cog):
         embed, view = await self._dry_run_page(guild.id, result, page)
         await interaction.response.edit_message(embed=embed, view=view)
 
-    @mentor.command(name="overview", description="Mentoring at a glance (moderators)")
-    @app_commands.default_permissions(manage_guild=True)
+    @mentor_admin.command(name="overview", description="Mentoring at a glance")
     @moderator_only()
     async def overview(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None

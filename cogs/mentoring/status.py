@@ -1,4 +1,4 @@
-"""What ``/mentor status`` and ``/mentor overview`` say, as plain text built from the rows."""
+"""What ``/mentor status`` and ``/mentor-admin overview`` say, as plain text built from the rows."""
 
 from __future__ import annotations
 

@@ -174,7 +174,8 @@ class RestRoutes:
                 **command, "id": str(snowflake()), "application_id": str(self.d.application_id),
                 "version": str(snowflake()), "type": command.get("type", 1),
                 "guild_id": str(key) if key else None,
-                "default_member_permissions": command.get("default_member_permissions"),
+                # Discord answers the permission bit set as a string, whatever was sent.
+                "default_member_permissions": _bits_text(command.get("default_member_permissions")),
                 # Discord fills in the default (installed to servers) rather than echo null.
                 "integration_types": command.get("integration_types") or [0],
             })  # fmt: skip
@@ -492,3 +493,7 @@ def _overwrite(entry: dict[str, Any]) -> dict[str, Any]:
         "allow": str(entry.get("allow") or "0"),
         "deny": str(entry.get("deny") or "0"),
     }
+
+
+def _bits_text(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -227,7 +227,7 @@ async def test_describe_updates_the_pinned_message(hub: Hub) -> None:
     mod = await moderator(hub)
     await setup(hub, mod)
     asked = await hub.double.run_command(
-        hub.guild_id, mod, "areas describe", {"area": "terminology"}
+        hub.guild_id, mod, "areas-admin describe", {"area": "terminology"}
     )
     fields = {c["custom_id"]: c for row in asked.modal["components"] for c in row["components"]}  # type: ignore[index]
     purpose_id, questions_id = list(fields)
@@ -244,7 +244,7 @@ async def test_describe_updates_the_pinned_message(hub: Hub) -> None:
     assert "Words matter." in pinned.content and "- Which words?" in pinned.content
     member = await hub.double.add_member(hub.guild_id, "amira")
     refused = await hub.double.run_command(
-        hub.guild_id, member.id, "areas describe", {"area": "data"}
+        hub.guild_id, member.id, "areas-admin describe", {"area": "data"}
     )
     assert "This command is for moderators" in refused.content
     again = await setup(hub, mod)

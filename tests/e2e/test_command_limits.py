@@ -58,3 +58,18 @@ def test_any_answer_is_cut_to_fit_discord_at_a_word() -> None:
     assert len(cut) <= 2000 and cut.endswith("…")
     assert cut[:-1].split()[-1] in {"long", "words", "here"}  # whole words only
     assert fit("short", 2000) == "short"
+
+
+async def test_moderator_commands_are_hidden_from_members_by_discord(hub: Hub) -> None:
+    """Discord applies default_member_permissions to top-level commands only, so every
+    moderator command sits under a top-level command that carries it (Manage Server)."""
+    commands = hub.double.commands.get(hub.guild_id) or hub.double.commands.get(None) or []
+    hidden = {c["name"]: c.get("default_member_permissions") for c in commands}
+    manage_server = str(1 << 5)
+    for name in ("announce", "hub", "mentor-admin", "areas-admin"):
+        assert hidden[name] == manage_server, name
+    for name in ("about", "introduce", "profile", "areas", "expert", "event", "mentor"):
+        assert hidden[name] is None, name
+    member = await hub.double.add_member(hub.guild_id, "amira")
+    refused = await hub.double.run_command(hub.guild_id, member.id, "hub health")
+    assert refused.ephemeral and "for moderators" in refused.content  # the real guard stays

@@ -1,4 +1,4 @@
-"""/hub about and /hub health through the real bot and the Discord double."""
+"""/about and /hub health through the real bot and the Discord double."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def field_values(embed: dict[str, Any]) -> dict[str, str]:
 
 async def test_about_answers_everyone_privately(hub: Hub) -> None:
     member = await hub.double.add_member(hub.guild_id, "amira")
-    result = await hub.double.run_command(hub.guild_id, member.id, "hub about")
+    result = await hub.double.run_command(hub.guild_id, member.id, "about")
     assert result.ephemeral
     fields = field_values(result.embeds[0])
     assert fields["Version"] == "0.1.0"
@@ -59,7 +59,7 @@ async def test_unexpected_error_gets_an_error_id_and_is_logged(hub: Hub, caplog:
         db.execute("DROP TABLE profile_keywords")
         db.execute("DROP TABLE profile_areas")
         db.execute("DROP TABLE profiles")
-    result = await hub.double.run_command(hub.guild_id, member.id, "hub about")
+    result = await hub.double.run_command(hub.guild_id, member.id, "about")
     assert result.ephemeral
     assert "Sorry, something went wrong on our side" in result.content
     error_id = result.content.split("`")[1]
@@ -100,7 +100,7 @@ async def test_bot_started_as_a_user_would(discord_double: DiscordDouble, tmp_pa
     try:
         await discord_double.wait_until_ready(timeout=20)
         member = await discord_double.add_member(guild.id, "amira")
-        result = await discord_double.run_command(guild.id, member.id, "hub about", timeout=10)
+        result = await discord_double.run_command(guild.id, member.id, "about", timeout=10)
         assert field_values(result.embeds[0])["Version"] == "0.1.0"
     finally:
         process.terminate()
@@ -115,5 +115,5 @@ async def test_the_bot_resumes_after_the_gateway_drops(hub: Hub) -> None:
     member = await hub.double.add_member(hub.guild_id, "amira")
     await hub.double.drop_gateway()
     await hub.double.wait_for(lambda: hub.double.gateway.resumes == 1, what="a RESUME")
-    result = await hub.double.run_command(hub.guild_id, member.id, "hub about")
+    result = await hub.double.run_command(hub.guild_id, member.id, "about")
     assert field_values(result.embeds[0])["Version"] == "0.1.0"

@@ -51,7 +51,7 @@ async def test_dry_run_shows_pairs_with_reasons_and_why_others_wait(hub: Hub) ->
     await request(hub, mentee)
     await request(hub, french, languages="French")
 
-    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor match", {"dry_run": True})
+    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
     assert dry.ephemeral
     embed = dry.embeds[0]
     assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
@@ -66,7 +66,7 @@ async def test_dry_run_shows_pairs_with_reasons_and_why_others_wait(hub: Hub) ->
     assert "waiting for the next round" in await status(hub, mentee)
 
     member = await person(hub, "Ivo Novak", stage="mid-career", areas=())
-    refused = await hub.double.run_command(hub.guild_id, member, "mentor match")
+    refused = await hub.double.run_command(hub.guild_id, member, "mentor-admin match")
     assert refused.ephemeral and "This command is for moderators" in refused.content
 
 
@@ -78,7 +78,7 @@ async def test_match_both_accept_and_a_private_thread_opens(hub: Hub) -> None:
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
 
-    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "Sent 1 proposal(s)" in sent.content
     card = proposal(hub, mentee)
     assert card.embeds[0]["title"] == "Mentoring proposal: Nora Visser as your mentor"
@@ -120,7 +120,7 @@ async def test_a_decline_returns_the_other_side_to_the_pool(hub: Hub) -> None:
     await offer(hub, first)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     declined = await answer(hub, first, proposal(hub, first), "decline")
     assert declined.content.startswith("Declined.")
     assert "will not go ahead this time" in hub.double.dms_of(mentee)[-1].content
@@ -133,7 +133,7 @@ async def test_a_decline_returns_the_other_side_to_the_pool(hub: Hub) -> None:
     second = await person(hub, "Omar Farouk", stage="mid-career", country="KE",
                           affiliation="Nairobi Institute")  # fmt: skip
     await offer(hub, second)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert proposal(hub, mentee).embeds[0]["title"].startswith("Mentoring proposal: Omar Farouk")
     assert len(hub.double.dms_of(first)) == 1  # never proposed again to the one who declined
 
@@ -146,7 +146,7 @@ async def test_expiry_returns_both_and_pauses_the_silent(hub: Hub) -> None:
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     await answer(hub, mentee, proposal(hub, mentee), "accept")
     hub.clock.advance(timedelta(days=7, minutes=1))
     await hub.double.wait_for(

@@ -44,7 +44,7 @@ async def test_a_mentor_deleting_their_data_mid_pairing_frees_the_mentee(hub: Hu
     pair = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Mentoring: ")][-1]
     await hub.double.wait_for(lambda: pair.archived and pair.locked, what="the archived thread")
     assert await pending_jobs(hub, "mentoring.checkin") == 0
-    overview = await hub.double.run_command(hub.guild_id, moderator, "mentor overview")
+    overview = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin overview")
     assert "Mentees waiting: 1" in overview.content and "Active pairs: 0" in overview.content
     # No check-in reaches anyone later.
     hub.clock.advance(timedelta(days=14, minutes=1))
@@ -59,7 +59,7 @@ async def test_a_mentee_deleting_their_data_mid_proposal_frees_the_place(hub: Hu
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "1 of 1 place(s) taken" in await status(hub, mentor)
     assert await pending_jobs(hub, "mentoring.proposal_expiry") == 1
     await delete_my_data(hub, mentee)
@@ -78,7 +78,7 @@ async def test_a_mentee_deleting_their_data_mid_proposal_frees_the_place(hub: Hu
     # The freed place goes to the next mentee.
     other = await person(hub, "Ben Okafor", country="GB", affiliation="Northbridge University")
     await request(hub, other)
-    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "Sent 1 proposal(s)" in sent.content
 
 
@@ -102,7 +102,7 @@ async def test_a_mentor_with_closed_dms_hears_in_their_private_thread(hub: Hub) 
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     [own] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Mentoring: ")]
     await delete_my_data(hub, mentee)
     await hub.double.wait_for(
@@ -213,7 +213,7 @@ async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
     names = [f"Mentee Number{n:02d}" for n in range(11)]
     for name in names:
         await request(hub, await person(hub, name))
-    first = await hub.double.run_command(hub.guild_id, moderator, "mentor match", {"dry_run": True})
+    first = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
     embed = first.embeds[0]
     assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
     assert embed["footer"]["text"].startswith("Page 1 of 2 · Total score")
@@ -246,7 +246,7 @@ async def test_a_mentee_states_their_own_free_hours(hub: Hub) -> None:
     asked = await request(hub, mentee, free_hours="Tue 14-15:30")
     assert "Your request is in" in asked.content
     assert "Free: Tue 14-15:30 (your time)." in await status(hub, mentee)
-    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor match", {"dry_run": True})
+    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
     # Tuesday 14:00-15:30 in Kolkata (UTC+5:30) is 08:30-10:00 UTC, inside Leiden's working day.
     text = dry.embeds[0]["description"]
     assert "1 hour 30 minutes a week when the mentee is free in the mentor's working day" in text

@@ -22,7 +22,7 @@ async def paired(hub: Hub) -> tuple[int, int, int]:
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     await answer(hub, mentee, proposal(hub, mentee), "accept")
     both = await answer(hub, mentor, proposal(hub, mentor), "accept")
     assert "Accepted by both of you" in both.content
@@ -91,7 +91,7 @@ async def test_end_with_feedback_frees_capacity_and_archives_the_thread(hub: Hub
     late = await hub.double.click(None, mentor, checkin(hub, mentor), "mentoring:checkin:1:1:end")
     assert "This pairing has already ended." in late.content
 
-    overview = await hub.double.run_command(hub.guild_id, moderator, "mentor overview")
+    overview = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin overview")
     text = overview.content
     assert "Free mentor places: 1" in text and "Active pairs: 0" in text
     assert "Median days from request to match: 0.0" in text
@@ -114,7 +114,7 @@ async def test_a_member_leaving_mid_pairing_tells_the_other_and_frees_the_place(
     )
     assert "You are back in the pool" in hub.double.dms_of(mentee)[-1].content
     assert "waiting for the next round" in await status(hub, mentee)
-    overview = await hub.double.run_command(hub.guild_id, moderator, "mentor overview")
+    overview = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin overview")
     assert "Mentees waiting: 1" in overview.content and "a member left 1" in overview.content
     pair = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Mentoring: ")][-1]
     assert pair.archived
@@ -127,7 +127,7 @@ async def test_a_mentee_leaving_a_proposal_tells_the_mentor(hub: Hub) -> None:
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "1 of 1 place(s) taken" in await status(hub, mentor)
     await hub.double.remove_member(hub.guild_id, mentee)
     await hub.double.wait_for(
@@ -147,7 +147,7 @@ async def test_accepting_a_withdrawn_proposal_is_explained(hub: Hub) -> None:
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     withdrawn = await hub.double.run_command(hub.guild_id, mentee, "mentor withdraw")
     assert "Your request is withdrawn" in withdrawn.content
     assert "was withdrawn by the mentee" in hub.double.dms_of(mentor)[-1].content
@@ -249,11 +249,11 @@ async def test_offering_and_requesting_at_once_never_pairs_you_with_yourself(hub
                         affiliation="Free University Berlin")  # fmt: skip
     assert "your offer is saved" in (await offer(hub, both)).content
     assert "Your request is in" in (await request(hub, both)).content
-    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor match", {"dry_run": True})
+    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
     assert "**Ivo Novak**: no mentor is offering at the moment" in dry.embeds[0]["description"]
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "Sent 1 proposal(s)" in sent.content
     assert (
         proposal(hub, mentee).embeds[0]["title"] == "Mentoring proposal: Ivo Novak as your mentor"

@@ -21,7 +21,7 @@ async def test_a_matched_mentee_is_not_told_a_queue_place_and_names_show_as_type
     await request(hub, waiting, languages="French")  # older, and no mentor shares French
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "Sent 1 proposal(s)" in sent.content
 
     proposed = await status(hub, mentee)
@@ -74,7 +74,7 @@ async def test_a_proposal_that_cannot_be_delivered_does_not_stop_the_round(hub: 
     hub.double.set_bot_permissions(
         hub.guild_id, BOT_PERMISSIONS & ~CREATE_PRIVATE_THREADS, announce=False
     )
-    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "Sent 1 proposal(s)" in sent.content, sent.content
     assert proposal(hub, mentee).embeds[0]["title"].startswith("Mentoring proposal: Nora")
     audit = [m.content for m in hub.messages("audit-log")]
@@ -88,7 +88,7 @@ async def test_a_check_in_due_while_the_bot_was_down_is_still_sent(hub: Hub) -> 
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor match")
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     await answer(hub, mentee, proposal(hub, mentee), "accept")
     await answer(hub, mentor, proposal(hub, mentor), "accept")
     await hub.stop()

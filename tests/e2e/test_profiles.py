@@ -372,15 +372,15 @@ async def test_abandoned_form_reopens_with_what_was_typed(hub: Hub) -> None:
 async def test_old_profile_gets_a_gentle_nudge(hub: Hub) -> None:
     amira = await hub.double.add_member(hub.guild_id, "amira")
     await introduce(hub, amira.id)
-    quiet = await hub.double.run_command(hub.guild_id, amira.id, "hub about")
+    quiet = await hub.double.run_command(hub.guild_id, amira.id, "about")
     assert quiet.followups == []
     hub.clock.advance(timedelta(days=181))
-    result = await hub.double.run_command(hub.guild_id, amira.id, "hub about")
+    result = await hub.double.run_command(hub.guild_id, amira.id, "about")
     nudge = await result.wait_for_followup()
     assert nudge.ephemeral and "not been confirmed for a while" in nudge.content
     thanks = await hub.double.click(hub.guild_id, amira.id, nudge, "profiles:go:reconfirm")
     assert "marked as confirmed today" in thanks.content
-    again = await hub.double.run_command(hub.guild_id, amira.id, "hub about")
+    again = await hub.double.run_command(hub.guild_id, amira.id, "about")
     assert again.followups == []
     seen = await hub.double.run_command(hub.guild_id, amira.id, "profile view")
     footer = seen.embeds[0]["footer"]["text"]

@@ -128,7 +128,7 @@ def test_the_terminal_through_a_pseudo_terminal(tmp_path: Path) -> None:
         term.type("/hub ab\t")  # Tab completes the subcommand
         term.expect("out")
         term.type("\n")
-        term.expect("/hub about")
+        term.expect("/about")
         term.expect("Members with a profile")
         term.type("as amira\n")
         term.expect("You are now amira (Amira Haddad, Europe/London)")
