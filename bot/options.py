@@ -27,3 +27,8 @@ Reason = app_commands.Range[str, None, 300]  # why an event is cancelled, told t
 Listing = app_commands.Range[str, None, 200]  # comma-separated areas, languages, free hours
 Avoid = app_commands.Range[str, None, 200]  # what a mentee wants to avoid (MAX_AVOID)
 Paragraph = app_commands.Range[str, None, 500]  # a mentoring offer, goals or methods (MAX_TEXT)
+
+# Whole numbers: Discord's client refuses values outside the range before sending.
+Places = app_commands.Range[int, 1, 100_000]  # an event's capacity
+Occurrences = app_commands.Range[int, 2, 52]  # how many times a repeating event happens
+Mentees = app_commands.Range[int, 1, 5]  # mentees a mentor takes at once

@@ -12,7 +12,18 @@ from discord.ext import commands
 
 from bot.checks import is_moderator
 from bot.errors import UserError
-from bot.options import Moment, Place, Reason, Reference, Span, SpanList, Title, ZoneName
+from bot.options import (
+    Moment,
+    Occurrences,
+    Place,
+    Places,
+    Reason,
+    Reference,
+    Span,
+    SpanList,
+    Title,
+    ZoneName,
+)
 from bot.paging import page_view, show_page
 from bot.scheduler import Job
 from bot.text import escape_markdown, plural
@@ -157,13 +168,13 @@ class EventsCog(commands.Cog):
         ends: Moment | None = None,
         location: Place | None = None,
         area: Reference | None = None,
-        capacity: int | None = None,
+        capacity: Places | None = None,
         reminders: SpanList | None = None,
         timezone: ZoneName | None = None,
         repeat: app_commands.Choice[str] | None = None,
         every: app_commands.Range[int, 1, 12] | None = None,
         until: Span | None = None,
-        count: int | None = None,
+        count: Occurrences | None = None,
     ) -> None:
         options = {
             "title": title, "when": when, "duration": duration, "ends": ends,
@@ -295,7 +306,7 @@ class EventsCog(commands.Cog):
         duration: Span | None = None,
         location: Place | None = None,
         timezone: ZoneName | None = None,
-        capacity: int | None = None,
+        capacity: Places | None = None,
         area: Reference | None = None,
         reminders: SpanList | None = None,
         description: bool = False,

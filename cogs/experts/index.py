@@ -191,7 +191,9 @@ class ExpertIndex:
         frozen.fill_columns([self.docs[u] for u in frozen.slots])
         per_doc = [weighted_terms(self.docs[u]) for u in frozen.slots]
         frozen.size = len(per_doc)
-        frozen.avgdl = (sum(length for _, length in per_doc) / frozen.size) if per_doc else 1.0
+        total = sum(length for _, length in per_doc)
+        # No words at all (every profile empty) must not make every later search divide by 0.
+        frozen.avgdl = total / frozen.size if total > 0 else 1.0
         for counts, _ in per_doc:
             for word in counts:
                 frozen.df[word] = frozen.df.get(word, 0.0) + 1.0

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot import geo
 from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.errors import UserError
-from bot.options import Avoid, Listing, Paragraph
+from bot.options import Avoid, Listing, Mentees, Paragraph
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
 from bot.ui import area_choices
@@ -90,7 +90,7 @@ class MentoringCog(commands.Cog):
     async def offer(
         self,
         interaction: Interaction,
-        capacity: int | None = None,
+        capacity: Mentees | None = None,
         offer: Paragraph | None = None,
         areas: Listing | None = None,
         methods: Paragraph | None = None,

@@ -36,6 +36,13 @@ async def test_every_free_text_option_declares_a_max_length(hub: Hub) -> None:
         and not 1 <= (option.get("max_length") or 0) <= 6000
     ]  # fmt: skip
     assert unbounded == []
+    unranged = [
+        f"/{where} {option['name']}"
+        for command in commands
+        for where, option in _options(command)
+        if option["type"] == 4 and ("min_value" not in option or "max_value" not in option)
+    ]
+    assert unranged == []
     lengths = {
         f"{where} {option['name']}": option.get("max_length")
         for command in commands

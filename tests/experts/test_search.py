@@ -130,3 +130,15 @@ def test_any_text_is_a_valid_query(search: ExpertService, query: str) -> None:
     except ExpertInputError:
         return
     assert page.total >= len(page.results)
+
+
+def test_an_index_built_from_profiles_without_words_still_answers_later_searches() -> None:
+    """Built while every searchable profile had no words, the index divided by zero on
+    every later search until a rebuild."""
+    from cogs.experts.index import Doc, ExpertIndex
+
+    index = ExpertIndex()
+    index.build([Doc(1, {"expertise": "", "bio": ""}), Doc(2, {})])
+    index.upsert(Doc(3, {"expertise": "policing"}))
+    hits = index.search(["policing"], [], Filters(), set(), limit=5, offset=0)
+    assert hits.user_ids == [3]
