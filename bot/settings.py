@@ -169,8 +169,9 @@ class Settings(BaseSettings):
     event_reminder_rate: float = Field(
         default=45.0,
         gt=0,
-        le=50,
-        description="Requests a second a reminder fan-out allows itself (Discord allows 50).",
+        le=1000,
+        description="Requests a second the bot allows itself, retries after a 429 included "
+        "(Discord allows 50; raise it only if Discord granted the bot a higher global limit).",
     )
     public_url: str = Field(
         default="",

@@ -1,0 +1,149 @@
+"""Deliveries exactly once, with the bot run as a deployment runs it (``python -m bot`` on the
+real clock) and stopped with SIGTERM or killed with SIGKILL part way (issue 13).
+
+A clean stop lets running work finish or end early and carry on after the restart; a crash
+leaves uncertain only the requests that were on the wire, and those are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.clock import OffsetClock
+from sandbox.double import DiscordDouble
+from sandbox.double.faults import Faults
+from tests.e2e.bot_process import (
+    BotProcess,
+    add_members,
+    reminder_states,
+    rows,
+    seed_announcement,
+    seed_event,
+    sent_messages,
+)
+from tests.e2e.harness import Hub, build_hub
+
+UNCERTAIN = "The bot stopped while reminding"
+
+
+@dataclass
+class Deployment:
+    hub: Hub
+    bot: BotProcess
+
+    @property
+    def double(self) -> DiscordDouble:
+        return self.hub.double
+
+    def reminders(self, user_id: int) -> int:
+        return sum(1 for m in self.double.dms_of(user_id) if m.content.startswith("Reminder:"))
+
+    def reported_uncertain(self) -> list[int]:
+        """Members named in the audit channel as "may not have been reminded"."""
+        named: list[int] = []
+        for message in self.hub.messages("audit-log"):
+            if UNCERTAIN in message.content:
+                named += [int(part.split(">")[0]) for part in message.content.split("<@")[1:]]
+        return named
+
+
+@pytest.fixture
+async def deployment(discord_double: DiscordDouble, tmp_path: Path) -> AsyncIterator[Deployment]:
+    hub = build_hub(discord_double, tmp_path / "hub.sqlite3", OffsetClock())
+    bot = BotProcess(hub, tmp_path)
+    yield Deployment(hub, bot)
+    await bot.stop_quietly()
+
+
+async def _fan_out(d: Deployment, members: int, *, double_rate: int, bot_rate: int) -> list[int]:
+    """``members`` members Going to an event whose reminder falls due a second after start."""
+    d.double.rate_limit_per_second = double_rate
+    d.bot.env["HUB_EVENT_REMINDER_RATE"] = str(bot_rate)
+    organiser = (await d.double.add_member(d.hub.guild_id, "organiser")).id
+    user_ids = await add_members(d.double, d.hub.guild_id, members)
+    await seed_event(d.hub, organiser, user_ids, due_in=1.0)
+    return user_ids
+
+
+async def _wait_until_all_recorded(d: Deployment, user_ids: list[int], timeout: float) -> None:
+    def recorded() -> bool:
+        states = reminder_states(d.hub.db_path)
+        return all(states.get(u) in ("sent", "unknown") for u in user_ids)
+
+    await d.double.wait_for(recorded, timeout, "every member's reminder recorded")
+    await d.double.settle(quiet=0.3)
+
+
+async def test_sigterm_during_a_fan_out_finishes_in_flight_and_the_restart_does_the_rest(
+    deployment: Deployment,
+) -> None:
+    d = deployment
+    user_ids = await _fan_out(d, 300, double_rate=120, bot_rate=100)
+    first = len(d.double.calls)
+    await d.bot.start()
+    await d.double.wait_for(lambda: sent_messages(d.double, first) >= 90, 30, "a third sent")
+    code, took = await d.bot.terminate()
+    assert code == 0, d.bot.log()[-2000:]
+    assert took < 10, f"the stop took {took:.1f} s"
+    assert "stopped cleanly" in d.bot.log()
+    states = reminder_states(d.hub.db_path)
+    assert "sending" not in states.values(), "a clean stop left a send uncertain"
+    assert 90 <= len(states) < 300
+    assert rows(d.hub.db_path, "SELECT status FROM scheduled_jobs WHERE kind = 'events.reminder'") == [
+        ("pending",)
+    ]
+    await d.bot.start()
+    await _wait_until_all_recorded(d, user_ids, 30)
+    assert [d.reminders(u) for u in user_ids] == [1] * len(user_ids)
+    assert set(reminder_states(d.hub.db_path).values()) == {"sent"}
+    assert d.reported_uncertain() == []
+
+
+async def test_sigterm_while_an_announcement_is_held_by_429s_posts_it_before_stopping(
+    deployment: Deployment,
+) -> None:
+    d = deployment
+    author = (await d.double.add_member(d.hub.guild_id, "mod", roles=[d.hub.moderator_role_id])).id
+    faults = Faults(d.double)
+    await seed_announcement(d.hub, author, due_in=3.0)
+    await d.bot.start()
+    await d.double.settle(quiet=0.2)
+    faults.hold(6.0)  # every request is answered 429 (global) for 6 s, as Discord does
+    await d.double.wait_for(lambda: faults.held > 0, 10, "the post to be held by a 429")
+    code, took = await d.bot.terminate()
+    assert code == 0, d.bot.log()[-2000:]
+    assert 2.0 < took < 10, f"the stop took {took:.1f} s"
+    posts = [m for m in d.hub.messages("announcements") if m.author.id == d.double.bot_user.id]
+    assert [m.embeds[0]["title"] for m in posts] == ["Network meeting"]
+    assert rows(d.hub.db_path, "SELECT status FROM announcement_runs") == [("sent",)]
+    assert rows(d.hub.db_path, "SELECT state FROM announcements") == [("done",)]
+    await d.bot.start()  # nothing is posted again after the restart
+    await d.double.settle(quiet=0.5)
+    assert len([m for m in d.hub.messages("announcements") if m.embeds]) == 1
+    await d.bot.terminate()
+
+
+@pytest.mark.parametrize("percent", [10, 50, 90])
+async def test_sigkill_during_a_fan_out_of_1000_loses_only_requests_on_the_wire(
+    deployment: Deployment, percent: int
+) -> None:
+    d = deployment
+    user_ids = await _fan_out(d, 1000, double_rate=120, bot_rate=100)
+    first = len(d.double.calls)
+    await d.bot.start()
+    target = len(user_ids) * percent // 100
+    await d.double.wait_for(lambda: sent_messages(d.double, first) >= target, 40, f"{percent}%")
+    await d.bot.kill()
+    await d.bot.start()
+    await _wait_until_all_recorded(d, user_ids, 40)
+    states = reminder_states(d.hub.db_path)
+    uncertain = sorted(u for u in user_ids if states[u] == "unknown")
+    print(f"SIGKILL at {percent}% of 1,000: {len(uncertain)} member(s) on the wire, reported")
+    assert sorted(d.reported_uncertain()) == uncertain
+    assert all(d.reminders(u) <= 1 for u in uncertain)
+    assert [d.reminders(u) for u in user_ids if u not in uncertain] == [1] * (1000 - len(uncertain))
+    assert len(uncertain) <= 3
