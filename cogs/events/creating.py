@@ -192,7 +192,7 @@ class Creation:
         with refusals():
             event = await self.cog.service.confirm(event.guild_id, event.id, interaction.user.id)
         try:
-            event = await self.cog.delivery.publish(interaction.guild, event)
+            event, problem = await self.cog.delivery.publish(interaction.guild, event)
         except discord.HTTPException as exc:
             await self.cog.service.unconfirm(event)
             raise UserError(
@@ -201,10 +201,8 @@ class Creation:
             ) from exc
         text = f"Created event #{event.id}, {stamp(event.starts_at)}: {event.link}"
         if event.discord_event_id is None:
-            text += (
-                "\nThe server's scheduled event could not be created; give the bot Manage "
-                "Events, then use /event edit to try again."
-            )
+            why = problem or "Use /event edit to try again."
+            text += f"\nThe server's scheduled event could not be created. {why}"
         await interaction.edit_original_response(content=text, embeds=[], view=None)
         await self.bot.audit.record(
             event.guild_id, "events.created", actor_id=interaction.user.id,

@@ -61,8 +61,9 @@ class Delivery:
 
     # -- the card and the scheduled event ----------------------------------------------------
 
-    async def publish(self, guild: discord.Guild, event: Event) -> Event:
-        """Post the card and create the server's scheduled event; the card's link is stored."""
+    async def publish(self, guild: discord.Guild, event: Event) -> tuple[Event, str | None]:
+        """Post the card and create the server's scheduled event; the card's link is stored.
+        Returns the event as stored and, if the scheduled event failed, why in words."""
         channel = await self.channel_for(guild, event.area)
         if channel is None:
             raise LookupError("no channel")
@@ -74,8 +75,8 @@ class Delivery:
         )
         await self.service.set_card(event.id, channel.id, message.id)
         event = await self._reload(event)
-        await self.create_discord_event(guild, event)
-        return await self._reload(event)
+        problem = await self.create_discord_event(guild, event)
+        return await self._reload(event), problem
 
     async def refresh_card(self, event: Event) -> None:
         channel = self.bot.get_channel(event.channel_id) if event.channel_id else None
@@ -110,7 +111,9 @@ class Delivery:
     def _location(self, event: Event) -> str:
         return (event.location or "Online: see the event card in the server")[:100]
 
-    async def create_discord_event(self, guild: discord.Guild, event: Event) -> None:
+    async def create_discord_event(self, guild: discord.Guild, event: Event) -> str | None:
+        """The server's scheduled event beside the card; None, or what went wrong in words
+        (what Discord said, and what to do), which is also audited."""
         try:
             scheduled = await guild.create_scheduled_event(
                 name=event.title, start_time=event.starts_at, end_time=event.ends_at,
@@ -119,9 +122,9 @@ class Delivery:
                 location=self._location(event), description=self._description(event),
             )  # fmt: skip
         except discord.HTTPException as exc:
-            await self._audit_problem(guild, event, "create", exc)
-            return
+            return await self._audit_problem(guild, event, "create", exc)
         await self.service.set_discord_event(event.id, scheduled.id)
+        return None
 
     async def sync_discord_event(self, guild: discord.Guild, event: Event) -> None:
         """Keep the server's scheduled event in step with an edit or a cancellation."""
@@ -149,12 +152,13 @@ class Delivery:
 
     async def _audit_problem(
         self, guild: discord.Guild, event: Event, what: str, exc: Exception
-    ) -> None:
+    ) -> str:
+        reason, fix = scheduled_event_problem(exc)
         await self.bot.audit.record(
             guild.id, "events.scheduled_event_failed", target=f"event #{event.id}",
-            details={"action": what, "reason": str(exc)[:200],
-                     "fix": "Give the bot the Manage Events permission."},
+            details={"action": what, "reason": reason, "fix": fix},
         )  # fmt: skip
+        return f"{reason} {fix}"
 
     async def _reload(self, event: Event) -> Event:
         found = await self.service.get(event.guild_id, event.id)
@@ -427,3 +431,25 @@ class Delivery:
         for group in mention_messages(text, user_ids, MESSAGE_LIMIT):
             body = text + "\n" + " ".join(f"<@{u}>" for u in group)
             await channel.send(body[:MESSAGE_LIMIT], allowed_mentions=NONE)
+
+
+# Discord's JSON error codes for a scheduled event it will not create or change.
+_MISSING_PERMISSIONS = 50013
+_TOO_MANY_SCHEDULED_EVENTS = 30038
+
+
+def scheduled_event_problem(exc: Exception) -> tuple[str, str]:
+    """What Discord said about a scheduled event, and the fix that fits it (not always a
+    permission: a server may hold at most 100 scheduled events)."""
+    if not isinstance(exc, discord.HTTPException):
+        return f"It could not be updated ({str(exc)[:150]}).", "Use /event edit to try again."
+    said = f"Discord said: {(exc.text or str(exc.status))[:150]}"
+    if exc.code == _MISSING_PERMISSIONS or exc.status == 403:
+        return f"{said}.", "Give the bot the Manage Events permission, then use /event edit."
+    if exc.code == _TOO_MANY_SCHEDULED_EVENTS:
+        return (
+            f"{said}.",
+            "A server can hold 100 scheduled events: end or delete old ones in the Events "
+            "list, then use /event edit.",
+        )
+    return f"{said}.", "Use /event edit to try again later."

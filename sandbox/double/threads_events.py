@@ -30,6 +30,8 @@ STATUS_NAMES = {
     CANCELED: "CANCELED",
 }
 
+MAX_SCHEDULED_EVENTS = 100  # scheduled or active events a server may hold
+
 
 class ThreadAndEventRoutes(RestRoutes):
     def register(self) -> None:
@@ -121,6 +123,11 @@ class ThreadAndEventRoutes(RestRoutes):
         if int(body.get("entity_type") or 0) == 3 and not body.get("scheduled_end_time"):
             problems.append("scheduled_end_time: required for external events")
         self.refuse(problems)
+        live = [e for e in guild.events.values() if e.get("status") in (1, 2)]
+        if len(live) >= MAX_SCHEDULED_EVENTS:  # Discord's limit per server
+            raise DiscordError(
+                400, 30038, "Maximum number of uncompleted guild scheduled events reached (100)"
+            )
         event_id = snowflake()
         event = {
             "id": str(event_id), "guild_id": str(guild.id), "channel_id": body.get("channel_id"),

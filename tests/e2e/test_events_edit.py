@@ -9,6 +9,8 @@ from tests.e2e.event_steps import (
     card_of,
     cards,
     command,
+    confirm,
+    create,
     created,
     member,
     moderator,
@@ -101,3 +103,23 @@ async def test_capacity_below_the_number_going_is_refused(hub: Hub) -> None:
     assert kept.content.startswith("Updated event #1.")
     nothing = await command(hub, mod, "edit", event="1")
     assert nothing.content.startswith("Give at least one thing to change")
+
+
+async def test_a_scheduled_event_discord_refuses_is_explained_with_what_discord_said(
+    hub: Hub,
+) -> None:
+    """Every failure was blamed on Manage Events; one was Discord's 100-event limit."""
+    from sandbox.double.state import BOT_PERMISSIONS, MANAGE_EVENTS
+
+    mod = await moderator(hub)
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~MANAGE_EVENTS)
+    done = await confirm(hub, mod, await create(hub, mod, title="No permission"))
+    assert "Discord said: Missing Permissions" in done.content
+    assert "Manage Events" in done.content
+    hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS)
+    guild = hub.double.guild(hub.guild_id)
+    for n in range(100):
+        guild.events[n] = {"id": str(n), "status": 1}
+    full = await confirm(hub, mod, await create(hub, mod, title="One too many"))
+    assert "Maximum number of uncompleted guild scheduled events" in full.content
+    assert "100 scheduled events" in full.content and "Manage Events" not in full.content
