@@ -165,3 +165,16 @@ def test_a_first_start_chosen_after_the_change_stays_where_it_was_put() -> None:
     second = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 01:30 GMT, after the change
     starts = list(itertools.islice(occurrences("FREQ=WEEKLY;BYDAY=SU", LONDON, second), 2))
     assert starts == [second, datetime(2027, 11, 7, 1, 30, tzinfo=UTC)]
+
+
+def test_a_one_hour_event_in_the_repeated_hour_lasts_one_hour() -> None:
+    """01:30 on the night London's clocks go back, typed as its first instant: the default
+    hour ends an hour later in real time (it used to add an hour of wall clock: two hours)."""
+    from bot.timeparse import TimeContext
+    from cogs.events.model import read_end, read_start
+
+    now = datetime(2027, 10, 1, tzinfo=UTC)
+    start = read_start("2027-10-31 01:30 +01:00", TimeContext("Europe/London"), now).instant
+    end = read_end(start, None, None, "Europe/London")
+    assert end - start == timedelta(hours=1)
+    assert f"{end:%H:%M}" == "01:30"  # UTC: 01:30 GMT, after the change
