@@ -145,7 +145,10 @@ def rows(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[An
 
 
 def reminder_states(db_path: Path) -> dict[int, str]:
-    return dict(rows(db_path, "SELECT user_id, state FROM event_reminder_deliveries"))  # type: ignore[arg-type]
+    return {
+        int(u): str(s)
+        for u, s in rows(db_path, "SELECT user_id, state FROM event_reminder_deliveries")
+    }
 
 
 def sent_messages(double: DiscordDouble, since: int) -> int:

@@ -59,13 +59,16 @@ async def deployment(discord_double: DiscordDouble, tmp_path: Path) -> AsyncIter
     await bot.stop_quietly()
 
 
-async def _fan_out(d: Deployment, members: int, *, double_rate: int, bot_rate: int) -> list[int]:
-    """``members`` members Going to an event whose reminder falls due a second after start."""
+async def _fan_out(
+    d: Deployment, members: int, *, double_rate: int, bot_rate: int, due_in: float = 1.0
+) -> list[int]:
+    """``members`` members Going to an event whose reminder falls due ``due_in`` seconds
+    from now (the bot takes about a second to start)."""
     d.double.rate_limit_per_second = double_rate
     d.bot.env["HUB_EVENT_REMINDER_RATE"] = str(bot_rate)
     organiser = (await d.double.add_member(d.hub.guild_id, "organiser")).id
     user_ids = await add_members(d.double, d.hub.guild_id, members)
-    await seed_event(d.hub, organiser, user_ids, due_in=1.0)
+    await seed_event(d.hub, organiser, user_ids, due_in=due_in)
     return user_ids
 
 
@@ -93,9 +96,8 @@ async def test_sigterm_during_a_fan_out_finishes_in_flight_and_the_restart_does_
     states = reminder_states(d.hub.db_path)
     assert "sending" not in states.values(), "a clean stop left a send uncertain"
     assert 90 <= len(states) < 300
-    assert rows(d.hub.db_path, "SELECT status FROM scheduled_jobs WHERE kind = 'events.reminder'") == [
-        ("pending",)
-    ]
+    jobs = rows(d.hub.db_path, "SELECT status FROM scheduled_jobs WHERE kind = 'events.reminder'")
+    assert jobs == [("pending",)], "the reminder was not given back for the restart"
     await d.bot.start()
     await _wait_until_all_recorded(d, user_ids, 30)
     assert [d.reminders(u) for u in user_ids] == [1] * len(user_ids)
@@ -147,3 +149,56 @@ async def test_sigkill_during_a_fan_out_of_1000_loses_only_requests_on_the_wire(
     assert all(d.reminders(u) <= 1 for u in uncertain)
     assert [d.reminders(u) for u in user_ids if u not in uncertain] == [1] * (1000 - len(uncertain))
     assert len(uncertain) <= 3
+
+
+async def test_429_storms_during_a_fan_out_retries_stay_under_the_limit(
+    deployment: Deployment,
+) -> None:
+    """Every request goes through the bot's one limiter, retries after a 429 included: when
+    a global 429 ends, the requests it held do not burst over the limit."""
+    d = deployment
+    user_ids = await _fan_out(d, 240, double_rate=50, bot_rate=45)
+    faults = Faults(d.double)
+    first = len(d.double.calls)
+    await d.bot.start()
+    since = faults.arrivals[-1] if faults.arrivals else 0.0
+    for share in (3, 2):
+        target = len(user_ids) - len(user_ids) // share
+        await d.double.wait_for(
+            lambda t=target: sent_messages(d.double, first) >= t,  # type: ignore[misc]
+            30, "progress",
+        )  # fmt: skip
+        faults.hold(1.5)
+    await _wait_until_all_recorded(d, user_ids, 40)
+    assert [d.reminders(u) for u in user_ids] == [1] * len(user_ids)
+    assert faults.held > 0
+    assert d.double.rate_limited == 0, "requests went over the limit after a 429"
+    assert faults.busiest_second(since) <= 50
+    assert d.reported_uncertain() == []
+    await d.bot.terminate()
+
+
+async def test_a_5000_member_event_is_reminded_once_at_the_pace_the_limit_allows(
+    deployment: Deployment,
+) -> None:
+    """Realistic size; the double's limit (and the bot's pace, 90% of it as by default) is
+    raised so the test takes seconds, as the ratio to the floor is what is measured."""
+    d = deployment
+    limit = 250
+    user_ids = await _fan_out(d, 5000, double_rate=limit, bot_rate=limit * 9 // 10, due_in=5)
+    faults = Faults(d.double)
+    await d.bot.start()
+    start = len(faults.arrivals)
+    await _wait_until_all_recorded(d, user_ids, 120)
+    assert [d.reminders(u) for u in user_ids] == [1] * len(user_ids)
+    times = faults.arrivals[start:]
+    requests, elapsed = len(times), times[-1] - times[0]
+    floor = requests / limit
+    print(f"5,000 members: {requests} requests in {elapsed:.1f} s, floor {floor:.1f} s "
+          f"at {limit}/s, ratio {elapsed / floor:.2f}")  # fmt: skip
+    assert requests == 2 * len(user_ids)  # open the DM, send it; nothing refused or repeated
+    assert elapsed / floor <= 1.2
+    jobs = rows(d.hub.db_path, "SELECT status, attempts FROM scheduled_jobs WHERE kind = ?",
+                ("events.reminder",))  # fmt: skip
+    assert jobs == [("done", 1)], "the fan-out timed out or was retried"
+    await d.bot.terminate()
