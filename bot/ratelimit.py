@@ -62,11 +62,14 @@ class Pacer:
         async with self._lock:
             loop = asyncio.get_running_loop()
             spacing = (WINDOW + MARGIN) / self.rate
+            held_by_window = False
             while True:
                 now = loop.time()
                 if self._refilled:
                     gained = (now - self._refilled) / spacing
-                    self._tokens = min(self._burst, self._tokens + gained)
+                    # No burst saved up behind a full window: it would all leave at once.
+                    most = 1.0 if held_by_window else self._burst
+                    self._tokens = min(most, self._tokens + gained)
                 self._refilled = now
                 while self._started and now - self._started[0] >= WINDOW + MARGIN:
                     self._started.popleft()
@@ -77,6 +80,7 @@ class Pacer:
                     self.requests += 1
                     return
                 pause = (1 - self._tokens) * spacing if self._tokens < 1 else 0.0
+                held_by_window = full
                 if full:
                     pause = max(pause, self._started[0] + WINDOW + MARGIN - now)
                 self.waited += pause

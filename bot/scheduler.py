@@ -388,7 +388,9 @@ class Scheduler:
         except asyncio.CancelledError:
             await self._release(job)
             raise
-        except JobInterrupted:
+        except JobInterrupted as exc:
+            if not self._stopping:  # only a stop may hand work back unchanged
+                return await self._record_failure(job, exc)
             await self._release(job)
             log.info("job %d (%s) stopped part way for a restart", job.id, job.kind)
             return "skipped"

@@ -112,7 +112,7 @@ async def test_pacer_keeps_any_second_under_the_rate() -> None:
     await asyncio.gather(*(request() for _ in range(45)))
     for i, moment in enumerate(started):
         assert sum(1 for t in started[i:] if t - moment < 1.0) <= 20
-    assert started[-1] - started[0] < 2.2
+    assert started[-1] - started[0] < 2.4  # spread out evenly, hardly slower
 
 
 def test_mentions_split_under_the_message_limit() -> None:
