@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.double.server import CONFORMANCE_ENV
+from sandbox.double.checking import CONFORMANCE_ENV
 from sandbox.double.tally import Tally
 from tests.conformance_report import record
 
@@ -125,11 +125,11 @@ def test_the_terminal_through_a_pseudo_terminal(tmp_path: Path) -> None:
         term.type("\n")
         term.expect("as moderator")  # the accepted line, drawn whole
         term.expect("You are now moderator")
-        term.type("/hub ab\t")  # Tab completes the subcommand
-        term.expect("out")
+        term.type("/hub hea\t")  # Tab completes the subcommand
+        term.expect("lth")
         term.type("\n")
-        term.expect("/about")
-        term.expect("Members with a profile")
+        term.expect("/hub health")
+        term.expect("Gateway latency")
         term.type("as amira\n")
         term.expect("You are now amira (Amira Haddad, Europe/London)")
         term.type("/expert find query:dro\t")  # the bot's own autocomplete
