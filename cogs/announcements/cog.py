@@ -82,6 +82,11 @@ class AnnouncementsCog(commands.Cog):
         )
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """A run a crash left "sending" with no job to finish it is reported, not left unseen."""
+        await self.delivery.report_stranded()
+
+    @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
         """A run the scheduler gave up on (the bot was down too long, or an unexpected error
         outside a post attempt): record it, and carry a recurrence on."""

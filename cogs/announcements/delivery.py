@@ -22,6 +22,7 @@ from bot.scheduler import Job
 from bot.ui import discord_time
 from cogs.announcements.model import (
     CHECK_CHANNEL,
+    INTERRUPTED,
     Announcement,
     Run,
     text_header,
@@ -177,6 +178,12 @@ class Delivery:
             raise problem from exc
         await self.service.sent(run, message.channel.id, message.id)
         return message
+
+    async def report_stranded(self) -> None:
+        """Tell moderators about runs a stop left "sending" that no job will finish."""
+        for run, found in await self.service.stranded():
+            log.warning("announcement %d: run %d was left sending; reported", found.id, run.id)
+            await self.alert(found, run, INTERRUPTED, CHECK_CHANNEL)
 
     async def alert(self, found: Announcement, run: Run, reason: str, fix: str) -> None:
         """Tell the moderators in plain words in the audit channel; keep the facts in the log."""

@@ -3,7 +3,8 @@
 Each run that starts is a row of ``announcement_runs`` keyed by (announcement, scheduled
 time), claimed before anything is posted, so a second fire, a restart or a clock jump
 posts nothing twice; a run left "sending" by a stopped bot is marked failed and reported,
-never retried blindly. No ``discord`` here.
+never retried blindly, whether its job runs again or it has none left (``stranded``). No
+``discord`` here.
 """
 
 from __future__ import annotations
@@ -85,6 +86,31 @@ class RunLedger:
             )
         assert run_row is not None
         return Claim("go", run=Run.from_row(run_row), announcement=found)
+
+    async def stranded(self) -> list[tuple[Run, Announcement]]:
+        """Runs left "sending" that nothing will finish: not being posted now, and with no
+        pending or running job of their own (a crash during /announce send_now, or a job
+        that ended without its post). Each is marked failed and returned once, to be
+        reported: it may have been posted, so it is never posted again blindly."""
+        found: list[tuple[Run, Announcement]] = []
+        async with self._db.transaction():
+            rows = await self._db.fetchall(
+                "SELECT r.* FROM announcement_runs r WHERE r.status = 'sending' AND NOT EXISTS "
+                "(SELECT 1 FROM scheduled_jobs j WHERE j.kind = ? AND j.status IN "
+                "('pending', 'running') AND j.job_key = 'announcement:' || r.announcement_id "
+                "|| ':' || r.scheduled_for) ORDER BY r.id",
+                (RUN_JOB,),
+            )
+            for row in rows:
+                run = Run.from_row(row)
+                owner = await self._db.fetchone(
+                    "SELECT * FROM announcements WHERE id = ?", (run.announcement_id,)
+                )
+                if run.id in self._in_flight or owner is None:
+                    continue
+                await self._finish(run.id, "failed", error=INTERRUPTED, fix=CHECK_CHANNEL)
+                found.append((run, Announcement.from_row(owner)))
+        return found
 
     def forget(self, run_id: int) -> None:
         """A post was interrupted (shutdown): its next claim must treat it as uncertain."""
