@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from sandbox.double.actors import Actors
+from sandbox.double.checking import ConformanceHooks
 from sandbox.double.gateway import Gateway
 from sandbox.double.permissions import ChannelOverwrites
 from sandbox.double.state import (
@@ -34,13 +33,6 @@ from sandbox.double.state import (
     User,
     snowflake,
 )
-
-if TYPE_CHECKING:
-    from sandbox.double.conformance import Conformance
-
-# Set to a file path (the sandbox tour in the tests does), every double checks its traffic
-# against Discord's specification and writes the counts and problems there when it stops.
-CONFORMANCE_ENV = "DISCORD_DOUBLE_CONFORMANCE"
 
 Handler = Callable[[web.Request, dict[str, str], Any], Awaitable[web.StreamResponse]]
 
@@ -72,7 +64,7 @@ class Call:
     status: int = 0
 
 
-class DiscordDouble(Actors, ChannelOverwrites):
+class DiscordDouble(Actors, ChannelOverwrites, ConformanceHooks):
     """A local Discord. ``await start()``, point discord.py at ``api_base`` and ``gateway_url``."""
 
     def __init__(
@@ -103,9 +95,7 @@ class DiscordDouble(Actors, ChannelOverwrites):
         self._runner: web.AppRunner | None = None
         self._announcing: set[asyncio.Task[None]] = set()
         self.port = 0
-        self.conformance: Conformance | None = None
-        if os.environ.get(CONFORMANCE_ENV):
-            self.check_conformance()
+        self.conformance_from_environment()
         Actors.__init__(self)
         from sandbox.double.interactions import InteractionRoutes
         from sandbox.double.rest import RestRoutes
@@ -145,16 +135,7 @@ class DiscordDouble(Actors, ChannelOverwrites):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self.conformance is not None and os.environ.get(CONFORMANCE_ENV):
-            self.conformance.tally.save(Path(os.environ[CONFORMANCE_ENV]))
-
-    def check_conformance(self) -> Conformance:
-        """From now on, check each request and answer against Discord's specification
-        (needs the dev extras); the test fixture fails on any problem it records."""
-        from sandbox.double.conformance import Conformance
-
-        self.conformance = Conformance()
-        return self.conformance
+        self.save_conformance()
 
     async def drop_gateway(self) -> None:
         await self.gateway.drop()
@@ -184,22 +165,12 @@ class DiscordDouble(Actors, ChannelOverwrites):
                         {"message": error.message, "code": error.code}, error.status
                     )
                 call.status = response.status
-                return self._conform(request, path, body, response)
+                return self.conform(request, path, body, response)
         self.unknown_routes.append(f"{request.method} {path}")
         call.status = 404
-        return self._conform(
+        return self.conform(
             request, path, body, json_response({"message": "404: Not Found", "code": 0}, 404)
         )
-
-    def _conform(
-        self, request: web.Request, path: str, body: Any, response: web.StreamResponse
-    ) -> web.StreamResponse:
-        if self.conformance is not None:
-            self.conformance.check(
-                request.method, path, request.query, body, response.status,
-                getattr(response, "body", None),
-            )  # fmt: skip
-        return response
 
     @staticmethod
     async def _read_body(request: web.Request) -> Any:
@@ -232,12 +203,7 @@ class DiscordDouble(Actors, ChannelOverwrites):
                 refusal = self._check_auth(request) or self._check_rate(loop.time())
                 if refusal is not None:
                     self.calls.append(Call(request.method, request.path, None, refusal.status))
-                    if self.conformance is not None:
-                        path = request.path.removeprefix("/api/v10")
-                        self.conformance.check_refusal(
-                            request.method, path, refusal.status, refusal.body
-                        )
-                    return refusal
+                    return self.conform_refusal(request, refusal)
             response = await handler(request)
             if request.path.startswith("/api/"):
                 response.headers.update(self._bucket_headers(request.path))
