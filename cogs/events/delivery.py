@@ -284,7 +284,8 @@ class Delivery:
         await self._remind_closed(guild, event, offset, closed, str(message["content"]), run)
         if errors:
             raise errors[0]  # answered with an error: released, so the retry sends it
-        left = await self.service.unclaimed(event, offset, todo)
+        left = [u for u in await self.service.unclaimed(event, offset, todo)
+                if guild.get_member(u)]  # fmt: skip
         if left and self.bot.scheduler.stopping:
             raise JobInterrupted(f"{len(left)} member(s) left for after the restart")
         if left:
