@@ -238,7 +238,8 @@ class Settings(BaseSettings):
     mentor_round_cron: str = Field(
         default="",
         description="When matching rounds run by themselves, as a 5-field cron expression in "
-        "the server's time zone, e.g. '0 9 * * 1' (Mondays 09:00); empty: only /mentor-admin match.",
+        "the server's time zone, e.g. '0 9 * * 1' (Mondays 09:00); empty: only "
+        "/mentor-admin match.",
     )
     # -- end of mentoring ---------------------------------------------------------------------
     late_grace_period: Duration = Field(

@@ -51,7 +51,9 @@ async def test_dry_run_shows_pairs_with_reasons_and_why_others_wait(hub: Hub) ->
     await request(hub, mentee)
     await request(hub, french, languages="French")
 
-    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
+    dry = await hub.double.run_command(
+        hub.guild_id, moderator, "mentor-admin match", {"dry_run": True}
+    )
     assert dry.ephemeral
     embed = dry.embeds[0]
     assert embed["title"] == "Dry run: 1 pair(s), nothing sent"

@@ -213,7 +213,9 @@ async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
     names = [f"Mentee Number{n:02d}" for n in range(11)]
     for name in names:
         await request(hub, await person(hub, name))
-    first = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
+    first = await hub.double.run_command(
+        hub.guild_id, moderator, "mentor-admin match", {"dry_run": True}
+    )
     embed = first.embeds[0]
     assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
     assert embed["footer"]["text"].startswith("Page 1 of 2 · Total score")
@@ -246,7 +248,9 @@ async def test_a_mentee_states_their_own_free_hours(hub: Hub) -> None:
     asked = await request(hub, mentee, free_hours="Tue 14-15:30")
     assert "Your request is in" in asked.content
     assert "Free: Tue 14-15:30 (your time)." in await status(hub, mentee)
-    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
+    dry = await hub.double.run_command(
+        hub.guild_id, moderator, "mentor-admin match", {"dry_run": True}
+    )
     # Tuesday 14:00-15:30 in Kolkata (UTC+5:30) is 08:30-10:00 UTC, inside Leiden's working day.
     text = dry.embeds[0]["description"]
     assert "1 hour 30 minutes a week when the mentee is free in the mentor's working day" in text

@@ -249,7 +249,9 @@ async def test_offering_and_requesting_at_once_never_pairs_you_with_yourself(hub
                         affiliation="Free University Berlin")  # fmt: skip
     assert "your offer is saved" in (await offer(hub, both)).content
     assert "Your request is in" in (await request(hub, both)).content
-    dry = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match", {"dry_run": True})
+    dry = await hub.double.run_command(
+        hub.guild_id, moderator, "mentor-admin match", {"dry_run": True}
+    )
     assert "**Ivo Novak**: no mentor is offering at the moment" in dry.embeds[0]["description"]
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
