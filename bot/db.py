@@ -20,6 +20,9 @@ from typing import Any
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5_000
+# The write-ahead log is cut back to this size whenever it is reset, so old page images
+# (erased members' data among them) do not linger in a large, reused file.
+JOURNAL_SIZE_LIMIT = 1_048_576
 
 Row = sqlite3.Row
 Params = Sequence[Any] | dict[str, Any]
@@ -44,6 +47,10 @@ class Database:
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA synchronous = NORMAL")
+        # Deleted content is overwritten with zeros, not just unlinked: an erased member's
+        # data must not survive in free pages of the main file.
+        await connection.execute("PRAGMA secure_delete = ON")
+        await connection.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         return cls(connection, path)
 
     async def close(self) -> None:
@@ -139,6 +146,14 @@ class Database:
             raise
         else:
             await self._conn.execute(f"RELEASE {name}")
+
+    async def forget_old_pages(self) -> None:
+        """Copy the write-ahead log into the main file and truncate it to nothing, so that no
+        older copy of a page (such as an erased member's rows) stays on disk. Used after an
+        erasure; an open reader (a backup) can make the checkpoint partial, and then the
+        next erasure or the journal size limit finishes the job."""
+        async with self._turn():
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def table_exists(self, name: str) -> bool:
         found = await self.fetchval(

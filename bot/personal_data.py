@@ -48,4 +48,5 @@ class PersonalData:
         async with self._db.transaction():
             for name, hook in sorted(self._hooks.items()):
                 removed[name] = await hook.erase(guild_id, user_id)
+        await self._db.forget_old_pages()  # no copy left in the write-ahead log either
         return removed
