@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
+from bot.text import excerpt
+
 _AMPM = r"(a\.?m\.?|p\.?m\.?)"
 _KEYWORDS = r"at|um|à|a\s+las|a\s+la|alle|om|kl\.?|klo|o|godz\.?|às|as|ás|vers|gegen"
 _CLOCK = re.compile(
@@ -119,11 +121,13 @@ def _overlaps(one: re.Match[str], other: re.Match[str]) -> bool:
 def _checked(hour: int, minute: int, second: int = 0, written: str = "") -> time:
     if hour == 24 and minute == 0:
         raise ClockError(
-            f"'{written}' is the end of a day: write 00:00 with the next day's date, or 23:59."
+            f"'{excerpt(written)}' is the end of a day: write 00:00 with the next day's "
+            "date, or 23:59."
         )
     if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
         raise ClockError(
-            f"'{written}' is not a time of day: hours run from 00 to 23 and minutes from 00 to "
+            f"'{excerpt(written)}' is not a time of day: hours run from 00 to 23 and minutes "
+            "from 00 to "
             "59. Write it like 14:30, 2:30pm or 14h30."
         )
     return time(hour, minute, second)
@@ -132,7 +136,7 @@ def _checked(hour: int, minute: int, second: int = 0, written: str = "") -> time
 def _with_ampm(hour: int, minute: int, marker: str, written: str) -> time:
     if not 1 <= hour <= 12:
         raise ClockError(
-            f"'{written}' is not a time of day: with am or pm the hour runs from 1 to 12. "
+            f"'{excerpt(written)}' is not a time of day: with am or pm the hour runs from 1 to 12. "
             "Write 14:00 or 2pm."
         )
     afternoon = marker.lower().startswith("p")
@@ -187,14 +191,16 @@ def take_numeric_date(text: str, month_first: bool | None) -> tuple[NumericDate 
 def _valid(year: int | None, month: int, day: int, written: str) -> NumericDate:
     if not 1 <= month <= 12:
         raise ClockError(
-            f"'{written}' is not a date: months run from 1 to 12. Write it as year-month-day "
+            f"'{excerpt(written)}' is not a date: months run from 1 to 12. Write it as "
+            "year-month-day "
             "or with the month as a word (6 Jan)."
         )
     try:
         date(year or 2024, month, day)  # 2024: a leap year, so 29 February passes here
     except ValueError:
         raise ClockError(
-            f"'{written}' is not a date: that month has no day {day}. Check the day, or write "
+            f"'{excerpt(written)}' is not a date: that month has no day {day}. Check the day, "
+            "or write "
             "the month as a word (6 Jan)."
         ) from None
     return NumericDate(year, month, day)
@@ -221,7 +227,8 @@ def _slashed(match: re.Match[str], month_first: bool | None) -> NumericDate:
     a, b = int(first), int(second)
     if a != b and a <= 12 and b <= 12 and month_first is None:
         raise ClockError(
-            f"'{match.group(0)}' could be read as day/month or month/day. Write the month as a "
+            f"'{excerpt(match.group(0))}' could be read as day/month or month/day. Write the "
+            "month as a "
             "word (3 Dec 2pm), or the date as year-month-day or as day.month.year."
         )
     if month_first or (month_first is None and b > 12):

@@ -127,7 +127,7 @@ def known_zone(text: str) -> str:
     match = next((z for z in all_zones() if z.casefold() == cleaned.casefold()), None)
     if match is None:
         raise AnnouncementError(
-            f"'{cleaned}' is not a time zone I know. Pick one from the list as you type, "
+            f"'{excerpt(cleaned)}' is not a time zone I know. Pick one from the list as you type, "
             "for example Europe/London or America/New_York."
         )
     return match
@@ -170,7 +170,8 @@ def _first(recurrence: Recurrence, zone: str, moment: datetime) -> datetime:
     start = first_run(recurrence, zone, moment)
     if start is None:
         raise AnnouncementError(
-            f"The cron expression '{recurrence.cron}' never runs after {moment:%Y-%m-%d %H:%M}. "
+            f"The cron expression '{excerpt(recurrence.cron or '', 100)}' never runs after "
+            f"{moment:%Y-%m-%d %H:%M}. "
             "Check the day and month fields."
         )
     return start

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.scheduler import next_cron_time
+from bot.text import excerpt
 from bot.wallclock import WallMatcher, cron_matcher, wall_time
 
 NAMED = ("none", "daily", "weekdays", "weekly", "monthly")
@@ -52,7 +53,7 @@ def parse_repeat(text: str, first_local: datetime) -> Recurrence:
         return Recurrence(cleaned, _named_cron(cleaned, first_local))
     if len(cleaned.split()) != 5:
         raise RecurrenceError(
-            f"'{text.strip()}' is not a repeat I know. Use none, daily, weekdays, weekly, "
+            f"'{excerpt(text)}' is not a repeat I know. Use none, daily, weekdays, weekly, "
             f"monthly, or a cron expression. {CRON_HELP}"
         )
     return Recurrence("cron", check_cron(cleaned))
@@ -78,13 +79,17 @@ def check_cron(expression: str) -> str:
     weekday_names(fields[4])
     if fields[2] != "*" and fields[4] != "*":
         raise RecurrenceError(
-            f"'{expression}' sets both a day of the month and a weekday. Standard cron runs "
+            f"'{excerpt(expression, 100)}' sets both a day of the month and a weekday. "
+            "Standard cron runs "
             "on either, which surprises people; keep one and put * in the other."
         )
     try:
         _wall_clock_matcher(expression)
     except ValueError as exc:
-        raise RecurrenceError(f"'{expression}' is not a valid cron expression: {exc}.") from exc
+        raise RecurrenceError(
+            f"'{excerpt(expression, 100)}' is not a valid cron expression: "
+            f"{excerpt(str(exc), 200)}."
+        ) from exc
     return expression
 
 
@@ -94,12 +99,15 @@ def _check_numeric_field(name: str, value: str, low: int, high: int) -> None:
         numbers = [int(n) for n in re.findall(r"\d+", match.group(1))] if match else []
         if match is None or any(not low <= n <= high for n in numbers):
             raise RecurrenceError(
-                f"The {name} field '{value}' is not valid: use numbers from {low} to {high}, "
+                f"The {name} field '{excerpt(value)}' is not valid: use numbers from {low} to "
+                f"{high}, "
                 f"*, ranges like {low}-{low + 2}, lists like {low},{low + 2} or steps like */2. "
                 + CRON_HELP
             )
         if match.group(2) is not None and int(match.group(2)) == 0:
-            raise RecurrenceError(f"The {name} field '{value}' has a step of 0. {CRON_HELP}")
+            raise RecurrenceError(
+                f"The {name} field '{excerpt(value)}' has a step of 0. {CRON_HELP}"
+            )
 
 
 def weekday_names(value: str) -> str:
@@ -124,19 +132,20 @@ def _weekday_part(part: str, whole: str) -> set[int]:
     numbers = [int(n) for n in re.findall(r"\d+", match.group(1))] if match else []
     if match is None or any(n > 7 for n in numbers):
         raise RecurrenceError(
-            f"The weekday field '{whole}' is not valid: use 0 to 6 (Sunday is 0, 7 also means "
+            f"The weekday field '{excerpt(whole)}' is not valid: use 0 to 6 (Sunday is 0, 7 "
+            "also means "
             f"Sunday), names like mon or fri, ranges like 1-5 or lists like 1,3. {CRON_HELP}"
         )
     step = int(match.group(2) or 1)
     if step == 0:
-        raise RecurrenceError(f"The weekday field '{whole}' has a step of 0. {CRON_HELP}")
+        raise RecurrenceError(f"The weekday field '{excerpt(whole)}' has a step of 0. {CRON_HELP}")
     if match.group(1) == "*":
         first, last = 0, 6
     else:
         first, last = numbers[0], numbers[-1]
     if first > last:
         raise RecurrenceError(
-            f"The weekday range '{part}' runs backwards. Write it low to high, e.g. 1-5."
+            f"The weekday range '{excerpt(part)}' runs backwards. Write it low to high, e.g. 1-5."
         )
     return {day % 7 for day in range(first, last + 1, step)}
 

@@ -18,6 +18,7 @@ from typing import Any
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
+from bot.text import excerpt
 from bot.timeparse import when_examples
 from cogs.announcements.model import (
     LIVE,
@@ -66,7 +67,7 @@ class AnnouncementService(RunLedger):
             found = None if row is None else Announcement.from_row(row)
         if found is None or found.state == "draft":
             raise AnnouncementError(
-                f"There is no announcement '{reference.strip()}'. Pick one from the list as "
+                f"There is no announcement '{excerpt(reference)}'. Pick one from the list as "
                 "you type, or see /announce list."
             )
         return found

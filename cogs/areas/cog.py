@@ -17,7 +17,7 @@ from bot.errors import UserError
 from bot.options import Reference
 from bot.paging import page_view, show_page
 from bot.scheduler import Job, next_cron_time
-from bot.text import escape_markdown
+from bot.text import escape_markdown, excerpt
 from bot.ui import area_choices
 from cogs.areas.planning import about_text, fingerprint
 from cogs.areas.server_setup import ServerSetup
@@ -63,7 +63,7 @@ class AreasCog(commands.Cog):
         area = self.bot.areas.get(text) or self.bot.areas.find(text)
         if area is None:
             raise UserError(
-                f"There is no area called '{text}'. Pick one from the list as you type."
+                f"There is no area called '{excerpt(text)}'. Pick one from the list as you type."
             )
         return area
 

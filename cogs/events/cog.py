@@ -26,7 +26,7 @@ from bot.options import (
 )
 from bot.paging import page_view, show_page
 from bot.scheduler import Job
-from bot.text import escape_markdown, plural
+from bot.text import escape_markdown, excerpt, plural
 from bot.timeparse import MAX_AHEAD
 from bot.ui import area_choices, discord_time, zone_choices
 from cogs.areas.service import AreaService
@@ -213,7 +213,7 @@ class EventsCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         if area is not None and self.bot.areas.get(area) is None:
-            raise UserError(f"There is no area '{area}'. Pick one from the list.")
+            raise UserError(f"There is no area '{excerpt(area)}'. Pick one from the list.")
         await self.show_list(interaction, f"{area or 'all'}.{range.value if range else 'all'}", 0)
 
     async def _list_page(self, interaction: Interaction, key: str, page: int) -> None:

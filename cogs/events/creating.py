@@ -15,6 +15,7 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.lookup import find_role
 from bot.settings import Settings
+from bot.text import excerpt
 from bot.timeparse import TimeContext, format_duration
 from cogs.events.model import (
     Draft,
@@ -95,7 +96,7 @@ class Creation:
             capacity = check_capacity(options.get("capacity"))
             area = options.get("area")
             if area is not None and self.bot.areas.get(area) is None:
-                raise EventError(f"There is no area '{area}'. Pick one from the list.")
+                raise EventError(f"There is no area '{excerpt(area)}'. Pick one from the list.")
             when = read_start(options["when"], context, now)
             start, zone = when.instant, zone_for_event(when, context, chosen)
             end = read_end(start, options.get("duration"), options.get("ends"), zone)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
-from bot.text import clean
+from bot.text import clean, excerpt
 from bot.timeparse import TimeContext
 from cogs.events.creating import refusals
 from cogs.events.model import (
@@ -116,7 +116,9 @@ class Editing:
         if slug.strip().lower() in NO_AREA:
             return None
         if self.bot.areas.get(slug) is None:
-            raise EventError(f"There is no area '{slug}'. Pick one from the list, or 'none'.")
+            raise EventError(
+                f"There is no area '{excerpt(slug)}'. Pick one from the list, or 'none'."
+            )
         return slug
 
     async def start(self, interaction: Interaction, event: Event, options: dict[str, Any]) -> None:

@@ -176,7 +176,7 @@ def check_title(text: str) -> str:
 def check_zone(name: str) -> str:
     if not is_zone(name.strip()):
         raise EventError(
-            f"'{name}' is not a time zone I know. Pick one from the list, such as "
+            f"'{excerpt(name)}' is not a time zone I know. Pick one from the list, such as "
             "Europe/London or America/New_York."
         )
     return name.strip()

@@ -14,6 +14,7 @@ from typing import Any
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
+from bot.text import excerpt
 from cogs.events.model import (
     NEXT_JOB,
     OFFER_JOB,
@@ -91,7 +92,8 @@ class EventService(ReminderStore, SeriesStore):
             found = None if row is None else Event.from_row(row)
         if found is None or found.state == "draft":
             raise EventError(
-                f"There is no event '{reference}'. Pick one from the list, or see /event list."
+                f"There is no event '{excerpt(reference)}'. Pick one from the list, or see "
+                "/event list."
             )
         return found
 

@@ -137,7 +137,7 @@ class ExpertsCog(commands.Cog):
         code = geo.find_country(text)
         if code is None:
             raise UserError(
-                f"'{text}' is not a country I know. Pick one from the list as you type."
+                f"'{excerpt(text)}' is not a country I know. Pick one from the list as you type."
             )
         return code
 
@@ -145,7 +145,7 @@ class ExpertsCog(commands.Cog):
         found = self.bot.areas.get(text) or self.bot.areas.find(text)
         if found is None:
             raise UserError(
-                f"There is no area called '{text}'. Pick one from the list as you type."
+                f"There is no area called '{excerpt(text)}'. Pick one from the list as you type."
             )
         return found.slug
 
@@ -271,9 +271,12 @@ class ExpertsCog(commands.Cog):
         )
         shown = escape_markdown(query.strip()) or "your filters"
         embed = discord.Embed(title=f"Experts for {shown}"[:256])
-        notes = [f"Showing results for '{c}' instead of '{w}'." for w, c in page.corrected.items()]
+        notes = [
+            f"Showing results for '{excerpt(c)}' instead of '{excerpt(w)}'."
+            for w, c in page.corrected.items()
+        ]
         if not page.results:
-            hint = f" Try '{page.suggestion}'." if page.suggestion else ""
+            hint = f" Try '{excerpt(page.suggestion)}'." if page.suggestion else ""
             notes.append(f"No one matched.{hint} Fewer words, or fewer filters, may find someone.")
         embed.description = "\n".join(notes) or None
         now = self.bot.clock.now()

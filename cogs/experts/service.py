@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, to_db_time
 from bot.db import Database
+from bot.text import excerpt
 from bot.textmatch import fold, tokens
 from cogs.experts.index import Doc, ExpertIndex, Filters
 from cogs.profiles.fields import CareerStage, OpenTo, Profile, Visibility
@@ -163,15 +164,15 @@ class ExpertService:
     def _check_filters(self, filters: Filters) -> None:
         if filters.area and self._catalog.get(filters.area) is None:
             raise ExpertInputError(
-                f"There is no area '{filters.area}'. Pick one from the list as you type."
+                f"There is no area '{excerpt(filters.area)}'. Pick one from the list as you type."
             )
         if filters.stage and filters.stage not in {s.value for s in CareerStage}:
             raise ExpertInputError(
-                f"'{filters.stage}' is not a career stage. Pick one from the list."
+                f"'{excerpt(filters.stage)}' is not a career stage. Pick one from the list."
             )
         if filters.open_to and filters.open_to not in {o.value for o in OpenTo}:
             raise ExpertInputError(
-                f"'{filters.open_to}' is not one of the choices. Pick one from the list."
+                f"'{excerpt(filters.open_to)}' is not one of the choices. Pick one from the list."
             )
 
     @staticmethod

@@ -16,6 +16,8 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.text import excerpt
+
 SLOT_MINUTES = 15
 SLOTS_IN_DAY = 24 * 60 // SLOT_MINUTES
 SLOTS_IN_WEEK = 7 * SLOTS_IN_DAY
@@ -39,7 +41,9 @@ def _day(word: str) -> int:
     for index, name in enumerate(DAYS):
         if word.startswith(name) or (len(word) >= 3 and name.startswith(word[:3])):
             return index
-    raise AvailabilityError(f"'{word}' is not a day. Write days as Mon, Tue ... Sun, {EXAMPLE}.")
+    raise AvailabilityError(
+        f"'{excerpt(word)}' is not a day. Write days as Mon, Tue ... Sun, {EXAMPLE}."
+    )
 
 
 def _days(text: str | None) -> list[int]:
@@ -57,7 +61,7 @@ def _days(text: str | None) -> list[int]:
 
 def _minutes(item: str, hour: str, minute: str | None) -> int:
     if minute is not None and int(minute) >= 60:
-        raise AvailabilityError(f"'{item}': minutes run from 00 to 59, {EXAMPLE}.")
+        raise AvailabilityError(f"'{excerpt(item)}': minutes run from 00 to 59, {EXAMPLE}.")
     return int(hour) * 60 + int(minute or 0)
 
 
@@ -84,12 +88,13 @@ def parse_free_hours(text: str) -> frozenset[int]:
             continue
         match = _ITEM.match(item)
         if match is None:
-            raise AvailabilityError(f"'{item}' is not a time range I can read, {EXAMPLE}.")
+            raise AvailabilityError(f"'{excerpt(item)}' is not a time range I can read, {EXAMPLE}.")
         start = _minutes(item, match["start"], match["start_min"])
         end = _minutes(item, match["end"], match["end_min"])
         if not (0 <= start < end <= 24 * 60):
             raise AvailabilityError(
-                f"'{item}': hours run from 0 to 24 and the end comes after the start, {EXAMPLE}."
+                f"'{excerpt(item)}': hours run from 0 to 24 and the end comes after the "
+                f"start, {EXAMPLE}."
             )
         for day in _days(match["days"]):
             slots.update(_slots(day, start, end))

@@ -15,7 +15,7 @@ from bot import geo
 from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
-from bot.text import clean, has_mention
+from bot.text import clean, excerpt, has_mention
 from bot.textmatch import fold
 from cogs.mentoring.availability import (
     AvailabilityError,
@@ -154,7 +154,7 @@ class MentoringService:
             found = self._catalog.get(part.strip()) or self._catalog.find(part.strip())
             if found is None:
                 raise MentoringError(
-                    f"There is no area called '{part.strip()[:60]}'. Separate areas with "
+                    f"There is no area called '{excerpt(part)}'. Separate areas with "
                     "commas and pick them from the list as you type."
                 )
             slugs.append(found.slug)
@@ -174,7 +174,7 @@ class MentoringService:
                 continue
             if name.casefold() not in known:
                 raise MentoringError(
-                    f"'{name[:40]}' is not a language I know. Separate languages with commas, "
+                    f"'{excerpt(name)}' is not a language I know. Separate languages with commas, "
                     "e.g. English, French."
                 )
             chosen.append(known[name.casefold()])

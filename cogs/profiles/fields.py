@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot import geo
-from bot.text import clean, has_link, has_mention
+from bot.text import clean, excerpt, has_link, has_mention
 
 MAX_KEYWORDS = 10
 LIMITS = {"name": 80, "affiliation": 120, "expertise": 400, "methods": 300, "bio": 600}
@@ -235,7 +235,8 @@ def check_country(text: str) -> str:
     code = geo.find_country(text)
     if code is None:
         raise ProfileInputError(
-            f"'{text}' is not a country I know. Type its English name or its two-letter code, "
+            f"'{excerpt(text)}' is not a country I know. Type its English name or its "
+            "two-letter code, "
             "e.g. Germany or DE."
         )
     return code
@@ -246,7 +247,7 @@ def check_timezone(text: str) -> str:
     if not geo.is_zone(name):
         suggestions = ", ".join(geo.search_zones(name, 3)) or "Europe/London, America/New_York"
         raise ProfileInputError(
-            f"'{text}' is not a time zone name. Pick one from the list as you type, "
+            f"'{excerpt(text)}' is not a time zone name. Pick one from the list as you type, "
             f"e.g. {suggestions}."
         )
     return name

@@ -28,8 +28,8 @@ async def refused(hub: Hub, mod: int, when: str, **options: Any) -> str:
         ({"repeat": "61 9 * * 1"}, "The minute field '61' is not valid: use numbers from 0 to 59"),
         ({"repeat": "0 25 * * *"}, "The hour field '25' is not valid"),
         ({"repeat": "0 9 * * 8"}, "The weekday field '8' is not valid"),
-        ({"repeat": "0 9 * *"}, "'0 9 * *' is not a repeat I know."),
-        ({"repeat": "0 9 30 2 *"}, "The cron expression '0 9 30 2 *' never runs"),
+        ({"repeat": "0 9 * *"}, r"'0 9 \* \*' is not a repeat I know."),  # quoted escaped
+        ({"repeat": "0 9 30 2 *"}, r"The cron expression '0 9 30 2 \*' never runs"),
         ({"repeat": "0 9 1 * 1"}, "sets both a day of the month and a weekday"),
         ({"timezone": "Mars/Olympus"}, "'Mars/Olympus' is not a time zone I know."),
     ],

@@ -254,3 +254,23 @@ def test_a_message_that_could_ping_is_caught() -> None:
     ]
     assert could_ping(message("<@123> @here", {"parse": []})) == []
     assert could_ping(message("<@123>", {"parse": [], "users": [123]})) == []
+
+
+async def test_a_refusal_quotes_only_a_short_escaped_excerpt_of_what_was_typed(hub: Hub) -> None:
+    """Each refusal that repeats a member's words quotes at most ~40 characters of them,
+    with markdown escaped and mentions broken (bot.text.excerpt), never the whole paste."""
+    moderator = await hub.double.add_member(hub.guild_id, "mod", roles=[hub.moderator_role_id])
+    await introduce(hub, moderator.id)
+    pasted = "**@everyone** " + "loud words " * 8
+    cases = [
+        ("areas members", {"area": pasted}),
+        ("event info", {"event": pasted}),
+        ("event create", {"title": "Talk", "when": "tomorrow 10:00", "timezone": pasted[:64]}),
+        ("expert find", {"country": pasted[:60]}),
+        ("mentor request", {"goals": "A good mentor", "languages": pasted}),
+        ("announce edit", {"announcement": pasted}),
+    ]
+    for name, options in cases:
+        answer = await hub.double.run_command(hub.guild_id, moderator.id, name, options)
+        assert "\\*\\*@\u2024everyone\\*\\*" in answer.content, (name, answer.content)
+        assert "loud words loud words loud words loud" not in answer.content, name
