@@ -22,7 +22,9 @@ def _on_disk(db_path: Path) -> bytes:
 
 async def test_an_erased_profile_is_gone_from_the_database_file_and_its_log(hub: Hub) -> None:
     amira = await hub.double.add_member(hub.guild_id, "amira")
-    await introduce(hub, amira.id, **UNIQUE)
+    await introduce(
+        hub, amira.id, name=UNIQUE["name"], affiliation=UNIQUE["affiliation"], bio=UNIQUE["bio"]
+    )
     for value in UNIQUE.values():  # the test can fail: the words were really written
         assert value.encode() in _on_disk(hub.db_path)
     asked = await hub.double.run_command(hub.guild_id, amira.id, "profile delete")

@@ -27,7 +27,13 @@ async def test_a_member_journey_at_debug_logs_none_of_their_words(
     configure_logging("DEBUG")
     try:
         member = await hub.double.add_member(hub.guild_id, "ottoline")
-        await introduce(hub, member.id, **UNIQUE)
+        await introduce(
+            hub,
+            member.id,
+            name=UNIQUE["name"],
+            affiliation=UNIQUE["affiliation"],
+            bio=UNIQUE["bio"],
+        )
         searcher = await hub.double.add_member(hub.guild_id, "searcher")
         await hub.double.run_command(
             hub.guild_id, searcher.id, "expert find", {"query": "quorvian narratives"}
