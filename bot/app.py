@@ -18,6 +18,7 @@ from bot.challenge_areas import AreaCatalog, load_areas
 from bot.clock import Clock
 from bot.db import Database
 from bot.digest import DigestSections
+from bot.draining import drain_handlers
 from bot.errors import report_error
 from bot.lookup import find_text_channel
 from bot.member_threads import MemberThreads
@@ -166,12 +167,17 @@ class HubBot(commands.Bot):
         log.info("connected to Discord as bot user %s in %d server(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        """Stop new work first and let running jobs finish (they still need the database
-        and Discord), then close the database, then Discord's session and gateway."""
+        """Stop new work first and let running jobs and handlers finish (they still need the
+        database and Discord), then close the database, then Discord's session and gateway."""
         if self.web is not None:
             await self.web.stop()
         if self._scheduler is not None:
             await self._scheduler.stop()
+        # Listeners, commands and clicks already running finish (they may record an audit
+        # entry or post a card); then gateway events are ignored, so none starts on a closed
+        # database. No await between the two: nothing new can start in between.
+        await drain_handlers(grace=10.0)
+        self._connection.parsers.clear()
         if self._db is not None:
             await self._db.close()
             self._db = None
