@@ -92,8 +92,8 @@ def take_time_of_day(text: str) -> tuple[time | None, str]:
         (_CLOCK, _clock),
         (_DOT_UHR, _uhr),
         (_AM_PM, _am_pm),
-        (_H_STYLE, _h_style),
-        (_AFTER_KEYWORD, _after_keyword),
+        (_H_STYLE, _hour_and_minutes),
+        (_AFTER_KEYWORD, _hour_and_minutes),
     ):
         for match in pattern.finditer(text):
             if not any(_overlaps(match, other) for other, _ in found):
@@ -160,12 +160,8 @@ def _am_pm(match: re.Match[str]) -> time:
     return _with_ampm(int(hour), int(minute or 0), marker, match.group(0).strip())
 
 
-def _h_style(match: re.Match[str]) -> time:
-    hour, minute = match.groups()
-    return _checked(int(hour), int(minute or 0), 0, match.group(0).strip())
-
-
-def _after_keyword(match: re.Match[str]) -> time:
+def _hour_and_minutes(match: re.Match[str]) -> time:
+    """ "15h", "14h30", "a las 10", "klo 14.30": an hour and, maybe, its minutes."""
     hour, minute = match.groups()
     return _checked(int(hour), int(minute or 0), 0, match.group(0).strip())
 

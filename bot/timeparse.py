@@ -131,6 +131,15 @@ class TimeContext:
     def read(self, text: str, now: datetime) -> When:
         return read_when(text, ZoneInfo(self.zone), now, self.languages, self.month_first)
 
+    def zone_kept(self, when: When, chosen: bool) -> str:
+        """The zone an event or announcement keeps (its repeats' wall clock): the zone named
+        in the text ("14:00 Europe/Berlin", "15:00 ET", "14:00 CET" in winter) unless one
+        was chosen in the command; a bare offset or an out-of-season abbreviation keeps this
+        context's zone, since no place's clock follows it."""
+        if chosen or not when.from_text or when.zone is None or when.note:
+            return self.zone
+        return when.zone
+
 
 def month_first_in(country: str | None) -> bool | None:
     """True where slash dates are month/day, None where it is unknown or year-first."""

@@ -1,8 +1,8 @@
 """What an announcement is, and the checks on what a moderator typed (no Discord, no SQL).
 
-``when`` is read by bot.timeparse.parse_when in the chosen zone; the repeat becomes a
-cron expression (``recurrence``); the body is checked against Discord's limits for the
-chosen style, so nothing is saved that could not be posted.
+``when`` is read by bot.timeparse (a zone in the text wins over the chosen one); the
+repeat becomes a cron expression (``recurrence``); the body is checked against Discord's
+limits for the chosen style, so nothing is saved that could not be posted.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import all_zones, is_zone
 from bot.text import excerpt
-from bot.timeparse import TimeContext, When
+from bot.timeparse import TimeContext
 from cogs.announcements.recurrence import (
     Recurrence,
     RecurrenceError,
@@ -144,7 +144,7 @@ def read_timing(
     context = context.with_zone(known_zone(context.zone), context.zone_words)
     try:
         read = context.read(when, now)
-        zone = _zone_kept(read, context, chosen)
+        zone = context.zone_kept(read, chosen)
         tz = ZoneInfo(zone)
         # Whole minutes, as cron runs are: "in 1 hour" then repeats at the same minute.
         moment = read.instant.replace(second=0, microsecond=0)
@@ -157,13 +157,6 @@ def read_timing(
         )
     reading = read.reading(now, context.zone_words)
     return Timing(zone, _first(recurrence, zone, moment), recurrence, reading)
-
-
-def _zone_kept(read: When, context: TimeContext, chosen: bool) -> str:
-    """The zone named in the text, when it is a place's clock and none was chosen."""
-    if chosen or not read.from_text or read.zone is None or read.note:
-        return context.zone
-    return read.zone
 
 
 def _first(recurrence: Recurrence, zone: str, moment: datetime) -> datetime:

@@ -31,7 +31,6 @@ from cogs.events.model import (
     read_offsets,
     read_start,
     repeat_of,
-    zone_for_event,
 )
 from cogs.events.views import EventForm, preview_embeds, preview_view, stamp
 
@@ -98,7 +97,7 @@ class Creation:
             if area is not None and self.bot.areas.get(area) is None:
                 raise EventError(f"There is no area '{excerpt(area)}'. Pick one from the list.")
             when = read_start(options["when"], context, now)
-            start, zone = when.instant, zone_for_event(when, context, chosen)
+            start, zone = when.instant, context.zone_kept(when, chosen)
             end = read_end(start, options.get("duration"), options.get("ends"), zone)
             reminders = read_offsets(
                 options.get("reminders"), self.bot.settings.event_reminder_offsets

@@ -25,7 +25,6 @@ from cogs.events.model import (
     read_end,
     read_offsets,
     read_start,
-    zone_for_event,
 )
 from cogs.events.service import Edited
 from cogs.events.views import EventForm, stamp
@@ -95,7 +94,7 @@ class Editing:
         now = self.bot.clock.now()
         if not series:
             read = read_start(when, context, now)
-            zone = zone_for_event(read, context, chosen)
+            zone = context.zone_kept(read, chosen)
             return read.instant, zone, read.reading(now, context.zone_words)
         day = event.starts_at.astimezone(event.zone).replace(hour=0, minute=0, second=0)
         try:

@@ -208,16 +208,6 @@ def read_start(when: str, context: TimeContext, now: datetime) -> When:
         raise EventError(str(exc)) from exc
 
 
-def zone_for_event(when: When, context: TimeContext, chosen: bool) -> str:
-    """The zone an event keeps (its wall clock for repeats and its preview): the zone named
-    in the text ("14:00 Europe/Berlin", "15:00 ET", "14:00 CET" in winter) unless the
-    organiser chose one in the command; a bare offset or an out-of-season abbreviation
-    keeps the context's zone, since no place's clock follows it."""
-    if chosen or not when.from_text or when.zone is None or when.note:
-        return context.zone
-    return when.zone
-
-
 def read_end(start: datetime, duration: str | None, ends: str | None, zone: str) -> datetime:
     """The end from a duration ("90m") or an end time ("16:30", on the start's day)."""
     if ends:
