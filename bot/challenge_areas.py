@@ -59,6 +59,12 @@ class AreaCatalog(BaseModel):
     def get(self, slug: str) -> Area | None:
         return next((area for area in self.areas if area.slug == slug), None)
 
+    def name_of(self, slug: str) -> str:
+        """The area's title for members to read; the slug itself if it is not (or no
+        longer) in the catalog, so an old row still reads as something."""
+        area = self.get(slug)
+        return area.name if area is not None else slug
+
     def slugs(self) -> list[str]:
         return [area.slug for area in self.areas]
 

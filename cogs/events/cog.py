@@ -232,7 +232,7 @@ class EventsCog(commands.Cog):
         found = await self.service.upcoming(
             interaction.guild_id, None if area == "all" else area, now, end
         )
-        where = f" in {self._area_title(area)}" if area != "all" else ""
+        where = f" in {self.bot.areas.name_of(area)}" if area != "all" else ""
         if not found:
             if span != "all":
                 text = f"No events{where} {RANGE_WORDS[span]}. Choose a longer range, or none."
@@ -249,10 +249,6 @@ class EventsCog(commands.Cog):
         )
         embed.set_footer(text=f"Page {page + 1} of {pages} · {plural(len(found), 'event')}")
         await show_page(interaction, embed, page_view("events", key, page, pages), edit=edit)
-
-    def _area_title(self, slug: str) -> str:
-        area = self.bot.areas.get(slug)
-        return area.name if area is not None else slug
 
     @staticmethod
     def _line(event: Event, status: str | None = None) -> str:

@@ -105,7 +105,7 @@ class MentoringCog(commands.Cog):
             )  # fmt: skip
         except MentoringError as exc:
             raise UserError(str(exc)) from exc
-        names = ", ".join(self._area_name(a) for a in saved.areas) or "any area"
+        names = ", ".join(self.bot.areas.name_of(a) for a in saved.areas) or "any area"
         paused = (
             " It is paused; /mentor resume makes it count again."
             if saved.status == "paused"
@@ -175,7 +175,9 @@ class MentoringCog(commands.Cog):
         names = {
             p.other(user_id): await self.flow._name(guild_id, p.other(user_id)) for p in pairings
         }
-        text = status_text(user_id, offer, used, request, place, pairings, names, self._area_name)
+        text = status_text(
+            user_id, offer, used, request, place, pairings, names, self.bot.areas.name_of
+        )
         await interaction.response.send_message(text, ephemeral=True)
 
     @mentor.command(name="pause", description="Stop new mentoring proposals until you resume")
@@ -228,7 +230,7 @@ class MentoringCog(commands.Cog):
     async def _solve(self, guild_id: int) -> tuple[Round, dict[int, int]]:
         mentees, mentors, request_ids = await self.service.pool(guild_id)
         weights = self.service.config.weights
-        result = solve(mentees, mentors, weights, self._area_name, self.bot.areas.slugs())
+        result = solve(mentees, mentors, weights, self.bot.areas.name_of, self.bot.areas.slugs())
         return result, request_ids
 
     @mentor_admin.command(name="match", description="Run a matching round")
@@ -362,10 +364,6 @@ class MentoringCog(commands.Cog):
             await self.flow.tell_closed(guild, user_id, gone, "the other side left mentoring")
 
     # -- helpers -----------------------------------------------------------------------------------
-
-    def _area_name(self, slug: str) -> str:
-        area = self.bot.areas.get(slug)
-        return area.name if area else slug
 
     @offer.autocomplete("areas")
     @request.autocomplete("areas")
