@@ -4,12 +4,10 @@ state, and existing series get their latest occurrence as their template."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from bot.clock import OffsetClock
-from bot.db import Database
-from bot.migrations import MIGRATIONS_DIR, migrate
+from tests.events.migration_steps import apply, database_before
 
 T0, T1 = "2030-01-01T10:00:00.000000Z", "2030-01-01T11:30:00.000000Z"
 
@@ -17,13 +15,7 @@ T0, T1 = "2030-01-01T10:00:00.000000Z", "2030-01-01T11:30:00.000000Z"
 async def test_0010_keeps_claims_and_fills_series_templates(
     tmp_path: Path, clock: OffsetClock
 ) -> None:
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for script in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if int(script.name[:4]) < 10:
-            shutil.copy(script, before)
-    db = await Database.open(tmp_path / "hub.sqlite3")
-    await migrate(db, clock, before)
+    db = await database_before(tmp_path, clock, 10)
     await db.execute(
         "INSERT INTO event_series (id, guild_id, rrule, timezone, first_start, created_at) "
         "VALUES (1, 5, 'FREQ=WEEKLY;BYDAY=TU;COUNT=3', 'UTC', ?, ?)",
@@ -42,8 +34,7 @@ async def test_0010_keeps_claims_and_fills_series_templates(
             "user_id, guild_id, via, at) VALUES (1, ?, 3600, ?, 5, ?, ?)",
             (T0, user, via, T0),
         )
-    shutil.copy(MIGRATIONS_DIR / "0010_events_more.sql", before)
-    await migrate(db, clock, before)
+    await apply(db, tmp_path, clock, 10)
     rows = await db.fetchall("SELECT user_id, state FROM event_reminder_deliveries")
     assert {(r["user_id"], r["state"]) for r in rows} == {
         (1, "sent"),

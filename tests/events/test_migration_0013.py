@@ -3,14 +3,13 @@ and from then on the database raises SEQUENCE only for changes calendars must fo
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from bot.clock import OffsetClock
 from bot.db import Database
-from bot.migrations import MIGRATIONS_DIR, migrate
 from cogs.events.feed import CalendarStore
 from tests.events.calendar_checks import master
+from tests.events.migration_steps import apply, database_before
 
 T0, T1 = "2030-01-01T10:00:00.000000Z", "2030-01-01T11:30:00.000000Z"
 
@@ -20,13 +19,7 @@ async def sequence(db: Database, event_id: int) -> int:
 
 
 async def test_0013_on_existing_events(tmp_path: Path, clock: OffsetClock) -> None:
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for script in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if int(script.name[:4]) < 13:
-            shutil.copy(script, before)
-    db = await Database.open(tmp_path / "hub.sqlite3")
-    await migrate(db, clock, before)
+    db = await database_before(tmp_path, clock, 13)
     await db.execute(
         "INSERT INTO event_series (id, guild_id, rrule, timezone, first_start, created_at) "
         "VALUES (1, 5, 'FREQ=WEEKLY;BYDAY=TU;COUNT=3', 'UTC', ?, ?)",
@@ -39,8 +32,7 @@ async def test_0013_on_existing_events(tmp_path: Path, clock: OffsetClock) -> No
             "VALUES (?, 5, ?, 1, 'Clinic', 'Room 1', 'UTC', ?, ?, '[]', ?, ?, ?)",
             (event_id, series, T0, T1, state, T0, T0),
         )
-    shutil.copy(MIGRATIONS_DIR / "0013_calendar.sql", before)
-    await migrate(db, clock, before)
+    await apply(db, tmp_path, clock, 13)
     data = await CalendarStore(db, clock).series(1)
     assert data is not None
     record, rows = data
