@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import pkgutil
@@ -20,7 +21,7 @@ from bot.db import Database
 from bot.digest import DigestSections
 from bot.draining import drain_handlers
 from bot.errors import report_error
-from bot.lookup import find_text_channel
+from bot.lookup import ServerNotReady, complete_member_list, find_text_channel
 from bot.member_threads import MemberThreads
 from bot.migrations import migrate
 from bot.paging import PageButton, Pages
@@ -31,6 +32,9 @@ from bot.settings import Settings
 from bot.web import WebServer
 
 log = logging.getLogger(__name__)
+# How long scheduled work waits at start-up for a server Discord has not sent yet; past it,
+# work for that server fails and is retried (it is never run on a partial member list).
+SERVER_WAIT_SECONDS = 30.0
 
 
 def point_at_discord(settings: Settings) -> None:
@@ -77,6 +81,7 @@ class HubBot(commands.Bot):
         self._audit: AuditLog | None = None
         self._personal_data: PersonalData | None = None
         self._member_threads: MemberThreads | None = None
+        self._servers_known: asyncio.Future[None] | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
         # Members' calendar feeds over HTTP: only with HUB_PUBLIC_URL; features add routes.
@@ -127,7 +132,11 @@ class HubBot(commands.Bot):
             retry_delay=settings.job_retry_delay,
         )
         self._scheduler = Scheduler(
-            self._db, self.clock, policy, reporter=self._report_job, ready=self.wait_until_ready
+            self._db,
+            self.clock,
+            policy,
+            reporter=self._report_job,
+            ready=self.wait_until_members_known,
         )
         self._personal_data = PersonalData(self._db)
         self._personal_data.register(
@@ -162,6 +171,29 @@ class HubBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d command(s) to server %d", len(synced), guild_id)
+
+    async def wait_until_members_known(self) -> None:
+        """Scheduled work decides who is still a member from the member list, so it waits
+        until Discord has sent every server and all its members. Right after start-up a
+        server may still be on its way (Discord sends large or busy ones after READY), and a
+        partial list would skip members as if they had left: a reminder "done" for nobody.
+        Once per start; later a job checks its own server."""
+        await self.wait_until_ready()
+        if self._servers_known is None:
+            self._servers_known = asyncio.ensure_future(self._wait_for_servers())
+        await asyncio.shield(self._servers_known)
+
+    async def _wait_for_servers(self) -> None:
+        try:
+            async with asyncio.timeout(SERVER_WAIT_SECONDS):
+                for guild in list(self.guilds):
+                    if guild.unavailable:
+                        await self.wait_for(
+                            "guild_available", check=lambda g, i=guild.id: g.id == i
+                        )
+                    await complete_member_list(guild)
+        except (TimeoutError, ServerNotReady) as exc:  # its jobs check again, and are retried
+            log.warning("a server or its members did not arrive in time: %r", exc)
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as bot user %s in %d server(s)", self.user, len(self.guilds))

@@ -1,4 +1,5 @@
-"""Finding the channels and roles that settings name, by id or by name."""
+"""Finding the channels and roles that settings name, by id or by name, and the members of a
+server."""
 
 from __future__ import annotations
 
@@ -17,3 +18,18 @@ def find_role(guild: discord.Guild, name_or_id: str) -> discord.Role | None:
     if name_or_id.isdigit():
         return guild.get_role(int(name_or_id))
     return discord.utils.get(guild.roles, name=name_or_id)
+
+
+class ServerNotReady(RuntimeError):
+    """Discord has not sent this server, or all of its members, yet: work that needs them
+    fails and is retried rather than treating the missing members as gone."""
+
+
+async def complete_member_list(guild: discord.Guild) -> None:
+    """Make sure ``guild.get_member`` knows every member, asking Discord for the list if
+    the cache is partial (a server sent late, or chunking that timed out at start-up).
+    Callers bound the wait (a scheduled job's deadline, or ``asyncio.timeout``)."""
+    if guild.unavailable:
+        raise ServerNotReady(f"server {guild.id} is not available yet")
+    if not guild.chunked:
+        await guild.chunk()

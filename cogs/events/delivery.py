@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.lookup import find_text_channel
+from bot.lookup import ServerNotReady, complete_member_list, find_text_channel
 from bot.scheduler import Job, JobInterrupted
 from cogs.areas.service import AreaService
 from cogs.events.model import Event, offsets_words
@@ -264,7 +264,9 @@ class Delivery:
             return
         guild = self.bot.get_guild(event.guild_id)
         if guild is None:
-            raise RuntimeError(f"server {event.guild_id} is not available yet")
+            raise ServerNotReady(f"server {event.guild_id} is not available yet")
+        # "Not in the member list" means "left" only when the list is whole.
+        await complete_member_list(guild)
         run = uuid.uuid4().hex
         stale = await self.service.stale_claims(event, offset, run)
         if stale:

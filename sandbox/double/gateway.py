@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL_MS = 41_250
+CHUNK_SIZE = 1000
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Gateway:
         self.current: Session | None = None
         self.identified = asyncio.Event()
         self.resumes = 0
+        # Seconds between READY and the servers' GUILD_CREATE: Discord sends a busy or large
+        # server late, after a bot has already decided it is ready.
+        self.servers_after = 0.0
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(max_msg_size=0)
@@ -94,11 +98,23 @@ class Gateway:
             "geo_ordered_rtc_regions": [],
             "user_settings": {},
         })  # fmt: skip
+        if self.servers_after:
+            await asyncio.sleep(self.servers_after)
+        threshold = int(data.get("large_threshold") or 50)
         for guild in double.guilds.values():
-            await self.send(session, "GUILD_CREATE", guild.payload())
+            await self.send(session, "GUILD_CREATE", self._guild_create(guild.payload(), threshold))
         session.ready.set()
         self.identified.set()
         return session
+
+    def _guild_create(self, payload: dict[str, Any], large_threshold: int) -> dict[str, Any]:
+        """A server over the client's ``large_threshold`` is "large": as on Discord, its
+        GUILD_CREATE carries only the bot's own member, and the client asks for the rest."""
+        if payload["member_count"] <= large_threshold:
+            return payload
+        bot_id = str(self.double.bot_user.id)
+        members = [m for m in payload["members"] if m["user"]["id"] == bot_id]
+        return payload | {"large": True, "members": members}
 
     async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         session = self.sessions.get(data.get("session_id", ""))
@@ -123,15 +139,18 @@ class Gateway:
         if wanted:
             ids = {str(u) for u in (wanted if isinstance(wanted, list) else [wanted])}
             members = [m for m in members if m["user"]["id"] in ids]
-        chunk: dict[str, Any] = {
-            "guild_id": str(guild.id),
-            "members": members,
-            "chunk_index": 0,
-            "chunk_count": 1,
-        }
-        if data.get("nonce"):
-            chunk["nonce"] = data["nonce"]
-        await self.send(session, "GUILD_MEMBERS_CHUNK", chunk)
+        # Discord answers in chunks of up to 1,000 members, numbered.
+        pieces = [members[i : i + CHUNK_SIZE] for i in range(0, len(members), CHUNK_SIZE)]
+        for index, piece in enumerate(pieces or [[]]):
+            chunk: dict[str, Any] = {
+                "guild_id": str(guild.id),
+                "members": piece,
+                "chunk_index": index,
+                "chunk_count": len(pieces) or 1,
+            }
+            if data.get("nonce"):
+                chunk["nonce"] = data["nonce"]
+            await self.send(session, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def send(self, session: Session, event: str, data: dict[str, Any]) -> None:
         self.double.touch()

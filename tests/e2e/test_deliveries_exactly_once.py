@@ -77,7 +77,16 @@ async def _wait_until_all_recorded(d: Deployment, user_ids: list[int], timeout: 
         states = reminder_states(d.hub.db_path)
         return all(states.get(u) in ("sent", "unknown") for u in user_ids)
 
-    await d.double.wait_for(recorded, timeout, "every member's reminder recorded")
+    try:
+        await d.double.wait_for(recorded, timeout, "every member's reminder recorded")
+    except AssertionError as exc:
+        states = reminder_states(d.hub.db_path)
+        counts = {s: list(states.values()).count(s) for s in set(states.values())}
+        jobs = rows(d.hub.db_path, "SELECT kind, status, attempts, last_error FROM scheduled_jobs")
+        raise AssertionError(
+            f"{exc}\nstates: {counts}, missing: {len(set(user_ids) - set(states))}\n"
+            f"jobs: {jobs}\nthe bot's log:\n{d.bot.log()[-4000:]}"
+        ) from exc
     await d.double.settle(quiet=0.3)
 
 
@@ -126,6 +135,22 @@ async def test_sigterm_while_an_announcement_is_held_by_429s_posts_it_before_sto
     await d.bot.start()  # nothing is posted again after the restart
     await d.double.settle(quiet=0.5)
     assert len([m for m in d.hub.messages("announcements") if m.embeds]) == 1
+    await d.bot.terminate()
+
+
+async def test_a_reminder_due_at_start_up_waits_for_a_late_server_and_all_its_members(
+    deployment: Deployment,
+) -> None:
+    """Discord may send a server after READY, and sends a large one with only the bot's own
+    member. A reminder due at start-up waits for the whole member list: run on the partial
+    one, it was "done" having reminded nobody."""
+    d = deployment
+    user_ids = await _fan_out(d, 300, double_rate=120, bot_rate=100, due_in=0.5)
+    d.double.gateway.servers_after = 1.0
+    await d.bot.start()
+    await _wait_until_all_recorded(d, user_ids, 30)
+    assert [d.reminders(u) for u in user_ids] == [1] * len(user_ids)
+    assert d.reported_uncertain() == []
     await d.bot.terminate()
 
 
