@@ -140,13 +140,13 @@ class Gateway:
             ids = {str(u) for u in (wanted if isinstance(wanted, list) else [wanted])}
             members = [m for m in members if m["user"]["id"] in ids]
         # Discord answers in chunks of up to 1,000 members, numbered.
-        pieces = [members[i : i + CHUNK_SIZE] for i in range(0, len(members), CHUNK_SIZE)]
-        for index, piece in enumerate(pieces or [[]]):
+        pieces = [members[i : i + CHUNK_SIZE] for i in range(0, len(members), CHUNK_SIZE)] or [[]]
+        for index, piece in enumerate(pieces):
             chunk: dict[str, Any] = {
                 "guild_id": str(guild.id),
                 "members": piece,
                 "chunk_index": index,
-                "chunk_count": len(pieces) or 1,
+                "chunk_count": len(pieces),
             }
             if data.get("nonce"):
                 chunk["nonce"] = data["nonce"]

@@ -7,6 +7,7 @@ leaves uncertain only the requests that were on the wire, and those are reported
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,7 @@ async def _wait_until_all_recorded(d: Deployment, user_ids: list[int], timeout: 
         await d.double.wait_for(recorded, timeout, "every member's reminder recorded")
     except AssertionError as exc:
         states = reminder_states(d.hub.db_path)
-        counts = {s: list(states.values()).count(s) for s in set(states.values())}
+        counts = dict(Counter(states.values()))
         jobs = rows(d.hub.db_path, "SELECT kind, status, attempts, last_error FROM scheduled_jobs")
         raise AssertionError(
             f"{exc}\nstates: {counts}, missing: {len(set(user_ids) - set(states))}\n"
