@@ -1,7 +1,10 @@
 """Verification: new introductions wait in a moderators' queue with Approve and Reject.
 
-Approving gives the Verified role and marks the card; rejecting asks the moderator for a
-reason and tells the member politely by DM, or tells the moderator when DMs are closed.
+Approving gives the Verified role, marks the card and tells the member what that means;
+rejecting asks the moderator for a reason and tells the member politely. Both reach the
+member by DM, or in a private thread of the introductions channel when their DMs are
+closed, and the queue card says which. A decision is taken once: a second moderator
+pressing a button of the same introduction is told who decided first, and nothing changes.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ import discord
 
 from bot.audit import member_target
 from bot.checks import is_moderator
+from bot.clock import from_db_time
 from bot.errors import NotModerator
-from bot.lookup import find_role, find_text_channel
+from bot.lookup import find_text_channel
+from bot.text import escape_markdown, excerpt
+from bot.ui import discord_time
+from cogs.experts.delivery import DM, FAILED, THREAD, PrivateDelivery
 from cogs.profiles.cards import profile_embed
 from cogs.profiles.fields import Profile, Viewer
 from cogs.profiles.replies import Interaction, ids_of, show
@@ -23,12 +30,21 @@ from cogs.profiles.views import OneLineModal, queue_view
 if TYPE_CHECKING:
     from cogs.profiles.flow import ProfileFlow
 
+DELETED = "That member has deleted their profile; nothing to review."
+NONE = discord.AllowedMentions.none()
+
 
 class ReviewFlow:
     def __init__(self, flow: ProfileFlow) -> None:
         self.flow = flow
         self.bot = flow.bot
         self.service = flow.service
+        self.delivery = PrivateDelivery(
+            self.bot,
+            feature="profiles",
+            channel=self.bot.settings.introductions_channel,
+            title="Your introduction",
+        )
 
     # -- verification -----------------------------------------------------------------------------
 
@@ -63,8 +79,12 @@ class ReviewFlow:
         guild_id, moderator_id = ids_of(interaction)
         if not is_moderator(interaction.user, self.bot.settings):
             raise NotModerator("Only moderators can review introductions.")
-        if await self.service.get(guild_id, user_id) is None:
-            await show(interaction, "That member has deleted their profile; nothing to review.")
+        profile = await self.service.get(guild_id, user_id)
+        if profile is None:
+            await show(interaction, DELETED)
+            return
+        if profile.verification != "pending":
+            await show(interaction, already_decided(profile))
             return
         if action == "reject":
             on_reason = functools.partial(self._rejected, user_id=user_id)
@@ -74,55 +94,115 @@ class ReviewFlow:
                 )
             )
             return
-        profile = await self.service.set_verification(guild_id, user_id, "verified", moderator_id)
-        await interaction.response.edit_message(
-            content=f"Approved by <@{moderator_id}>: introduction of <@{user_id}>.", view=None
+        decision = await self.service.decide_verification(
+            guild_id, user_id, "verified", moderator_id
         )
+        if decision.profile is None or not decision.won:
+            await show(interaction, already_decided(decision.profile))
+            return
+        await interaction.response.defer()
+        profile = decision.profile
         guild = interaction.guild
         assert guild is not None
-        member = guild.get_member(user_id)
-        if member is not None:
-            _, problem = await self.flow.give_role(guild, member, self.bot.settings.verified_role)
-            if problem is None:
-                role = find_role(guild, self.bot.settings.verified_role)
-                if role is not None:
-                    await self.service.record_roles(guild_id, user_id, [role.id])
+        role_given = await self._give_verified_role(guild, user_id)
         self.bot.dispatch("profile_changed", guild_id, user_id)
         await self.flow.publish(guild, profile)
-        await self.bot.audit.record(
-            guild_id, "profile.verified", actor_id=moderator_id, target=member_target(user_id)
+        told = await self._tell(guild, user_id, approval_notice(guild.name, role_given))
+        await interaction.edit_original_response(
+            content=f"Approved by <@{moderator_id}>{_when(profile)}: introduction of "
+            f"<@{user_id}>. {TOLD[told]}",
+            view=None,
+            allowed_mentions=NONE,
         )
+        await self.bot.audit.record(
+            guild_id, "profile.verified", actor_id=moderator_id, target=member_target(user_id),
+            details={"member_told": told},
+        )  # fmt: skip
+
+    async def _give_verified_role(self, guild: discord.Guild, user_id: int) -> bool:
+        """The Verified role, remembered as given by the bot (so erasure removes it)."""
+        member = guild.get_member(user_id)
+        if member is None:
+            return False
+        role, problem = await self.flow.give_role(guild, member, self.bot.settings.verified_role)
+        if problem is not None or role is None:
+            return False
+        await self.service.record_roles(guild.id, user_id, [role.id])
+        return True
 
     async def _rejected(self, interaction: Interaction, reason: str, *, user_id: int) -> None:
         guild_id, moderator_id = ids_of(interaction)
         reason = reason.strip() or "no reason given"
-        await self.service.set_verification(guild_id, user_id, "rejected", moderator_id)
+        decision = await self.service.decide_verification(
+            guild_id, user_id, "rejected", moderator_id
+        )
+        if decision.profile is None or not decision.won:
+            note = f" Your note was not sent: '{excerpt(reason, 200)}'"
+            await show(interaction, already_decided(decision.profile) + note)
+            return
+        await interaction.response.defer()
         guild = interaction.guild
         assert guild is not None
-        told = await self._dm(
-            guild.get_member(user_id),
-            f"Thank you for introducing yourself in {guild.name}. A moderator could not verify "
-            f"your introduction yet. Their note: {reason}\nYou can update it with /profile edit.",
+        told = await self._tell(
+            guild,
+            user_id,
+            f"Thank you for introducing yourself in {escape_markdown(guild.name)}. A moderator "
+            f"could not verify your introduction yet. Their note: {reason}\n"
+            "You can update it with /profile edit.",
         )
-        note = (
-            ""
-            if told
-            else " (their DMs are closed, so they were not told; please reach them another way)"
-        )
-        await interaction.response.edit_message(
-            content=f"Rejected by <@{moderator_id}>: introduction of <@{user_id}>.{note}", view=None
+        await interaction.edit_original_response(
+            content=f"Rejected by <@{moderator_id}>{_when(decision.profile)}: introduction of "
+            f"<@{user_id}>. {TOLD[told]}",
+            view=None,
+            allowed_mentions=NONE,
         )
         await self.bot.audit.record(
             guild_id, "profile.rejected", actor_id=moderator_id, target=member_target(user_id),
             details={"reason": reason, "member_told": told},
         )  # fmt: skip
 
-    @staticmethod
-    async def _dm(member: discord.Member | None, text: str) -> bool:
-        if member is None:
-            return False
-        try:
-            await member.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException:
-            return False
-        return True
+    async def _tell(self, guild: discord.Guild, user_id: int, text: str) -> str:
+        """DM the member; when their DMs are closed, their private thread in the
+        introductions channel. Returns how it went (DM, THREAD or FAILED)."""
+        closed = f"your DMs are closed, so here it is: {text}"
+        return await self.delivery.send(guild, user_id, closed, content=text[:2000])
+
+
+TOLD = {
+    DM: "They were told by DM.",
+    THREAD: "Their DMs are closed, so they were told in a private thread in the "
+    "introductions channel.",
+    FAILED: "They could not be told (DMs closed, and no private thread was possible); "
+    "please reach them another way.",
+}
+
+
+def approval_notice(guild_name: str, role_given: bool) -> str:
+    """What verification means for the member, so approval is not silent."""
+    role = " and you have the Verified role" if role_given else ""
+    return (
+        f"Good news: a moderator of {escape_markdown(guild_name)} verified your "
+        f"introduction. Your card now shows (verified){role}. Members who share their "
+        "affiliation and bio only with verified members can now show them to you, and expert "
+        "search lists verified profiles a little higher. Editing your profile later with "
+        "/profile edit keeps it verified."
+    )
+
+
+def already_decided(profile: Profile | None) -> str:
+    """The answer to a moderator whose decision came second: who decided first, and when."""
+    if profile is None:
+        return DELETED
+    word = {"verified": "approved", "rejected": "rejected"}.get(profile.verification)
+    if word is None:
+        return "This introduction is not waiting for review; nothing changed."
+    by = f" by <@{profile.verified_by}>" if profile.verified_by else ""
+    return f"Already {word}{by}{_when(profile, 'R')}; nothing changed."
+
+
+def _when(profile: Profile, style: str = "f") -> str:
+    """When the decision was taken, as a Discord timestamp: " on <date>" or " <2 minutes ago>"."""
+    if not profile.verified_at:
+        return ""
+    moment = discord_time(int(from_db_time(profile.verified_at).timestamp()), style)
+    return f" {moment}" if style == "R" else f" on {moment}"

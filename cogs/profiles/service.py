@@ -36,6 +36,15 @@ class ConfirmResult:
     created: bool
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's verification decision: ``won`` when it was theirs; ``profile`` as
+    stored afterwards (None when the member deleted it), which shows who decided first."""
+
+    won: bool
+    profile: Profile | None
+
+
 class ProfileService:
     def __init__(self, db: Database, clock: Clock, areas: AreaCatalog) -> None:
         self._db = db
@@ -285,24 +294,22 @@ class ProfileService:
 
     # -- verification -----------------------------------------------------------------------
 
-    async def set_verification(
+    async def decide_verification(
         self, guild_id: int, user_id: int, status: str, moderator_id: int
-    ) -> Profile:
-        await self._require(guild_id, user_id)
-        verified = status == "verified"
-        await self._db.execute(
+    ) -> Decision:
+        """Approve or reject a pending introduction, once. The UPDATE only matches a row
+        still pending, so of two moderators deciding at the same moment exactly one changes
+        it; the other gets the stored decision back (who and when) to be told about it.
+
+        ``verified_by`` and ``verified_at`` record the moderator who decided and when,
+        whichever way they decided."""
+        now = to_db_time(self._clock.now())
+        changed = await self._db.execute(
             "UPDATE profiles SET verification = ?, verified_by = ?, verified_at = ?, "
-            "updated_at = ? WHERE guild_id = ? AND user_id = ?",
-            (
-                status,
-                moderator_id if verified else None,
-                to_db_time(self._clock.now()) if verified else None,
-                to_db_time(self._clock.now()),
-                guild_id,
-                user_id,
-            ),
+            "updated_at = ? WHERE guild_id = ? AND user_id = ? AND verification = 'pending'",
+            (status, moderator_id, now, now, guild_id, user_id),
         )
-        return await self._require(guild_id, user_id)
+        return Decision(changed == 1, await self.get(guild_id, user_id))
 
     # -- roles the bot gave -------------------------------------------------------------
 
