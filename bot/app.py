@@ -22,6 +22,7 @@ from bot.digest import DigestSections
 from bot.draining import drain_handlers
 from bot.errors import report_error
 from bot.lookup import ServerNotReady, complete_member_list, find_text_channel
+from bot.member_messages import MemberMessages
 from bot.member_threads import MemberThreads
 from bot.migrations import migrate
 from bot.paging import PageButton, Pages
@@ -81,6 +82,7 @@ class HubBot(commands.Bot):
         self._audit: AuditLog | None = None
         self._personal_data: PersonalData | None = None
         self._member_threads: MemberThreads | None = None
+        self._member_messages: MemberMessages | None = None
         self._servers_known: asyncio.Future[None] | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
@@ -121,6 +123,12 @@ class HubBot(commands.Bot):
             raise RuntimeError("The database is not open yet.")
         return self._member_threads
 
+    @property
+    def member_messages(self) -> MemberMessages:
+        if self._member_messages is None:
+            raise RuntimeError("The database is not open yet.")
+        return self._member_messages
+
     async def setup_hook(self) -> None:
         settings = self.settings
         self._db = await Database.open(settings.database_path)
@@ -150,6 +158,12 @@ class HubBot(commands.Bot):
         self._member_threads = MemberThreads(self._db, self.clock)
         self._personal_data.register(
             "member_threads", export=self._member_threads.export, erase=self._member_threads.erase
+        )
+        self._member_messages = MemberMessages(self._db, self.clock)
+        self._personal_data.register(
+            "member_messages",
+            export=self._member_messages.export,
+            erase=self._member_messages.erase,
         )
         self.add_dynamic_items(PageButton)
         for package in feature_packages():

@@ -332,7 +332,7 @@ class AnnouncementService(RunLedger):
 
     async def export(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
         rows = await self._db.fetchall(
-            "SELECT id, title, state, created_at, author_id = ? AS wrote, approved_by = ? "
+            "SELECT id, title, body, state, created_at, author_id = ? AS wrote, approved_by = ? "
             "AS reviewed FROM announcements WHERE guild_id = ? AND (author_id = ? "
             "OR approved_by = ?) ORDER BY id",
             (user_id, user_id, guild_id, user_id, user_id),

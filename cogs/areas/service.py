@@ -219,7 +219,8 @@ class AreaService:
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, object]:
         rows = await self._db.fetchall(
-            "SELECT slug, updated_at FROM area_texts WHERE guild_id = ? AND updated_by = ?",
+            "SELECT slug, purpose, questions, updated_at FROM area_texts WHERE guild_id = ? "
+            "AND updated_by = ?",
             (guild_id, user_id),
         )
         return {"area_texts_edited": [dict(r) for r in rows]}

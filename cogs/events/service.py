@@ -16,6 +16,7 @@ from bot.db import Database
 from bot.scheduler import Scheduler
 from bot.text import excerpt
 from cogs.events.model import (
+    CHANGED_JOB,
     NEXT_JOB,
     OFFER_JOB,
     REMINDER_JOB,
@@ -326,13 +327,13 @@ class EventService(ReminderStore, SeriesStore):
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         rsvps = await self._db.fetchall(
-            "SELECT r.event_id, e.title, r.status, r.since, r.muted FROM event_rsvps r "
+            "SELECT r.event_id, e.title, r.name, r.status, r.since, r.muted FROM event_rsvps r "
             "JOIN events e ON e.id = r.event_id WHERE r.guild_id = ? AND r.user_id = ?",
             (guild_id, user_id),
         )
         organised = await self._db.fetchall(
-            "SELECT id, title, starts_at, state FROM events WHERE guild_id = ? "
-            "AND organiser_id = ?",
+            "SELECT id, title, description, location, when_text, timezone, starts_at, ends_at, "
+            "state FROM events WHERE guild_id = ? AND organiser_id = ?",
             (guild_id, user_id),
         )
         offsets, maybe = await self.prefs(guild_id, user_id)
@@ -350,13 +351,33 @@ class EventService(ReminderStore, SeriesStore):
         }
 
     async def erase(self, guild_id: int, user_id: int) -> int:
-        """Remove the member's answers and choices; events they organised stay, unsigned."""
+        """Remove the member's answers and choices. Events they organised stay for the people
+        who signed up, unsigned, with their title, place and time; the description they
+        wrote (where a bio or contact details tend to go) is erased, in the series' template
+        too, and the cards are redrawn without it."""
+        where = (guild_id, user_id)
+        touched = await self._db.fetchall(
+            "SELECT id, state FROM events WHERE guild_id = ? AND organiser_id = ?", where
+        )
+        await self._db.execute(
+            "UPDATE event_series SET template = json_set(template, '$.description', '') "
+            "WHERE template IS NOT NULL AND id IN (SELECT series_id FROM events "
+            "WHERE guild_id = ? AND organiser_id = ?)",
+            where,
+        )
         removed = 0
         for sql in (
             "DELETE FROM event_rsvps WHERE guild_id = ? AND user_id = ?",
             "DELETE FROM event_reminder_prefs WHERE guild_id = ? AND user_id = ?",
             "DELETE FROM event_reminder_deliveries WHERE guild_id = ? AND user_id = ?",
-            "UPDATE events SET organiser_id = NULL WHERE guild_id = ? AND organiser_id = ?",
+            "UPDATE events SET organiser_id = NULL, description = '' "
+            "WHERE guild_id = ? AND organiser_id = ?",
         ):
-            removed += await self._db.execute(sql, (guild_id, user_id))
+            removed += await self._db.execute(sql, where)
+        for row in touched:
+            if row["state"] == "scheduled":
+                await self._scheduler.schedule(
+                    CHANGED_JOB, self._clock.now(), {"event_id": row["id"], "promoted": []},
+                    guild_id=guild_id,
+                )  # fmt: skip
         return removed
