@@ -14,6 +14,7 @@ from bot import geo
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
+from bot.scheduler import Job
 from bot.text import escape_markdown, excerpt
 from bot.ui import area_choices
 from cogs.experts.brokering import Brokering
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from bot.app import HubBot
 
 Interaction = discord.Interaction[Any]
+SEARCH_PURGE_JOB = "experts.search_purge"
 
 
 class ExpertsCog(commands.Cog):
@@ -80,6 +82,26 @@ class ExpertsCog(commands.Cog):
         self.bot.personal_data.register(
             "expert_searches", export=self.searches.export, erase=self.searches.erase
         )
+        self.bot.scheduler.register(SEARCH_PURGE_JOB, self._purge_searches)
+        await self._schedule_search_purge(self.bot.clock.now(), replace=False)
+
+    async def _schedule_search_purge(self, after: datetime, *, replace: bool) -> None:
+        """Once a day; the job is a row, so a restart neither loses nor doubles it."""
+        await self.bot.scheduler.schedule(
+            SEARCH_PURGE_JOB, after + timedelta(days=1), {}, key="daily", replace=replace
+        )
+
+    async def _purge_searches(self, job: Job) -> None:
+        """Saved searches past HUB_SAVED_SEARCH_RETENTION are deleted: a query may name
+        another member, and the page buttons are the only reason to keep it."""
+        await self.searches.purge(self.bot.settings.saved_search_retention)
+        await self._schedule_search_purge(max(job.due_at, self.bot.clock.now()), replace=True)
+
+    @commands.Cog.listener()
+    async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
+        """A purge missed while the bot was down still runs, and the next one is set."""
+        if job.kind == SEARCH_PURGE_JOB and outcome == "missed":
+            await self._purge_searches(job)
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:

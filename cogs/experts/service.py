@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from rapidfuzz import fuzz, process
 
@@ -253,6 +254,33 @@ class SavedSearches:
         return [dict(r) for r in rows]
 
     async def erase(self, guild_id: int, user_id: int) -> int:
-        return await self._db.execute(
+        """The member's own searches, and every other member's search that names them.
+
+        Results are never stored (a page is searched again when shown, and an erased member
+        has left the index), but a query such as "Amira Haddad" would still say who was
+        looked for. The name is read here, inside the erasure, before the profile goes."""
+        own = await self._db.execute(
             "DELETE FROM expert_searches WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
+        name = await self._db.fetchval(
+            "SELECT name FROM profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        parts = {t for t in tokens(str(name or "")) if len(t) >= 3}
+        if not parts:
+            return own
+        rows = await self._db.fetchall(
+            "SELECT id, query FROM expert_searches WHERE guild_id = ?", (guild_id,)
+        )
+        naming = [(int(r["id"]),) for r in rows if parts & set(tokens(str(r["query"])))]
+        await self._db.executemany("DELETE FROM expert_searches WHERE id = ?", naming)
+        return own + len(naming)
+
+    async def purge(self, older_than: timedelta) -> int:
+        """Retention: a search older than this is deleted; its page buttons then say so."""
+        cutoff = to_db_time(self._clock.now() - older_than)
+        removed = await self._db.execute(
+            "DELETE FROM expert_searches WHERE created_at < ?", (cutoff,)
+        )
+        if removed:
+            await self._db.forget_old_pages()  # no copy of the queries left in the log
+        return removed
