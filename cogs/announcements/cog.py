@@ -21,6 +21,7 @@ from cogs.announcements.model import (
     RUN_JOB,
     Announcement,
     AnnouncementError,
+    EditConflict,
     Timing,
     known_zone,
     read_timing,
@@ -41,6 +42,7 @@ from cogs.announcements.views import (
     DiscardButton,
     ReviewButton,
     confirm_view,
+    conflict_reply,
     preview,
     repeat_words,
 )
@@ -235,15 +237,23 @@ class AnnouncementsCog(commands.Cog):
         approval = self.bot.settings.announce_require_approval
 
         async def submitted(inner: Interaction, title: str, body: str) -> None:
-            edited = await unwrap(
-                self.service.edit(
+            try:
+                edited = await self.service.edit(
                     found,
                     channel_id=channel.id if channel else None,
                     timing=timing,
                     content=(title, body, chosen, role_id),
                     require_approval=approval,
+                    editor_id=inner.user.id,
                 )
-            )
+            except EditConflict as conflict:  # another moderator saved first
+                await inner.response.send_message(
+                    **conflict_reply(conflict.current, title, body), ephemeral=True,
+                    allowed_mentions=NONE,
+                )  # fmt: skip
+                return
+            except AnnouncementError as exc:
+                raise UserError(str(exc)) from exc
             notes = ["It waits for a second moderator's approval again."] if approval else []
             await inner.response.send_message(
                 **preview(edited, f"Announcement #{edited.id} updated", notes), ephemeral=True,

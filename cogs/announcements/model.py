@@ -34,6 +34,15 @@ class AnnouncementError(ValueError):
     """The request cannot be done; the message says why and what to do."""
 
 
+class EditConflict(AnnouncementError):
+    """Another moderator saved an edit after this form was opened; ``current`` is the
+    announcement as it is now (who changed it, and when)."""
+
+    def __init__(self, current: Announcement) -> None:
+        super().__init__(f"Announcement #{current.id} was changed after this form was opened.")
+        self.current = current
+
+
 @dataclass(frozen=True)
 class Timing:
     """When an announcement runs: the zone, the first run (UTC) and the repeat."""
@@ -61,6 +70,9 @@ class Announcement:
     state: str
     next_run_at: datetime | None
     approved_by: int | None
+    version: int = 1  # one more at every edit: a form saves only over the version it showed
+    updated_by: int | None = None  # who made the last edit
+    updated_at: datetime | None = None  # the last change of any kind (an edit, a run...)
 
     @property
     def recurrence(self) -> Recurrence:
@@ -80,7 +92,8 @@ class Announcement:
             starts_at=from_db_time(row["starts_at"]), repeat=row["repeat"], cron=row["cron"],
             state=row["state"],
             next_run_at=from_db_time(row["next_run_at"]) if row["next_run_at"] else None,
-            approved_by=row["approved_by"],
+            approved_by=row["approved_by"], version=int(row["version"]),
+            updated_by=row["updated_by"], updated_at=from_db_time(row["updated_at"]),
         )  # fmt: skip
 
 

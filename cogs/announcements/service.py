@@ -24,6 +24,7 @@ from cogs.announcements.model import (
     LIVE,
     Announcement,
     AnnouncementError,
+    EditConflict,
     Run,
     Timing,
     check_body,
@@ -269,31 +270,40 @@ class AnnouncementService(RunLedger):
         timing: Timing | None = None,
         content: tuple[str, str, str, int | None] | None = None,
         require_approval: bool = False,
+        editor_id: int | None = None,
     ) -> Announcement:
         """Change what was given; a live schedule is re-armed at its new first run. When
         approval is required, any edit needs a new approval before it goes live again.
 
         ``found`` may be stale (the edit form stays open for minutes), so the state is
         checked again on the row inside the transaction: an announcement cancelled or
-        ended meanwhile is never rewritten, nor brought back to waiting for approval."""
+        ended meanwhile is never rewritten, nor brought back to waiting for approval. And
+        the row is written only if its version is still the one ``found`` showed, so an
+        edit saved meanwhile by another moderator is never overwritten: ``EditConflict``
+        carries the announcement as it is now, to tell this editor who changed it."""
         async with self._db.transaction():
             current = await self.get(found.guild_id, found.id)
             if current is None:
                 raise AnnouncementError("That announcement no longer exists.")
             AnnouncementService.check_editable(current)
-            found = current
-            title, body, style, role_id = content or (found.title, found.body, found.style,
-                                                      found.role_id)  # fmt: skip
+            if current.version != found.version:
+                raise EditConflict(current)
+            title, body, style, role_id = content or (current.title, current.body,
+                                                      current.style, current.role_id)  # fmt: skip
             title, body = check_body(title, body, style, role_id)
-            timing = timing or Timing(found.timezone, found.starts_at, found.recurrence)
-            await self._db.execute(
+            timing = timing or Timing(current.timezone, current.starts_at, current.recurrence)
+            now = to_db_time(self._clock.now())
+            written = await self._db.execute(
                 "UPDATE announcements SET channel_id = ?, title = ?, body = ?, style = ?, "
-                "role_id = ?, timezone = ?, starts_at = ?, repeat = ?, cron = ?, updated_at = ? "
-                "WHERE id = ?",
-                (channel_id or found.channel_id, title, body, style, role_id, timing.zone,
+                "role_id = ?, timezone = ?, starts_at = ?, repeat = ?, cron = ?, updated_at = ?, "
+                "version = version + 1, updated_by = ? WHERE id = ? AND version = ?",
+                (channel_id or current.channel_id, title, body, style, role_id, timing.zone,
                  to_db_time(timing.starts_at), timing.recurrence.repeat, timing.recurrence.cron,
-                 to_db_time(self._clock.now()), found.id),
+                 now, editor_id, found.id, found.version),
             )  # fmt: skip
+            if written != 1:
+                raise EditConflict(current)
+            found = current
             edited = await self.get(found.guild_id, found.id)
             assert edited is not None
             if require_approval:
@@ -333,9 +343,9 @@ class AnnouncementService(RunLedger):
     async def export(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
         rows = await self._db.fetchall(
             "SELECT id, title, body, state, created_at, author_id = ? AS wrote, approved_by = ? "
-            "AS reviewed FROM announcements WHERE guild_id = ? AND (author_id = ? "
-            "OR approved_by = ?) ORDER BY id",
-            (user_id, user_id, guild_id, user_id, user_id),
+            "AS reviewed, updated_by = ? AS edited_last FROM announcements WHERE guild_id = ? "
+            "AND (author_id = ? OR approved_by = ? OR updated_by = ?) ORDER BY id",
+            (user_id, user_id, user_id, guild_id, user_id, user_id, user_id),
         )
         return [dict(r) for r in rows]
 
@@ -349,4 +359,8 @@ class AnnouncementService(RunLedger):
             "UPDATE announcements SET approved_by = NULL WHERE guild_id = ? AND approved_by = ?",
             (guild_id, user_id),
         )
-        return wrote + reviewed
+        edited = await self._db.execute(
+            "UPDATE announcements SET updated_by = NULL WHERE guild_id = ? AND updated_by = ?",
+            (guild_id, user_id),
+        )
+        return wrote + reviewed + edited

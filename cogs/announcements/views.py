@@ -3,6 +3,7 @@ buttons (their custom ids carry the announcement id, so they work after a restar
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.text import excerpt
 from bot.ui import HubModal, discord_time, error_reporting
 from cogs.announcements.delivery import render_post
 from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
@@ -105,6 +107,28 @@ def approval_card(found: Announcement) -> dict[str, Any]:
         "content": f"Announcement #{found.id} by {author} needs approval before it goes live.",
         "embeds": [body, details],
     }
+
+
+def conflict_reply(current: Announcement, title: str, body: str) -> dict[str, Any]:
+    """For the second of two editors: who changed the announcement first, what to do, and
+    what they typed (attached in full, quoted short), so their work is not lost."""
+    who = f"<@{current.updated_by}>" if current.updated_by else "another moderator"
+    when = (
+        f" (last change {discord_time(int(current.updated_at.timestamp()), 'R')})"
+        if current.updated_at
+        else ""
+    )
+    text = (
+        f"Not saved: announcement #{current.id} was edited by {who} after you opened this "
+        f"form{when}. Open /announce edit again to see the new text, then make your changes "
+        f"there. What you typed is attached, so nothing is lost; it began: "
+        f"'{excerpt(body, 80)}'"
+    )
+    typed = f"Title: {title}\n\n{body}\n" if title else f"{body}\n"
+    attached = discord.File(
+        io.BytesIO(typed.encode()), filename=f"announcement-{current.id}-your-text.txt"
+    )
+    return {"content": text, "file": attached}
 
 
 def confirm_view(draft_id: int) -> discord.ui.View:
