@@ -21,7 +21,7 @@ from bot.db import Database
 Kind = Literal["card", "digest", "thread"]
 CARD: Kind = "card"  # carries the member's own words: deleted
 DIGEST: Kind = "digest"  # lists several members: edited to drop the erased one
-THREAD: Kind = "thread"  # named after its members: renamed
+THREAD_NAME: Kind = "thread"  # named after its members: renamed
 
 # (guild, channel_id, message_id, members still named in it) -> None; ``guild`` is a
 # discord.Guild, typed loosely so the core stays free of Discord.
@@ -58,6 +58,10 @@ class MemberMessages:
             "kind, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [(guild_id, user_id, channel_id, message_id, kind, now) for user_id in user_ids],
         )
+
+    async def remember_thread(self, guild_id: int, user_ids: list[int], thread_id: int) -> None:
+        """A thread called "<title>: <name> and <name>", renamed when one of them erases."""
+        await self.remember(guild_id, user_ids, thread_id, thread_id, THREAD_NAME)
 
     async def of_member(self, guild_id: int, user_id: int) -> list[Posted]:
         rows = await self._db.fetchall(

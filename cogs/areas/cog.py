@@ -14,6 +14,7 @@ from bot.audit import member_target
 from bot.challenge_areas import Area
 from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.errors import UserError
+from bot.member_messages import DIGEST
 from bot.options import Reference
 from bot.paging import page_view, show_page
 from bot.scheduler import Job, next_cron_time
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 Interaction = discord.Interaction[Any]
 DIGEST_JOB = "areas.digest"
+NEW_MEMBERS = "New members"
 
 
 class AreasCog(commands.Cog):
@@ -58,6 +60,7 @@ class AreasCog(commands.Cog):
         self.bot.personal_data.register(
             "areas", export=self.service.export, erase=self.service.erase
         )
+        self.bot.member_messages.on_retract(DIGEST, self._digest_without)
 
     def _area(self, text: str) -> Area:
         area = self.bot.areas.get(text) or self.bot.areas.find(text)
@@ -362,7 +365,7 @@ class AreasCog(commands.Cog):
             if not await self.service.claim_digest(guild.id, area.slug, week):
                 continue
             try:
-                embed = await self._digest_embed(guild.id, area, since, week, job.late)
+                embed, named = await self._digest_embed(guild.id, area, since, week, job.late)
                 message = await channel.send(
                     embed=embed, allowed_mentions=discord.AllowedMentions.none()
                 )
@@ -370,11 +373,14 @@ class AreasCog(commands.Cog):
                 await self.service.release_digest(guild.id, area.slug, week)
                 raise
             await self.service.digest_sent(guild.id, area.slug, week, message.id)
+            # Each newcomer named in it, so an erasure can take their name out again.
+            await self.bot.member_messages.remember(guild.id, named, channel.id, message.id, DIGEST)
         await self.schedule_digest(guild.id, replace=True, after=job.due_at)
 
     async def _digest_embed(
         self, guild_id: int, area: Area, since: datetime, week: str, late: bool
-    ) -> discord.Embed:
+    ) -> tuple[discord.Embed, list[int]]:
+        """The digest, and the members it names."""
         newcomers = await self.service.new_members(guild_id, area.slug, since)
         threads = await self.service.busiest_threads(guild_id, area.slug, since)
         purpose, questions = await self.service.text(guild_id, area)
@@ -383,11 +389,7 @@ class AreasCog(commands.Cog):
             description=f"A question to discuss: {questions[0]}" if questions else purpose[:300],
         )
         embed.add_field(
-            name="New members",
-            value=escape_markdown(", ".join(newcomers))[:1024]
-            if newcomers
-            else "No one new this week.",
-            inline=False,
+            name=NEW_MEMBERS, value=_newcomers([name for _, name in newcomers]), inline=False
         )
         embed.add_field(
             name="Most active threads",
@@ -403,4 +405,26 @@ class AreasCog(commands.Cog):
             )
         if late:
             embed.set_footer(text="Delivered late: the bot was offline when this was due.")
-        return embed
+        return embed, [user_id for user_id, _ in newcomers]
+
+    async def _digest_without(
+        self, guild: discord.Guild, channel_id: int, message_id: int, named: list[int]
+    ) -> None:
+        """An erased member's name leaves a digest already posted: the New members line is
+        written again from the members it still names (as their profiles are now)."""
+        channel = guild.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return
+        message = await channel.fetch_message(message_id)
+        if not message.embeds:
+            return
+        embed = message.embeds[0]
+        for index, field in enumerate(embed.fields):
+            if field.name == NEW_MEMBERS:
+                names = await self.service.names_of(guild.id, named)
+                embed.set_field_at(index, name=NEW_MEMBERS, value=_newcomers(names), inline=False)
+        await message.edit(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+
+
+def _newcomers(names: list[str]) -> str:
+    return escape_markdown(", ".join(names))[:1024] if names else "No one new this week."

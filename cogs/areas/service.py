@@ -134,14 +134,30 @@ class AreaService:
         profiles = [await self.profiles.get(guild_id, int(r["user_id"])) for r in chosen]
         return [p for p in profiles if p is not None], pages
 
-    async def new_members(self, guild_id: int, slug: str, since: datetime) -> list[str]:
+    async def new_members(self, guild_id: int, slug: str, since: datetime) -> list[tuple[int, str]]:
+        """(user id, name) of who joined the area since then, for the digest."""
         rows = await self._db.fetchall(
-            "SELECT p.name FROM profile_areas a JOIN profiles p ON p.guild_id = a.guild_id "
-            "AND p.user_id = a.user_id WHERE a.guild_id = ? AND a.area_slug = ? AND "
-            "a.joined_at >= ? AND p.status = 'active' AND p.searchable = 1 ORDER BY a.joined_at",
+            "SELECT p.user_id, p.name FROM profile_areas a JOIN profiles p "
+            "ON p.guild_id = a.guild_id AND p.user_id = a.user_id WHERE a.guild_id = ? "
+            "AND a.area_slug = ? AND a.joined_at >= ? AND p.status = 'active' "
+            "AND p.searchable = 1 ORDER BY a.joined_at",
             (guild_id, slug, to_db_time(since)),
         )
-        return [str(r["name"]) for r in rows]
+        return [(int(r["user_id"]), str(r["name"])) for r in rows]
+
+    async def names_of(self, guild_id: int, user_ids: list[int]) -> list[str]:
+        """Names of these members, in this order, as a digest may still show them: a
+        digest edited after someone's erasure lists the others as they are now."""
+        found = []
+        for user_id in user_ids:
+            name = await self._db.fetchval(
+                "SELECT name FROM profiles WHERE guild_id = ? AND user_id = ? "
+                "AND status = 'active' AND searchable = 1",
+                (guild_id, user_id),
+            )
+            if name is not None:
+                found.append(str(name))
+        return found
 
     # -- suggestions ---------------------------------------------------------------------------
 

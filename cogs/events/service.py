@@ -357,7 +357,10 @@ class EventService(ReminderStore, SeriesStore):
         too, and the cards are redrawn without it."""
         where = (guild_id, user_id)
         touched = await self._db.fetchall(
-            "SELECT id, state FROM events WHERE guild_id = ? AND organiser_id = ?", where
+            "SELECT id, state FROM events WHERE guild_id = ? AND organiser_id = ? UNION "
+            "SELECT e.id, e.state FROM event_rsvps r JOIN events e ON e.id = r.event_id "
+            "WHERE r.guild_id = ? AND r.user_id = ?",
+            where + where,
         )
         await self._db.execute(
             "UPDATE event_series SET template = json_set(template, '$.description', '') "
@@ -374,8 +377,8 @@ class EventService(ReminderStore, SeriesStore):
             "WHERE guild_id = ? AND organiser_id = ?",
         ):
             removed += await self._db.execute(sql, where)
-        for row in touched:
-            if row["state"] == "scheduled":
+        for row in touched:  # their cards are redrawn without their words and name
+            if row["state"] != "draft":
                 await self._scheduler.schedule(
                     CHANGED_JOB, self._clock.now(), {"event_id": row["id"], "promoted": []},
                     guild_id=guild_id,

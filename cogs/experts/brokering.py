@@ -16,6 +16,7 @@ import discord
 
 from bot import geo
 from bot.errors import UserError
+from bot.member_messages import CARD
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
@@ -69,10 +70,11 @@ class Brokering:
         card = self._card(enquiry, interaction.user.display_name)
         failed = 0
         for user_id in recipients:
-            how = await self.delivery.send(
+            how, message = await self.delivery.deliver(
                 guild, user_id, CLOSED_DMS, embed=card, view=enquiry_view(enquiry.id)
             )
             await self.enquiries.record_delivery(enquiry.id, user_id, how)
+            await self._remember(guild.id, [enquiry.enquirer_id], message)
             failed += how == FAILED
         unreached = (
             f" {failed} of them could not be reached (DMs closed); moderators have been told."
@@ -131,12 +133,16 @@ class Brokering:
             f"**Details:** {escape_markdown(enquiry.details)}"
         )
         pair = (enquiry.enquirer_id, interaction.user.id)
-        thread = await self.delivery.open_thread(guild, "Enquiry", pair, text)
+        thread, opening = await self.delivery.open_pair_thread(guild, "Enquiry", pair, text)
+        if thread is not None:
+            await self.bot.member_messages.remember_thread(guild.id, list(pair), thread.id)
+        await self._remember(guild.id, [enquiry.enquirer_id], opening)
         where = f" A private thread is open: <#{thread.id}>." if thread else ""
-        await self.delivery.tell(
+        await self._tell(
             guild,
             enquiry.enquirer_id,
             f"{summary} can help with your enquiry '{escape_markdown(enquiry.topic)}'.{where}",
+            about=[interaction.user.id],
         )
         await interaction.edit_original_response(
             content=f"Thank you. The enquirer has been told.{where}", view=None
@@ -184,4 +190,19 @@ class Brokering:
                 f"Your enquiry '{topic}' has closed with no offers of help. Try wider areas, "
                 "or search with /expert find."
             )
-        await self.delivery.tell(guild, enquiry.enquirer_id, text[:2000])
+        await self._tell(
+            guild, enquiry.enquirer_id, text[:2000], about=[h.user_id for h in helpers]
+        )
+
+    async def _tell(self, guild: discord.Guild, user_id: int, text: str, about: list[int]) -> None:
+        """A message naming helpers (their name, maybe affiliation), recorded for them."""
+        _, message = await self.delivery.deliver(guild, user_id, text, content=text)
+        await self._remember(guild.id, about, message)
+
+    async def _remember(
+        self, guild_id: int, user_ids: list[int], message: discord.Message | None
+    ) -> None:
+        if message is not None and user_ids:
+            await self.bot.member_messages.remember(
+                guild_id, user_ids, message.channel.id, message.id, CARD
+            )

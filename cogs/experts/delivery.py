@@ -47,15 +47,22 @@ class PrivateDelivery:
     ) -> str:
         """DM the member; if that fails, mention them in their private thread of the
         feature's channel with `closed_dms` as the text. Returns DM, THREAD or FAILED."""
+        return (await self.deliver(guild, user_id, closed_dms, **message))[0]
+
+    async def deliver(
+        self, guild: discord.Guild, user_id: int, closed_dms: str, **message: Any
+    ) -> tuple[str, discord.Message | None]:
+        """As ``send``, with the message posted, so a card carrying someone else's words
+        can be recorded and deleted when that person erases their data."""
         member = guild.get_member(user_id)
         if member is not None:
             try:
-                await member.send(allowed_mentions=NONE, **message)
-                return DM
+                return DM, await member.send(allowed_mentions=NONE, **message)
             except discord.HTTPException:
                 pass
         message.pop("content", None)
-        return THREAD if await self.in_channel(guild, user_id, closed_dms, **message) else FAILED
+        posted = await self._in_thread(guild, user_id, closed_dms, **message)
+        return (THREAD if posted else FAILED), posted
 
     async def tell(self, guild: discord.Guild, user_id: int, text: str) -> None:
         await self.send(guild, user_id, text, content=text)
@@ -66,21 +73,28 @@ class PrivateDelivery:
         is open to such requests, which other members of the channel must not see. False,
         with the fix in the audit channel, when that is not possible: one member who cannot
         be reached never stops the others being asked."""
+        return await self._in_thread(guild, user_id, text, **extra) is not None
+
+    async def _in_thread(
+        self, guild: discord.Guild, user_id: int, text: str, **extra: Any
+    ) -> discord.Message | None:
         channel = find_text_channel(guild, self.channel)
         if channel is None:
             details = {"channel": self.channel, "fix": "Create it."}
             await self.bot.audit.record(
                 guild.id, f"{self.feature}.channel_missing", details=details
             )
-            return False
+            return None
         member = guild.get_member(user_id)
         if member is None:
-            return False  # no longer in the server: nobody to tell, and nothing to show others
+            return None  # no longer in the server: nobody to tell, and nothing to show others
         try:
             thread = await self.own_thread(channel, member, self.title)
             await thread.add_user(member)
             mention = discord.AllowedMentions(users=[member])
-            await thread.send(f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra)
+            return await thread.send(
+                f"<@{user_id}>, {text}"[:2000], allowed_mentions=mention, **extra
+            )
         except discord.HTTPException as exc:
             log.warning("could not reach member %d in #%s: %s", user_id, channel.name, exc)
             await self.bot.audit.record(
@@ -88,8 +102,7 @@ class PrivateDelivery:
                 details={"channel": channel.name, "fix": "Give the bot 'Create Private "
                          "Threads' and 'Send Messages in Threads' in that channel."},
             )  # fmt: skip
-            return False
-        return True
+            return None
 
     async def own_thread(
         self, channel: discord.TextChannel, member: discord.Member, title: str
@@ -113,9 +126,16 @@ class PrivateDelivery:
         self, guild: discord.Guild, title: str, member_ids: tuple[int, int], text: str
     ) -> discord.Thread | None:
         """A private thread in the introductions channel with just these two members."""
+        return (await self.open_pair_thread(guild, title, member_ids, text))[0]
+
+    async def open_pair_thread(
+        self, guild: discord.Guild, title: str, member_ids: tuple[int, int], text: str
+    ) -> tuple[discord.Thread | None, discord.Message | None]:
+        """As ``open_thread``, with the opening message, so both can be recorded: the
+        thread is named after the two members and the message carries their words."""
         channel = find_text_channel(guild, self.bot.settings.introductions_channel)
         if channel is None:
-            return None
+            return None, None
         members = [m for m in (guild.get_member(i) for i in member_ids) if m is not None]
         names = " and ".join(m.display_name for m in members) or "two members"
         thread = await channel.create_thread(
@@ -123,5 +143,4 @@ class PrivateDelivery:
         )
         for member in members:
             await thread.add_user(member)
-        await thread.send(text[:2000], allowed_mentions=NONE)
-        return thread
+        return thread, await thread.send(text[:2000], allowed_mentions=NONE)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import UserError
+from bot.member_messages import CARD
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from cogs.experts.delivery import DM, FAILED, THREAD, PrivateDelivery
@@ -93,9 +94,14 @@ class Introductions:
         """DM the expert; if that fails, their private thread of the requests channel."""
         requester = guild.get_member(request.requester_id)
         card = self._card(request, requester.display_name if requester else "a member")
-        return await self.delivery.send(
+        how, message = await self.delivery.deliver(
             guild, request.expert_id, CLOSED_DMS, embed=card, view=answer_view(request.id)
         )
+        if message is not None:  # the requester's words, in the expert's DMs or thread
+            await self.bot.member_messages.remember(
+                guild.id, [request.requester_id], message.channel.id, message.id, CARD
+            )
+        return how
 
     async def answer(self, interaction: Interaction, request_id: int, accept: bool) -> None:
         request = await self.requests.get(request_id)
@@ -129,9 +135,14 @@ class Introductions:
             + (f"\n**By when:** {request.by_when}" if request.by_when else "")
         )
         members = (request.requester_id, request.expert_id)
-        thread = await self.delivery.open_thread(guild, "Introduction", members, text)
+        thread, opening = await self.delivery.open_pair_thread(guild, "Introduction", members, text)
         if thread is not None:
             await self.requests.set_thread(request.id, thread.id)
+            await self.bot.member_messages.remember_thread(guild.id, list(members), thread.id)
+        if opening is not None:  # who the requester is and what they asked
+            await self.bot.member_messages.remember(
+                guild.id, [request.requester_id], opening.channel.id, opening.id, CARD
+            )
         return thread
 
     async def expire(self, job: Job) -> None:

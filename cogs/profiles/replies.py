@@ -36,3 +36,31 @@ async def show(
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+
+ERASED = (
+    "Done. Your profile and everything the bot stored about you are deleted, in every "
+    "feature, from the database and its log files.\n"
+    "Also taken back on Discord: your intro card, your private threads with the bot, the "
+    "introduction requests and enquiries of yours it delivered to other members, messages "
+    "that named you to others, and your name in weekly digests and event lists. Shared "
+    "threads named after you now say 'a former member'. Events you organised stay for the "
+    "people who signed up, without your name or description.\n"
+    "What the bot cannot remove:\n"
+    "- what other members wrote, in shared threads and in DMs, and what you wrote yourself "
+    "(you can delete your own messages in Discord);\n"
+    "- copies people made, such as screenshots, notes or forwarded text;\n"
+    "- backups the server's operator keeps, until they are rotated;\n"
+    "- reports and summaries already shared outside Discord, and past entries in the "
+    "moderators' audit channel (they hold your Discord id, not your words)."
+)
+
+
+def erased_reply(not_removed: int) -> str:
+    """The delete confirmation: what is gone, and plainly what is not."""
+    if not not_removed:
+        return ERASED
+    return (
+        f"{ERASED}\n{not_removed} message(s) the bot posted could not be removed from Discord "
+        "(it lost access to them). Ask a moderator to delete them by hand."
+    )
