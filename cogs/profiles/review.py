@@ -172,8 +172,7 @@ TOLD = {
     DM: "They were told by DM.",
     THREAD: "Their DMs are closed, so they were told in a private thread in the "
     "introductions channel.",
-    FAILED: "They could not be told (DMs closed, and no private thread was possible); "
-    "please reach them another way.",
+    FAILED: "They could not be reached by DM or in a private thread; please tell them another way.",
 }
 
 
@@ -182,8 +181,8 @@ def approval_notice(guild_name: str, role_given: bool) -> str:
     role = " and you have the Verified role" if role_given else ""
     return (
         f"Good news: a moderator of {escape_markdown(guild_name)} verified your "
-        f"introduction. Your card now shows (verified){role}. Members who share their "
-        "affiliation and bio only with verified members can now show them to you, and expert "
+        f"introduction. Your card now shows (verified){role}. You can now see the "
+        "affiliation and bio of members who show them only to verified members, and expert "
         "search lists verified profiles a little higher. Editing your profile later with "
         "/profile edit keeps it verified."
     )

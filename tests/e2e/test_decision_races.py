@@ -171,7 +171,10 @@ async def test_an_approved_member_is_told_what_it_means(hub: Hub) -> None:
     assert approved.content.endswith("They were told by DM.")
     [notice] = [m for m in hub.double.dms_of(amira) if "verified your introduction" in m.content]
     assert "Your card now shows (verified) and you have the Verified role." in notice.content
-    assert "verified members can now show them to you" in notice.content
+    assert (
+        "You can now see the affiliation and bio of members who show them only to "
+        "verified members" in notice.content
+    )
     assert notice.allowed_mentions == {"parse": []}
 
 
