@@ -19,6 +19,7 @@ from bot.challenge_areas import AreaCatalog, load_areas
 from bot.clock import Clock
 from bot.db import Database
 from bot.digest import DigestSections
+from bot.dm_channels import DmChannels
 from bot.draining import drain_handlers
 from bot.errors import report_error
 from bot.lookup import ServerNotReady, complete_member_list, find_text_channel
@@ -83,6 +84,7 @@ class HubBot(commands.Bot):
         self._personal_data: PersonalData | None = None
         self._member_threads: MemberThreads | None = None
         self._member_messages: MemberMessages | None = None
+        self._dm_channels: DmChannels | None = None
         self._servers_known: asyncio.Future[None] | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
@@ -129,6 +131,12 @@ class HubBot(commands.Bot):
             raise RuntimeError("The database is not open yet.")
         return self._member_messages
 
+    @property
+    def dm_channels(self) -> DmChannels:
+        if self._dm_channels is None:
+            raise RuntimeError("The database is not open yet.")
+        return self._dm_channels
+
     async def setup_hook(self) -> None:
         settings = self.settings
         self._db = await Database.open(settings.database_path)
@@ -164,6 +172,10 @@ class HubBot(commands.Bot):
             "member_messages",
             export=self._member_messages.export,
             erase=self._member_messages.erase,
+        )
+        self._dm_channels = DmChannels(self._db, self)
+        self._personal_data.register(
+            "dm_channels", export=self._dm_channels.export, erase=self._dm_channels.erase
         )
         self.add_dynamic_items(PageButton)
         for package in feature_packages():

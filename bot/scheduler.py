@@ -42,6 +42,11 @@ WAKEUP_JOB_ID = "hub-scheduler-wakeup"
 BATCH_SIZE = 50
 MAX_CONCURRENT_HANDLERS = 8
 MAX_RETRY_DELAY = timedelta(hours=6)
+CANCEL_KEY_SQL = (
+    "UPDATE scheduled_jobs SET status = 'cancelled', updated_at = ? "
+    "WHERE kind = ? AND status = 'pending' "
+    "AND job_key >= ? AND job_key < ? AND (job_key = ? OR job_key >= ?)"
+)
 
 
 class Scheduler:
@@ -198,13 +203,14 @@ class Scheduler:
 
         Keys are hierarchical (``announcement:5:<due>`` belongs to ``announcement:5``),
         so matching stops at a separator: cancelling ``request:1`` must never touch
-        ``request:10``.
+        ``request:10``. The key and its children lie in the range from ``key`` up to
+        ``key;`` (``;`` follows ``:``), which the (kind, job_key) index answers; within it
+        only the key itself and keys from ``key:`` on count. A prefix test with substr()
+        read every pending row of the kind (1.85 s at a million).
         """
         changed = await self._db.execute(
-            "UPDATE scheduled_jobs SET status = 'cancelled', updated_at = ? "
-            "WHERE kind = ? AND status = 'pending' "
-            "AND (job_key = ? OR substr(job_key, 1, ?) = ?)",
-            (to_db_time(self._clock.now()), kind, key, len(key) + 1, key + ":"),
+            CANCEL_KEY_SQL,
+            (to_db_time(self._clock.now()), kind, key, key + ";", key, key + ":"),
         )
         self.rearm()
         return changed

@@ -174,8 +174,7 @@ class Delivery:
         if member is None:
             return False
         try:
-            channel = member.dm_channel or await member.create_dm()
-            await channel.send(allowed_mentions=NONE, **message)
+            await self.bot.dm_channels.send(member, allowed_mentions=NONE, **message)
         except discord.Forbidden:
             return False
         return True
@@ -337,7 +336,7 @@ class Delivery:
         if member is None:
             return True
         try:
-            channel = member.dm_channel or await member.create_dm()
+            channel = await self.bot.dm_channels.open(member)  # stored: one request per DM
         except discord.Forbidden:
             return False
         async with self.bot.limiter.turn():

@@ -28,6 +28,7 @@ from cogs.profiles.fields import (
 
 TEXT_KEYS = ("name", "affiliation", "expertise", "methods", "bio")
 PURGE_JOB = "profiles.purge"
+ACTIVE_COUNT_SQL = "SELECT COUNT(*) FROM profiles WHERE guild_id = ? AND status = 'active'"
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,7 @@ class ProfileService:
         return tuple(s for s in known if s in slugs)
 
     async def count(self, guild_id: int) -> int:
-        value = await self._db.fetchval(
-            "SELECT COUNT(*) FROM profiles WHERE guild_id = ? AND status = 'active'", (guild_id,)
-        )
+        value = await self._db.fetchval(ACTIVE_COUNT_SQL, (guild_id,))
         return int(value or 0)
 
     # -- drafts -----------------------------------------------------------------------------

@@ -117,3 +117,21 @@ async def test_a_reminder_missed_while_the_bot_was_down_is_reported(hub: Hub) ->
     assert states(hub) == {amira: "failed"}
     hub.clock.advance(timedelta(hours=16))  # the 1h reminder still comes
     await hub.double.wait_for(lambda: len(reminders(hub, amira)) == 1, what="the 1h reminder")
+
+
+async def test_a_repeat_reminder_after_a_restart_is_one_request_per_member(hub: Hub) -> None:
+    """discord.py forgets DM channels at a restart (and keeps only 128): the stored DM
+    channel id makes the second reminder a single send, with no DM channel opened again."""
+    mod = await moderator(hub)
+    card = await created(hub, mod, when="in 72 hours")
+    amira = await member(hub, "amira")
+    await rsvp(hub, amira, card, "going")
+    hub.clock.advance(timedelta(days=2, seconds=1))
+    await hub.double.wait_for(lambda: len(reminders(hub, amira)) == 1, what="the 1d reminder")
+    await hub.restart()
+    before = len(hub.double.calls)
+    hub.clock.advance(timedelta(hours=23))
+    await hub.double.wait_for(lambda: len(reminders(hub, amira)) == 2, what="the 1h reminder")
+    calls = [f"{c.method} {c.path}" for c in hub.double.calls[before:]]
+    assert not [c for c in calls if c.endswith("/users/@me/channels")], calls
+    assert len([c for c in calls if c.startswith("POST /channels/")]) == 1, calls
