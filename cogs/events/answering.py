@@ -148,6 +148,9 @@ class Answering:
         promoted = [(int(u), str(s)) for u, s in job.payload.get("promoted", [])]
         await self.tell_promoted(event, promoted)
         await self.cog.delivery.refresh_card(event)
+        guild = self.bot.get_guild(event.guild_id)
+        if job.payload.get("rewritten") and event.state == "scheduled" and guild is not None:
+            await self.cog.delivery.sync_discord_event(guild, event)
 
     async def next_occurrence(self, job: Job) -> None:
         await self.bot.wait_until_ready()

@@ -357,10 +357,10 @@ class EventService(ReminderStore, SeriesStore):
         too, and the cards are redrawn without it."""
         where = (guild_id, user_id)
         touched = await self._db.fetchall(
-            "SELECT id, state FROM events WHERE guild_id = ? AND organiser_id = ? UNION "
-            "SELECT e.id, e.state FROM event_rsvps r JOIN events e ON e.id = r.event_id "
-            "WHERE r.guild_id = ? AND r.user_id = ?",
-            where + where,
+            "SELECT id, state, 1 AS rewritten FROM events WHERE guild_id = ? AND organiser_id = ? "
+            "UNION SELECT e.id, e.state, 0 FROM event_rsvps r JOIN events e ON e.id = r.event_id "
+            "WHERE r.guild_id = ? AND r.user_id = ? AND e.organiser_id IS NOT ?",
+            where + where + (user_id,),
         )
         await self._db.execute(
             "UPDATE event_series SET template = json_set(template, '$.description', '') "
@@ -379,8 +379,8 @@ class EventService(ReminderStore, SeriesStore):
             removed += await self._db.execute(sql, where)
         for row in touched:  # their cards are redrawn without their words and name
             if row["state"] != "draft":
+                payload = {"event_id": row["id"], "promoted": [], "rewritten": row["rewritten"]}
                 await self._scheduler.schedule(
-                    CHANGED_JOB, self._clock.now(), {"event_id": row["id"], "promoted": []},
-                    guild_id=guild_id,
-                )  # fmt: skip
+                    CHANGED_JOB, self._clock.now(), payload, guild_id=guild_id
+                )
         return removed

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from sandbox.double.state import VIEW_CHANNEL
+from tests.e2e.event_steps import created
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
 
@@ -145,3 +146,19 @@ async def test_a_digest_that_named_the_member_lists_only_the_others(hub: Hub) ->
     await delete_profile(hub, people["Lena Quist"])
     assert newcomers() == "Tomas Berg"
     assert "This week in Disinformation" in digest().embeds[0]["title"]  # the rest is kept
+
+
+async def test_an_organisers_description_leaves_the_card_and_the_servers_event(hub: Hub) -> None:
+    mod = (await hub.double.add_member(hub.guild_id, "mod", roles=[hub.moderator_role_id])).id
+    card = await created(hub, mod, description="Hosted by Dr Quennell Marsh, room 4.12")
+    assert "Quennell" in str(card.embeds)
+    assert "Quennell" in str(hub.double.scheduled_events(hub.guild_id))
+    await delete_profile(hub, mod)
+
+    def gone() -> bool:
+        shown = str(hub.double.messages[card.id].embeds)
+        return "Quennell" not in shown + str(hub.double.scheduled_events(hub.guild_id))
+
+    await hub.double.wait_for(gone, what="the description to leave the card and the event")
+    assert "Network seminar" in str(hub.double.messages[card.id].embeds)  # the event stays
+    assert b"Quennell" not in on_disk(hub.db_path)
