@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.challenge_areas import DEFAULT_FILE as DEFAULT_AREAS_FILE
 from bot.geo import is_zone
+from bot.institutions import DEFAULT_FILE as DEFAULT_INSTITUTIONS_FILE
 from bot.timeparse import parse_duration, parse_duration_list
 
 ENV_PREFIX = "HUB_"
@@ -239,6 +240,18 @@ class Settings(BaseSettings):
     mentor_checkins: DurationList = Field(
         default_factory=lambda: [timedelta(days=14), timedelta(days=42), timedelta(days=90)],
         description="Check-ins after a pairing starts, comma-separated, e.g. 14d,42d,90d.",
+    )
+    mentor_min_overlap_hours: float = Field(
+        default=2.0,
+        ge=0,
+        le=24,
+        description="Hours of shared working time a mentor and mentee need at least (their "
+        "longest shared stretch in a usual week); 0 turns the rule off.",
+    )
+    mentor_institutions_file: Path = Field(
+        default=DEFAULT_INSTITUTIONS_FILE,
+        description="The TOML file of known institutions and the other names they go by, "
+        "used to find conflicts of interest in mentoring.",
     )
     mentor_round_cron: str = Field(
         default="",

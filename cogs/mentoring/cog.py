@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot import geo
 from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.errors import UserError
+from bot.institutions import load_institutions
 from bot.options import Avoid, Listing, Mentees, Paragraph
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown
@@ -23,7 +24,9 @@ from cogs.mentoring.pairings import (
     ROUND_JOB,
     Pairing,
     PairingService,
+    PairThread,
 )
+from cogs.mentoring.rules import Rules
 from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError, MentoringService
 from cogs.mentoring.status import overview_text, pages_of, status_text
 from cogs.mentoring.views import CheckinButton, ProposalButton, pages_view
@@ -45,6 +48,8 @@ def config_from(bot: HubBot) -> MentoringConfig:
         proposal_expiry=s.mentor_proposal_expiry,
         max_missed=s.mentor_max_missed,
         checkins=tuple(s.mentor_checkins),
+        rules=Rules(round(s.mentor_min_overlap_hours * 60),
+                    load_institutions(s.mentor_institutions_file)),
     )  # fmt: skip
 
 
@@ -66,7 +71,7 @@ class MentoringCog(commands.Cog):
         self.service = MentoringService(bot.db, bot.clock, bot.areas, self.profiles, config)
         self.pairings = PairingService(bot.db, bot.clock, bot.scheduler, config)
         self.flow = PairingFlow(bot, self.pairings, self.profiles)
-        self._erased: dict[tuple[int, int], list[Pairing]] = {}
+        self._erased: dict[tuple[int, int], tuple[list[Pairing], list[PairThread]]] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ProposalButton, CheckinButton)
@@ -230,7 +235,8 @@ class MentoringCog(commands.Cog):
     async def _solve(self, guild_id: int) -> tuple[Round, dict[int, int]]:
         mentees, mentors, request_ids = await self.service.pool(guild_id)
         weights = self.service.config.weights
-        result = solve(mentees, mentors, weights, self.bot.areas.name_of, self.bot.areas.slugs())
+        result = solve(mentees, mentors, weights, self.bot.areas.name_of, self.bot.areas.slugs(),
+                       self.service.config.rules)  # fmt: skip
         return result, request_ids
 
     @mentor_admin.command(name="match", description="Run a matching round")
@@ -271,16 +277,31 @@ class MentoringCog(commands.Cog):
         """One page of the dry run, with Previous and Next when there are more (the shared
         paginator: its buttons work after a restart, and a click works the round out again
         from the pool as it is then)."""
+        names: dict[int, str] = {}
+
+        async def name(user_id: int) -> str:
+            if user_id not in names:
+                names[user_id] = await self.flow._name(guild_id, user_id)
+            return names[user_id]
+
         lines = []
         for pair in result.pairs:
-            mentee = await self.flow._name(guild_id, pair.mentee_id)
-            mentor = await self.flow._name(guild_id, pair.mentor_id)
             reasons = "; ".join(escape_markdown(r) for r in pair.reasons)
-            lines.append(f"**{mentee}** with **{mentor}** (score {pair.score:.2f}): {reasons}")
+            lines.append(
+                f"**{await name(pair.mentee_id)}** with **{await name(pair.mentor_id)}** "
+                f"(score {pair.score:.2f}): {reasons}"
+            )
         if result.unmatched:
             lines.append("**Not matched this round:**")
         for left in result.unmatched:
-            lines.append(f"**{await self.flow._name(guild_id, left.mentee_id)}**: {left.why}")
+            lines.append(f"**{await name(left.mentee_id)}**: {left.why}")
+        if result.blocked:
+            lines.append("**Pairs the rules keep apart:**")
+        for kept in result.blocked:
+            why = "; ".join(escape_markdown(w) for w in kept.why)
+            lines.append(
+                f"**{await name(kept.mentee_id)}** and **{await name(kept.mentor_id)}**: {why}"
+            )
         pages = pages_of(lines or ["No open requests and no free mentors."])
         page = min(max(page, 0), len(pages) - 1)
         embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
@@ -347,20 +368,26 @@ class MentoringCog(commands.Cog):
         """Erase the member's mentoring rows inside the shared erasure transaction; their
         live pairings are remembered so the other sides hear once it has committed."""
         live = await self.pairings.live_of(guild_id, user_id)
+        threads = await self.pairings.threads_of(guild_id, user_id)
         await self.pairings.forget_jobs(live)
         removed = await self.service.erase(guild_id, user_id)
-        self._erased[(guild_id, user_id)] = live
+        self._erased[(guild_id, user_id)] = (live, threads)
         return removed
 
     @commands.Cog.listener()
     async def on_profile_changed(self, guild_id: int, user_id: int) -> None:
-        """After ``/profile delete`` (or the retention purge): the other side of each erased
-        pairing is told, as when a member leaves, and the pair's thread is archived. A
-        pairing still stored means the erasure rolled back, so nobody is told."""
-        live = self._erased.pop((guild_id, user_id), [])
-        gone = [p for p in live if await self.pairings.get(p.id) is None]
+        """After ``/profile delete`` (or the retention purge): each pair thread of theirs
+        drops their name and the bot's card about them, the other side of each live pairing
+        is told, as when a member leaves, and its thread is archived. A pairing still stored
+        means the erasure rolled back, so nothing happens."""
+        erased = self._erased.pop((guild_id, user_id), None)
         guild = self.bot.get_guild(guild_id)
-        if gone and guild is not None:
+        if erased is None or guild is None or await self.pairings.of_member(guild_id, user_id):
+            return
+        live, threads = erased
+        await self.flow.forget_in_threads(guild, threads, user_id)
+        gone = [p for p in live if await self.pairings.get(p.id) is None]
+        if gone:
             await self.flow.tell_closed(guild, user_id, gone, "the other side left mentoring")
 
     # -- helpers -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
 from cogs.experts.delivery import DM, PrivateDelivery
-from cogs.mentoring.pairings import Pairing, PairingError, PairingService
+from cogs.mentoring.pairings import Pairing, PairingError, PairingService, PairThread
 from cogs.mentoring.views import EndModal, checkin_view, proposal_view
 from cogs.profiles.service import ProfileService
 
@@ -83,13 +83,12 @@ class PairingFlow:
                 text="If you both accept, a private thread opens for you two. "
                 "A decline is private and needs no reason."
             )
-            await self.send(
-                guild,
-                user_id,
-                content="You have a mentoring proposal.",
-                embed=embed,
-                view=proposal_view(pairing.id),
-            )
+            content = "You have a mentoring proposal."
+            how = await self.threads.send(
+                guild, user_id, f"your DMs are closed, so here it is: {content}",
+                content=content, embed=embed, view=proposal_view(pairing.id),
+            )  # fmt: skip
+            await self.pairings.delivered(pairing.id, user_id, how)
 
     async def answer(self, interaction: Interaction, pairing_id: int, accept: bool) -> None:
         try:
@@ -129,17 +128,59 @@ class PairingFlow:
         await self.send(guild, other, content=f"Your mentoring pairing is confirmed.{note}")
 
     async def _open_thread(self, guild: discord.Guild, pairing: Pairing) -> discord.Thread | None:
-        mentor = await self._name(guild.id, pairing.mentor_id)
-        mentee = await self._name(guild.id, pairing.mentee_id)
+        """A private thread in the introductions channel with just the two of them, opened by
+        the bot's welcome card (whose id is kept, to take it back on an erasure)."""
+        mentor_id, mentee_id = pairing.mentor_id, pairing.mentee_id
+        mentor = await self._name(guild.id, mentor_id)
+        mentee = await self._name(guild.id, mentee_id)
         reasons = "; ".join(escape_markdown(r) for r in pairing.reasons)
         text = (
             f"Welcome, <@{pairing.mentee_id}> ({mentee}, mentee) and <@{pairing.mentor_id}> "
             f"({mentor}, mentor). You were paired because: {reasons}.\n\n{AGENDA}"
         )
-        members = (pairing.mentee_id, pairing.mentor_id)
-        thread = await self.threads.open_thread(guild, "Mentoring", members, text)
-        if thread is not None:
-            await self.pairings.set_thread(pairing.id, thread.id)
+        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        if channel is None:
+            return None
+        members = [m for m in (guild.get_member(i) for i in (mentee_id, mentor_id)) if m]
+        names = " and ".join(m.display_name for m in members) or "two members"
+        thread = await channel.create_thread(
+            name=f"Mentoring: {names}"[:100], type=discord.ChannelType.private_thread,
+            invitable=False,
+        )  # fmt: skip
+        for member in members:
+            await thread.add_user(member)
+        card = await thread.send(text[:2000], allowed_mentions=NONE)
+        await self.pairings.set_thread(pairing.id, thread.id, card.id)
+        return thread
+
+    async def forget_in_threads(
+        self, guild: discord.Guild, threads: list[PairThread], erased: int
+    ) -> None:
+        """After ``erased`` deleted their data: each pair thread drops their name and the
+        bot's welcome card (their name and the reasons drawn from their profile) and stays
+        archived for the other member, whose own words Discord does not let the bot delete."""
+        for pair in threads:
+            try:
+                thread = await self._thread(guild, pair.thread_id)
+                if thread is None:
+                    continue
+                if thread.archived:
+                    await thread.edit(archived=False)
+                other = guild.get_member(pair.other_id)
+                stays = other.display_name if other else "a member"
+                await thread.edit(name=f"Mentoring: {stays} and a former member"[:100])
+                if pair.card_id is not None:
+                    await thread.get_partial_message(pair.card_id).delete()
+                if not pair.active:  # an active pair's thread is archived with the notice
+                    await thread.edit(archived=True, locked=True)
+            except discord.HTTPException:
+                log.warning("could not clear a pair thread after an erasure (user %d)", erased)
+
+    async def _thread(self, guild: discord.Guild, thread_id: int) -> discord.Thread | None:
+        thread = guild.get_thread(thread_id)
+        if thread is None:
+            fetched = await guild.fetch_channel(thread_id)
+            thread = fetched if isinstance(fetched, discord.Thread) else None
         return thread
 
     async def expire(self, job: Job) -> None:
@@ -149,7 +190,12 @@ class PairingFlow:
             return
         pairing = expired.pairing
         for user_id in (pairing.mentor_id, pairing.mentee_id):
-            if user_id in expired.paused:
+            if user_id in expired.unreached:
+                text = (
+                    "A mentoring proposal for you expired before it could reach you, so it "
+                    "does not count against you. You stay in the pool."
+                )
+            elif user_id in expired.paused:
                 text = (
                     "A mentoring proposal expired without your answer, again, so your "
                     "mentoring is paused. Use /mentor resume when you are ready."
@@ -271,11 +317,8 @@ class PairingFlow:
     async def archive(self, guild: discord.Guild, pairing: Pairing) -> None:
         if pairing.thread_id is None:
             return
-        thread = guild.get_thread(pairing.thread_id)
         try:
-            if thread is None:
-                fetched = await guild.fetch_channel(pairing.thread_id)
-                thread = fetched if isinstance(fetched, discord.Thread) else None
+            thread = await self._thread(guild, pairing.thread_id)
             if thread is not None:
                 await thread.send("This pairing has ended; the thread is archived.")
                 await thread.edit(archived=True, locked=True)

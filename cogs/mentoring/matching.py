@@ -3,9 +3,10 @@
 Plain Python and numpy, no Discord and no SQL, so it can be tested against brute force and
 benchmarked on large pools.
 
-Hard constraints make a pair infeasible (never merely penalised): at least one shared
-language, not the same institution, nothing on the mentee's avoid list, not a previous pair,
-not oneself, both active, and a free place with the mentor. Among feasible pairs the score
+Hard constraints make a pair infeasible (never merely penalised; see ``rules``): at least
+one shared language, no conflict of interest between institutions, nothing on the mentee's
+avoid list, enough shared working time, not a previous pair, not oneself, both active, and a
+free place with the mentor. Among feasible pairs the score
 adds, each times its weight from the settings: the share of the mentee's areas the mentor
 covers, the TF-IDF cosine between the mentee's goals and methods and the mentor's expertise,
 methods and offer, the share of working hours that overlap across zones, and a bonus for
@@ -29,8 +30,19 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 
 from bot import geo
-from bot.textmatch import fold, tokens
+from bot.textmatch import tokens
 from cogs.mentoring.availability import SLOT_MINUTES, SLOTS_IN_WEEK, duration
+from cogs.mentoring.rules import (
+    Constraints,
+    Rules,
+    feasible,
+    indicator,
+    longest_stretch,
+    pair_blocks,
+)
+
+__all__ = ["Blocked", "Mentee", "Mentor", "Pair", "Round", "Rules", "Unmatched", "Weights",
+           "feasible", "greedy", "solve"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,8 @@ class Mentee:
     hours: frozenset[int]  # free quarter hours of the UTC week
     custom_hours: bool = False  # they said when they are free
     country_pref: str = "any"  # any, same, other
-    avoid: tuple[str, ...] = ()  # institutions, names or countries to avoid
+    avoid: tuple[str, ...] = ()  # entries as typed: institutions, names or countries
+    name: str = ""
     previous: frozenset[int] = field(default_factory=frozenset)  # mentors met or proposed
     active: bool = True
 
@@ -91,37 +104,23 @@ class Unmatched:
 
 
 @dataclass(frozen=True)
+class Blocked:
+    """A mentee and a mentor the rules keep apart, and every rule that does."""
+
+    mentee_id: int
+    mentor_id: int
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Round:
     pairs: list[Pair]
     unmatched: list[Unmatched]
+    blocked: list[Blocked] = field(default_factory=list)
 
     @property
     def total(self) -> float:
         return sum(p.score for p in self.pairs)
-
-
-def same_institution(a: str, b: str) -> bool:
-    return bool(a.strip()) and fold(a).strip() == fold(b).strip()
-
-
-def avoided(mentee: Mentee, mentor: Mentor) -> bool:
-    """A term on the avoid list names the mentor, their institution or their country."""
-    seen = (fold(mentor.institution), fold(mentor.name), fold(geo.country_name(mentor.country)))
-    return any(term and any(term in place for place in seen) for term in mentee.avoid)
-
-
-def feasible(mentee: Mentee, mentor: Mentor) -> bool:
-    """Every hard constraint, one pair at a time (the matrix below must agree)."""
-    return (
-        mentee.active
-        and mentor.active
-        and mentor.capacity > 0
-        and mentee.user_id != mentor.user_id
-        and bool(mentee.languages & mentor.languages)
-        and not same_institution(mentee.institution, mentor.institution)
-        and mentor.user_id not in mentee.previous
-        and not avoided(mentee, mentor)
-    )
 
 
 # -- the score matrix -------------------------------------------------------------------------
@@ -130,7 +129,9 @@ def feasible(mentee: Mentee, mentor: Mentor) -> bool:
 class Scores:
     """Every component for every (mentee, mentor), as arrays the solver and reasons share."""
 
-    def __init__(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> None:
+    def __init__(
+        self, mentees: Sequence[Mentee], mentors: Sequence[Mentor], rules: Rules | None = None
+    ) -> None:
         self.mentees, self.mentors = list(mentees), list(mentors)
         self.areas = _area_share(self.mentees, self.mentors)
         self.text, self._terms = _tfidf(
@@ -138,7 +139,7 @@ class Scores:
         )
         self.hours, self.overlap = _hour_share(self.mentees, self.mentors)
         self.country = _country_bonus(self.mentees, self.mentors)
-        self.rules = Constraints(self.mentees, self.mentors)
+        self.rules = Constraints(self.mentees, self.mentors, rules or Rules())
         self.feasible = self.rules.feasible
 
     def total(self, weights: Weights) -> NDArray[np.float64]:
@@ -155,20 +156,11 @@ class Scores:
         return shared[:limit]
 
 
-def _indicator(rows: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> NDArray[np.float64]:
-    matrix = np.zeros((len(rows), max(1, len(vocabulary))))
-    for i, values in enumerate(rows):
-        for value in values:
-            if value in vocabulary:
-                matrix[i, vocabulary[value]] = 1.0
-    return matrix
-
-
 def _area_share(mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.float64]:
     names = sorted({a for m in mentees for a in m.areas} | {a for m in mentors for a in m.areas})
     vocabulary = {name: i for i, name in enumerate(names)}
-    wanted = _indicator([m.areas for m in mentees], vocabulary)
-    offered = _indicator([m.areas for m in mentors], vocabulary)
+    wanted = indicator([m.areas for m in mentees], vocabulary)
+    offered = indicator([m.areas for m in mentors], vocabulary)
     counts = np.maximum(wanted.sum(axis=1, keepdims=True), 1.0)
     result: NDArray[np.float64] = (wanted @ offered.T) / counts
     return result
@@ -238,63 +230,6 @@ def _country_bonus(mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.f
     return np.array(rows, dtype=np.float64).reshape(len(mentees), len(mentors))
 
 
-class Constraints:
-    """The hard constraints as boolean matrices, one per rule, so both the solver and the
-    explanation of an unmatched mentee read the same facts."""
-
-    def __init__(self, mentees: list[Mentee], mentors: list[Mentor]) -> None:
-        n, m = len(mentees), len(mentors)
-        languages = sorted(
-            {x for p in mentees for x in p.languages} | {x for p in mentors for x in p.languages}
-        )
-        vocabulary = {name: i for i, name in enumerate(languages)}
-        self.spoken: NDArray[np.bool_] = (
-            _indicator([p.languages for p in mentees], vocabulary)
-            @ _indicator([p.languages for p in mentors], vocabulary).T
-        ) > 0
-        codes: dict[str, int] = {}
-        mine = np.array([_code(codes, p.institution, -1) for p in mentees]).reshape(n, 1)
-        theirs = np.array([_code(codes, p.institution, -2) for p in mentors]).reshape(1, m)
-        self.allowed: NDArray[np.bool_] = np.broadcast_to(mine != theirs, (n, m)).copy()
-        column = {p.user_id: j for j, p in enumerate(mentors)}
-        self.new = np.ones((n, m), dtype=bool)
-        self.other = np.ones((n, m), dtype=bool)
-        places = [
-            (fold(p.institution), fold(p.name), fold(geo.country_name(p.country))) for p in mentors
-        ]
-        avoid_cache: dict[str, NDArray[np.bool_]] = {}
-        for i, mentee in enumerate(mentees):
-            if mentee.user_id in column:
-                self.other[i, column[mentee.user_id]] = False
-            for mentor_id in mentee.previous:
-                if mentor_id in column:
-                    self.new[i, column[mentor_id]] = False
-            for term in mentee.avoid:
-                if term not in avoid_cache:
-                    avoid_cache[term] = np.array(
-                        [bool(term) and any(term in x for x in seen) for seen in places],
-                        dtype=bool,
-                    ).reshape(m)
-                self.allowed[i] &= ~avoid_cache[term]
-        self.active_mentee = np.array([p.active for p in mentees], dtype=bool).reshape(n, 1)
-        self.active_mentor = np.array([p.active for p in mentors], dtype=bool).reshape(1, m)
-        self.free = np.array([p.capacity > 0 for p in mentors], dtype=bool).reshape(1, m)
-        self.feasible: NDArray[np.bool_] = (
-            self.spoken
-            & self.allowed
-            & self.new
-            & self.other
-            & self.active_mentee
-            & self.active_mentor
-            & self.free
-        )
-
-
-def _code(codes: dict[str, int], institution: str, empty: int) -> int:
-    key = fold(institution).strip()
-    return codes.setdefault(key, len(codes)) if key else empty
-
-
 # -- solving ------------------------------------------------------------------------------------
 
 
@@ -307,9 +242,10 @@ def solve(
     weights: Weights,
     area_name: AreaName = str,
     area_order: Sequence[str] = (),
+    rules: Rules | None = None,
 ) -> Round:
     """The globally best round: most mentees matched, then the highest total score."""
-    scores = Scores(mentees, mentors)
+    scores = Scores(mentees, mentors, rules)
     total = scores.total(weights)
     slots = np.repeat(np.arange(len(scores.mentors)), [max(0, m.capacity) for m in mentors])
     rows = np.flatnonzero(scores.feasible.any(axis=1)) if len(mentors) else np.array([], int)
@@ -337,15 +273,18 @@ def solve(
         for i, m in enumerate(scores.mentees)
         if i not in chosen
     ]
-    return Round(pairs, unmatched)
+    return Round(pairs, unmatched, blocked_pairs(scores))
 
 
 def greedy(
-    mentees: Sequence[Mentee], mentors: Sequence[Mentor], weights: Weights
+    mentees: Sequence[Mentee],
+    mentors: Sequence[Mentor],
+    weights: Weights,
+    rules: Rules | None = None,
 ) -> tuple[int, float]:
     """First come, first served: each mentee in queue order takes their best free mentor.
     The baseline the benchmark compares with; returns (matched, total score)."""
-    scores = Scores(mentees, mentors)
+    scores = Scores(mentees, mentors, rules)
     total = scores.total(weights)
     places = np.array([max(0, m.capacity) for m in mentors])
     matched, score = 0, 0.0
@@ -392,25 +331,53 @@ def explain(
     languages = sorted(mentee.languages & mentor.languages)
     if languages:
         reasons.append(f"both work in {_listing(languages)}")
-    minutes = int(scores.overlap[i, j]) * SLOT_MINUTES
-    if minutes and (mentor.custom_hours or mentee.custom_hours):
-        who = (
-            "both are free"
-            if mentor.custom_hours and mentee.custom_hours
-            else "the mentor is free in the mentee's working day"
-            if mentor.custom_hours
-            else "the mentee is free in the mentor's working day"
-        )
-        reasons.append(f"{duration(minutes)} a week when {who}")
-    elif minutes:
-        daily = max(SLOT_MINUTES, round(minutes / 5 / SLOT_MINUTES) * SLOT_MINUTES)
-        reasons.append(f"{duration(daily)} of overlapping working time")
+    reasons.append(shared_time(mentee, mentor))
     if mentee.country != mentor.country:
         pair = _listing([geo.country_name(mentee.country), geo.country_name(mentor.country)])
         reasons.append(pair)
     elif mentee.country_pref == "same":
         reasons.append(f"both in {geo.country_name(mentee.country)}, as asked")
     return tuple(reasons)
+
+
+def shared_time(mentee: Mentee, mentor: Mentor) -> str:
+    """How much working time the two share, in words; every proposal says it."""
+    shared = mentee.hours & mentor.hours
+    week = len(shared) * SLOT_MINUTES
+    longest = longest_stretch(shared) * SLOT_MINUTES
+    custom = mentor.custom_hours or mentee.custom_hours
+    if not week:
+        return "no shared free hours" if custom else "no shared working hours"
+    if not custom:
+        return f"{duration(longest)} of shared working time a day"
+    who = (
+        "both are free"
+        if mentor.custom_hours and mentee.custom_hours
+        else "the mentor is free in the mentee's working day"
+        if mentor.custom_hours
+        else "the mentee is free in the mentor's working day"
+    )
+    at_once = f", up to {duration(longest)} at a time" if longest < week else ""
+    return f"{duration(week)} a week when {who}{at_once}"
+
+
+def blocked_pairs(scores: Scores) -> list[Blocked]:
+    """Each mentee and mentor who both take part but may not be paired, with every rule
+    that keeps them apart, so a moderator can see which rule blocked which pair."""
+    rules = scores.rules
+    candidates = (
+        rules.other
+        & rules.active_mentee
+        & rules.active_mentor
+        & rules.free
+        & ~(rules.spoken & rules.allowed & rules.overlapping & rules.new)
+    )
+    found = []
+    for i, j in zip(*np.nonzero(candidates), strict=True):
+        mentee, mentor = scores.mentees[int(i)], scores.mentors[int(j)]
+        why = pair_blocks(mentee, mentor, rules.rules)
+        found.append(Blocked(mentee.user_id, mentor.user_id, tuple(why)))
+    return found
 
 
 def why_unmatched(scores: Scores, i: int) -> str:
@@ -420,7 +387,8 @@ def why_unmatched(scores: Scores, i: int) -> str:
     others = rules.other[i] & rules.active_mentor[0]
     speaking = others & rules.spoken[i]
     allowed = speaking & rules.allowed[i]
-    new = allowed & rules.new[i]
+    overlapping = allowed & rules.overlapping[i]
+    new = overlapping & rules.new[i]
     if not mentee_active:
         return "their participation is paused"
     if not others.any():
@@ -429,6 +397,8 @@ def why_unmatched(scores: Scores, i: int) -> str:
         return "no mentor with a shared language"
     if not allowed.any():
         return "every mentor with a shared language is at their institution or on their avoid list"
+    if not overlapping.any():
+        return "no mentor they may be paired with shares enough working time"
     if not new.any():
         return "they were already proposed to every mentor who fits"
     if not (new & rules.free[0]).any():

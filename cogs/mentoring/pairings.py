@@ -68,10 +68,21 @@ class Pairing:
 
 
 @dataclass(frozen=True)
+class PairThread:
+    """A pair's private thread, its welcome card, and the member who stays in it."""
+
+    thread_id: int
+    card_id: int | None
+    other_id: int
+    active: bool
+
+
+@dataclass(frozen=True)
 class Expired:
     pairing: Pairing
-    silent: tuple[int, ...]  # who did not answer
+    silent: tuple[int, ...]  # who received it and did not answer (counted as a miss)
     paused: tuple[int, ...]  # whose participation is now paused
+    unreached: tuple[int, ...] = ()  # whom it never reached (not counted)
 
 
 class PairingService:
@@ -154,6 +165,16 @@ class PairingService:
                 )  # fmt: skip
                 ids.append(pairing_id)
         return [p for p in [await self.get(i) for i in ids] if p is not None]
+
+    async def delivered(self, pairing_id: int, user_id: int, how: str) -> None:
+        """How the proposal reached one side ('dm', 'channel' or 'failed'): only one that
+        reached them can count as a miss."""
+        pairing = await self.get(pairing_id)
+        if pairing is not None:
+            side = pairing.side(user_id)
+            await self._db.execute(
+                f"UPDATE mentor_pairings SET {side}_delivery = ? WHERE id = ?", (how, pairing_id)
+            )
 
     def _closed(self, pairing: Pairing, user_id: int) -> str:
         """Why a click on this proposal cannot count, in words."""
@@ -253,9 +274,10 @@ class PairingService:
         if pairing is None or pairing.status != "proposed":
             return None
         silent, paused = [], []
+        reached = await self._reached(pairing_id)
         async with self._db.transaction() as tx:
             await self._close(tx, pairing, "expired", "expired", None, back_to_pool=True)
-            if pairing.mentor_answer is None:
+            if pairing.mentor_answer is None and "mentor" in reached:
                 silent.append(pairing.mentor_id)
                 # A mentor with several places gets several proposals in one round; they
                 # expire together and are one silence, not several in a row.
@@ -263,7 +285,8 @@ class PairingService:
                     "UPDATE mentor_offers SET missed = missed + 1 "
                     "WHERE guild_id = ? AND user_id = ? AND NOT EXISTS (SELECT 1 FROM "
                     "mentor_pairings p WHERE p.guild_id = ? AND p.mentor_id = ? AND p.id != ? "
-                    "AND p.status = 'expired' AND p.mentor_answer IS NULL AND p.proposed_at = "
+                    "AND p.status = 'expired' AND p.mentor_answer IS NULL "
+                    "AND p.mentor_delivery IN ('dm', 'channel') AND p.proposed_at = "
                     "(SELECT proposed_at FROM mentor_pairings WHERE id = ?))",
                     (pairing.guild_id, pairing.mentor_id, pairing.guild_id, pairing.mentor_id,
                      pairing.id, pairing.id),
@@ -274,7 +297,7 @@ class PairingService:
                     (pairing.guild_id, pairing.mentor_id, self.config.max_missed),
                 ):
                     paused.append(pairing.mentor_id)
-            if pairing.mentee_answer is None:
+            if pairing.mentee_answer is None and "mentee" in reached:
                 silent.append(pairing.mentee_id)
                 await tx.execute(
                     "UPDATE mentee_requests SET missed = missed + 1 WHERE id = ?",
@@ -287,7 +310,22 @@ class PairingService:
                     paused.append(pairing.mentee_id)
         result = await self.get(pairing_id)
         assert result is not None
-        return Expired(result, tuple(silent), tuple(paused))
+        unreached = tuple(
+            user for user, side in ((pairing.mentor_id, "mentor"), (pairing.mentee_id, "mentee"))
+            if side not in reached
+        )  # fmt: skip
+        return Expired(result, tuple(silent), tuple(paused), unreached)
+
+    async def _reached(self, pairing_id: int) -> set[str]:
+        """The sides the proposal reached (by DM or in their private thread)."""
+        row = await self._db.fetchone(
+            "SELECT mentor_delivery, mentee_delivery FROM mentor_pairings WHERE id = ?",
+            (pairing_id,),
+        )
+        return {
+            side for side in ("mentor", "mentee")
+            if row is not None and row[f"{side}_delivery"] in ("dm", "channel")
+        }  # fmt: skip
 
     async def withdraw_request(self, guild_id: int, user_id: int) -> list[Pairing]:
         """The mentee ends their request; a pending proposal is withdrawn with it."""
@@ -337,10 +375,26 @@ class PairingService:
             )
         return closed
 
-    async def set_thread(self, pairing_id: int, thread_id: int) -> None:
+    async def set_thread(self, pairing_id: int, thread_id: int, card_id: int | None) -> None:
         await self._db.execute(
-            "UPDATE mentor_pairings SET thread_id = ? WHERE id = ?", (thread_id, pairing_id)
+            "UPDATE mentor_pairings SET thread_id = ?, card_id = ? WHERE id = ?",
+            (thread_id, card_id, pairing_id),
         )
+
+    async def threads_of(self, guild_id: int, user_id: int) -> list[PairThread]:
+        """Every pair thread the member is in, whatever the pairing's state, to take their
+        name and card back from Discord when they erase their data."""
+        rows = await self._db.fetchall(
+            "SELECT mentor_id, mentee_id, thread_id, card_id, status FROM mentor_pairings "
+            "WHERE guild_id = ? AND (mentor_id = ? OR mentee_id = ?) AND thread_id IS NOT NULL",
+            (guild_id, user_id, user_id),
+        )
+        return [
+            PairThread(int(r["thread_id"]), r["card_id"],
+                       int(r["mentee_id"] if r["mentor_id"] == user_id else r["mentor_id"]),
+                       r["status"] == "active")
+            for r in rows
+        ]  # fmt: skip
 
     # -- check-ins and the end ------------------------------------------------------------------
 

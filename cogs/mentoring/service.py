@@ -16,7 +16,6 @@ from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.text import clean, excerpt, has_mention
-from bot.textmatch import fold
 from cogs.mentoring.availability import (
     AvailabilityError,
     parse_free_hours,
@@ -24,6 +23,7 @@ from cogs.mentoring.availability import (
     working_hours,
 )
 from cogs.mentoring.matching import Mentee, Mentor, Weights
+from cogs.mentoring.rules import Rules, split_avoid
 from cogs.profiles.fields import CareerStage, Profile
 from cogs.profiles.service import ProfileService
 
@@ -45,6 +45,7 @@ class MentoringConfig:
     proposal_expiry: timedelta = timedelta(days=7)
     max_missed: int = 2
     checkins: tuple[timedelta, ...] = (timedelta(days=14), timedelta(days=42), timedelta(days=90))
+    rules: Rules = field(default_factory=Rules)
 
 
 @dataclass(frozen=True)
@@ -391,11 +392,12 @@ class MentoringService:
             profile = await self.profiles.get(guild_id, request.user_id)
             if profile is None or profile.status != "active":
                 continue
-            previous = await self._db.fetchall(
-                "SELECT mentor_id FROM mentor_pairings WHERE guild_id = ? AND mentee_id = ?",
+            previous = await self._db.fetchall(  # a proposal that never reached both may recur
+                "SELECT mentor_id FROM mentor_pairings WHERE guild_id = ? AND mentee_id = ? "
+                "AND NOT (status = 'expired' AND (COALESCE(mentor_delivery, 'failed') = 'failed' "
+                "OR COALESCE(mentee_delivery, 'failed') = 'failed'))",
                 (guild_id, request.user_id),
             )
-            avoid = tuple(fold(t).strip() for t in request.avoid.split(",") if t.strip())
             mentees.append(Mentee(
                 user_id=request.user_id, areas=frozenset(request.areas),
                 languages=frozenset(request.languages),
@@ -404,7 +406,8 @@ class MentoringService:
                 hours=to_utc_week(parse_free_hours(request.free_hours) or working_hours(),
                                   profile.timezone, now),
                 custom_hours=bool(request.free_hours),
-                country_pref=request.country_pref, avoid=avoid,
+                country_pref=request.country_pref, avoid=split_avoid(request.avoid),
+                name=profile.name,
                 previous=frozenset(int(r["mentor_id"]) for r in previous),
             ))  # fmt: skip
             request_ids[request.user_id] = request.id

@@ -237,6 +237,7 @@ async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
     assert hub.double.dms_of(mentor) == []
 
 
+@pytest.mark.hub_settings(mentor_min_overlap_hours=1.5)
 async def test_a_mentee_states_their_own_free_hours(hub: Hub) -> None:
     moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
     mentor = await person(hub, "Nora Visser", stage="senior", country="NL",

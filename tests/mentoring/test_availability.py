@@ -69,7 +69,7 @@ def test_reasons_give_the_overlap_in_hours_and_minutes() -> None:
     mentor = Mentor(user_id=1, capacity=1, country="NP", hours=week("Asia/Kathmandu"), **common)  # type: ignore[arg-type]
     mentee = Mentee(user_id=2, country="AU", hours=week("Australia/Adelaide"), **common)  # type: ignore[arg-type]
     [pair] = solve([mentee], [mentor], Weights()).pairs
-    assert "3 hours 15 minutes of overlapping working time" in pair.reasons
+    assert "3 hours 15 minutes of shared working time a day" in pair.reasons
 
 
 @pytest.mark.parametrize(

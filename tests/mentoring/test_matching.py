@@ -157,7 +157,7 @@ def test_reasons_in_words_and_why_unmatched() -> None:
     assert pair.mentee_id == 1
     assert pair.reasons[0] == "shared areas: Data, Disinformation"
     assert "both work in English" in pair.reasons
-    assert "2 hours of overlapping working time" in pair.reasons
+    assert "2 hours of shared working time a day" in pair.reasons
     assert pair.reasons[-1] == "Canada and Netherlands"
     why = {u.mentee_id: u.why for u in result.unmatched}
     assert why[2] == "no mentor with a shared language"

@@ -92,6 +92,7 @@ async def test_two_proposals_of_one_round_left_unanswered_count_as_one_miss(
     proposals of one round expire together and count as one silence."""
     from cogs.mentoring.matching import solve
     from tests.experts.test_search import person
+    from tests.mentoring.test_service import delivered
 
     service, pairings = services
     await person(service.profiles, 40, "Cleo", "data", country="FR", affiliation="Sciences Po",
@@ -107,6 +108,8 @@ async def test_two_proposals_of_one_round_left_unanswered_count_as_one_miss(
         G, solve(mentees, mentors, service.config.weights).pairs, request_ids
     )
     assert len(proposals) == 2
+    for p in proposals:
+        await delivered(pairings, p.id)
     expired = [await pairings.expire(p.id) for p in proposals]
     assert [e.paused for e in expired if e is not None] == [(), ()]
     offer = await service.get_offer(G, MENTOR)

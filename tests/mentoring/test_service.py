@@ -44,7 +44,16 @@ async def proposed(services: tuple[MentoringService, PairingService]) -> int:
     mentees, mentors, request_ids = await service.pool(G)
     result = solve(mentees, mentors, service.config.weights)
     [pairing] = await pairings.propose(G, result.pairs, request_ids)
+    await delivered(pairings, pairing.id)
     return pairing.id
+
+
+async def delivered(pairings: PairingService, pairing_id: int) -> None:
+    """Both sides received the proposal, as the flow records after sending it."""
+    pairing = await pairings.get(pairing_id)
+    assert pairing is not None
+    for user in (pairing.mentor_id, pairing.mentee_id):
+        await pairings.delivered(pairing_id, user, "dm")
 
 
 async def test_the_pool_keeps_hard_constraints(
@@ -113,6 +122,7 @@ async def test_silence_is_counted_and_pauses_after_the_limit(
     [second] = await pairings.propose(
         G, solve(mentees, mentors, service.config.weights).pairs, request_ids
     )
+    await delivered(pairings, second.id)
     expired = await pairings.expire(second.id)
     assert expired is not None and MENTOR in expired.paused
     paused = await service.get_offer(G, MENTOR)
