@@ -4,7 +4,7 @@ Prints the time from nothing to a bot that is ready (target: under 0.5 s) and th
 1,000 sequential /about commands, against a baseline measured in the same run: the
 same number of bare REST requests to the double (the transport's own ceiling).
 
-Run: python bench/bench_double_ready.py [count]
+Run: python -m bench.bench_double_ready [count]
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ The seed waits only for each answer of the bot; the baseline waits, as the end-t
 tests do, for the bot to go quiet after every step. Both introduce the same fictional
 members in the same sandbox, in the same run.
 
-Run: python bench/bench_sandbox.py [members]
+Run: python -m bench.bench_sandbox [members]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Start-up cost of 100,000 pending jobs: one wake-up for the earliest row vs one APScheduler
 date job per row (the simple baseline), measured in the same process.
 
-Run: python bench/bench_scheduler.py [count]
+Run: python -m bench.bench_scheduler [count]
 """
 
 from __future__ import annotations
