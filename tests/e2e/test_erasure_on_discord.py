@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from sandbox.double.state import VIEW_CHANNEL
+from tests.e2e import test_enquiries as enquiries
 from tests.e2e.event_steps import created
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
@@ -162,3 +163,29 @@ async def test_an_organisers_description_leaves_the_card_and_the_servers_event(h
     await hub.double.wait_for(gone, what="the description to leave the card and the event")
     assert "Network seminar" in str(hub.double.messages[card.id].embeds)  # the event stays
     assert b"Quennell" not in on_disk(hub.db_path)
+
+
+async def test_enquiry_cards_and_notes_naming_a_helper_are_taken_back(hub: Hub) -> None:
+    official = await enquiries.member(hub, "Olivia Grant", stage="policy", areas=())
+    amira = await enquiries.member(hub, "Amira Haddad", open_to=enquiries.GOV,
+                                   areas=enquiries.YOUTH)  # fmt: skip
+    ben = await enquiries.member(hub, "Ben Ortiz", open_to=enquiries.GOV,
+                                 areas=enquiries.YOUTH, dms_open=False)  # fmt: skip
+    await enquiries.enquire(hub, official)
+    card = hub.double.dms_of(amira)[-1]
+    await hub.double.click(None, amira, card, "experts:enquiry:1:yes")
+    await hub.double.wait_for(
+        lambda: any("can help" in m.content for m in hub.double.dms_of(official)),
+        what="the enquirer's note naming Amira",
+    )
+    [thread] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Enquiry")]
+    # Amira erases: the note that named her (with her affiliation) leaves Olivia's DMs.
+    await delete_profile(hub, amira)
+    assert [m for m in hub.double.dms_of(official) if "Amira" in m.content] == []
+    assert thread.name == "Enquiry: olivia and a former member"
+    # Olivia erases: her enquiry leaves the DMs and threads of everyone it reached.
+    await delete_profile(hub, official)
+    everywhere = [m for m in hub.double.messages.values() if not m.deleted]
+    assert [m for m in everywhere if enquiries.DETAILS in str(m.embeds) + m.content] == []
+    assert thread.name == "Enquiry: former members"
+    assert ben not in thread.thread_members
