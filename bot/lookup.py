@@ -33,3 +33,16 @@ async def complete_member_list(guild: discord.Guild) -> None:
         raise ServerNotReady(f"server {guild.id} is not available yet")
     if not guild.chunked:
         await guild.chunk()
+
+
+async def find_member(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    """The member, or None if they are not in the server. A miss in a server whose member
+    list is still arriving (just after a start) is asked of Discord, one request, instead of
+    being taken for a member who left."""
+    member = guild.get_member(user_id)
+    if member is not None or guild.chunked:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.audit import member_target
-from bot.lookup import find_text_channel
+from bot.lookup import find_member, find_text_channel
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -54,10 +54,10 @@ class PrivateDelivery:
     ) -> tuple[str, discord.Message | None]:
         """As ``send``, with the message posted, so a card carrying someone else's words
         can be recorded and deleted when that person erases their data."""
-        member = guild.get_member(user_id)
+        member = await find_member(guild, user_id)
         if member is not None:
             try:
-                return DM, await member.send(allowed_mentions=NONE, **message)
+                return DM, await self.bot.dm_channels.send(member, allowed_mentions=NONE, **message)
             except discord.HTTPException:
                 pass
         message.pop("content", None)
@@ -85,7 +85,7 @@ class PrivateDelivery:
                 guild.id, f"{self.feature}.channel_missing", details=details
             )
             return None
-        member = guild.get_member(user_id)
+        member = await find_member(guild, user_id)
         if member is None:
             return None  # no longer in the server: nobody to tell, and nothing to show others
         try:
