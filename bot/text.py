@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 # Zero-width and bidirectional control characters, plus other invisible format characters.
 _INVISIBLE = re.compile(
@@ -54,11 +55,7 @@ def excerpt(text: str, limit: int = 40) -> str:
     Replies must fit Discord's 2,000 characters whatever was pasted, so a quote is one line
     cut at a word (with an ellipsis), with markdown escaped and mentions broken.
     """
-    line = " ".join(clean(text).split())
-    if len(line) > limit:
-        cut = line[:limit].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
-        line = cut.rstrip(" ,.;:") + "…"
-    return defuse_mentions(escape_markdown(line))
+    return defuse_mentions(escape_markdown(fit(" ".join(clean(text).split()), limit + 1)))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -69,7 +66,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def fit(text: str, limit: int) -> str:
     """Text cut to ``limit`` characters at a line or word, with an ellipsis, for Discord's
-    hard limits (2,000 per message, 4,096 per embed description)."""
+    hard limits (2,000 per message, 4,096 per embed description, 100 per label).
+
+    The one way text is shortened for display: a reader never meets half a word
+    ("change how ter…"); the full text is kept whenever it fits.
+    """
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -77,4 +78,32 @@ def fit(text: str, limit: int) -> str:
         if mark in cut[limit // 2 :]:
             cut = cut[: cut.rindex(mark)]
             break
-    return cut.rstrip() + "…"
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def calendar_date(day: date) -> str:
+    """ "2 December 2026": the one written form of a calendar date (a deadline, a pause, the
+    day a request was made). Instants are shown as Discord timestamps instead, so each
+    reader sees their own time; a day has no time zone, and "2026-12-02" reads like data.
+    English month names whatever the machine's locale."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def person(
+    profile_name: str | None, shown_name: str | None = None, fallback: str = "a member"
+) -> str:
+    """How a member is named to other people: the name in their profile, else their server
+    display name, escaped so it renders as typed and cannot ping. Never a login handle when
+    a real name is known, never an internal id."""
+    for name in (profile_name, shown_name):
+        if name and name.strip():
+            return defuse_mentions(escape_markdown(clean(name)))
+    return fallback

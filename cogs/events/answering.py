@@ -34,7 +34,9 @@ class Answering:
         event = await self.cog.service.get(interaction.guild_id, event_id)
         if event is None:
             raise UserError("This event no longer exists.")
-        name = interaction.user.display_name
+        # The card names people as the network knows them (their profile), not by handle.
+        profile = await self.cog.profiles.get(interaction.guild_id, interaction.user.id)
+        name = profile.name if profile is not None else interaction.user.display_name
         with refusals():
             answer = await self.cog.book.answer(event, interaction.user.id, name, choice)
         if answer.duplicate:
@@ -42,7 +44,9 @@ class Answering:
             return
         summary = await self.cog.book.summary(event.id)
         await interaction.response.edit_message(
-            embed=card_embed(event, summary), view=card_view(event), allowed_mentions=NONE
+            embed=card_embed(event, self.bot.areas, summary),
+            view=card_view(event),
+            allowed_mentions=NONE,
         )
         await interaction.followup.send(
             await self._answered(event, answer, interaction.user.id), ephemeral=True

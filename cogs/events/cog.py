@@ -26,7 +26,7 @@ from bot.options import (
 )
 from bot.paging import page_view, show_page
 from bot.scheduler import Job
-from bot.text import escape_markdown, excerpt, plural
+from bot.text import escape_markdown, excerpt, fit, plural
 from bot.timeparse import MAX_AHEAD
 from bot.ui import area_choices, discord_time, zone_choices
 from cogs.areas.service import AreaService
@@ -67,6 +67,15 @@ EVENT = "The event: pick from the list, or type its number"
 REPEATS = [app_commands.Choice(name=n, value=n) for n in ("none", "weekly", "monthly")]
 # How far ahead /event list looks; without a range it shows every upcoming event, paged.
 RANGES = {"today": 1, "week": 7, "month": 31, "quarter": 92}
+
+
+def told_words(count: int) -> str:
+    """Who hears of a cancellation, as a sentence with the verb agreeing with the count."""
+    if count == 0:
+        return "Nobody had answered, so nobody needs telling."
+    return f"{plural(count, 'attendee')} {'is' if count == 1 else 'are'} being told."
+
+
 RANGE_WORDS = {"today": "today", "week": "in the next 7 days", "month": "in the next 31 days",
                "quarter": "in the next 92 days", "all": "all upcoming"}  # fmt: skip
 RANGE_CHOICES = [
@@ -263,7 +272,9 @@ class EventsCog(commands.Cog):
         found = await self._find(interaction, event)
         summary = await self.book.summary(found.id)
         await interaction.response.send_message(
-            content=found.link or None, embed=card_embed(found, summary), ephemeral=True
+            content=found.link or None,
+            embed=card_embed(found, self.bot.areas, summary),
+            ephemeral=True,
         )
 
     @event.command(name="mine", description="Your upcoming events")
@@ -342,9 +353,9 @@ class EventsCog(commands.Cog):
         count = sum(len(users) for users in told.values())
         what = "the series" if series else f"event #{found.id}"
         await interaction.response.send_message(
-            f"Cancelled {what}. {count} attendee(s) are being told.", ephemeral=True
+            f"Cancelled {what}. {told_words(count)}", ephemeral=True
         )
-        why = f" Reason: {reason[:300]}" if reason else ""
+        why = f" Reason: {fit(reason, 300)}" if reason else ""
         untold: list[int] = []
         for event_id, attendees in told.items():
             cancelled = await self.service.get(found.guild_id, event_id)

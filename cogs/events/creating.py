@@ -124,7 +124,8 @@ class Creation:
             made = draft.with_text(values.get("description", ""))
             event = await self.cog.service.create_draft(inner.guild_id, inner.user.id, made)
             await inner.response.send_message(
-                embeds=preview_embeds(event, self.bot.settings.event_zones, draft.reading),
+                embeds=preview_embeds(event, self.bot.areas, self.bot.settings.event_zones,
+                                      draft.reading),
                 view=preview_view(event.id), ephemeral=True, allowed_mentions=NONE,
             )  # fmt: skip
 
@@ -164,7 +165,8 @@ class Creation:
             with refusals():
                 updated = await self.cog.service.update_draft(event, draft)
             await inner.response.edit_message(
-                embeds=preview_embeds(updated, self.bot.settings.event_zones, draft.reading),
+                embeds=preview_embeds(updated, self.bot.areas, self.bot.settings.event_zones,
+                                      draft.reading),
                 view=preview_view(updated.id), allowed_mentions=NONE,
             )  # fmt: skip
 

@@ -214,8 +214,7 @@ class Editing:
             "coming ones keep the series' settings. Add series:true to change them too."
         )
 
-    @staticmethod
-    def words(edited: Edited, changes: dict[str, Any]) -> str:
+    def words(self, edited: Edited, changes: dict[str, Any]) -> str:
         """What changed, in the words attendees (changes={}) or the organiser read."""
         event, words = edited.event, []
         if edited.moved:
@@ -227,7 +226,8 @@ class Editing:
             words.append(f"New place: {event.location or 'none given'}.")
         if edited.area_changed and changes:
             where = f"<#{event.channel_id}>" if event.channel_id else "its channel"
-            words.append(f"Area: {event.area or 'none'}; the card is now in {where}.")
+            area = self.bot.areas.name_of(event.area) if event.area else "none"
+            words.append(f"Area: {area}; the card is now in {where}.")
         if edited.reminders_changed and changes:
             words.append(
                 f"Reminders: {offsets_words(event.reminders)}; pending ones are rescheduled."

@@ -10,7 +10,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -18,7 +18,7 @@ from dateutil.rrule import rrulestr
 from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import is_zone
-from bot.text import clean, escape_markdown, excerpt
+from bot.text import calendar_date, clean, escape_markdown, excerpt
 from bot.timeparse import (
     TimeContext,
     When,
@@ -342,7 +342,8 @@ def describe_rrule(rule: str | None, zone: str, start: datetime) -> str:
     if "COUNT" in parts:
         text += f", {parts['COUNT']} times"
     if "UNTIL" in parts:
-        text += f", until {parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
+        until = parts["UNTIL"]
+        text += f", until {calendar_date(date(int(until[:4]), int(until[4:6]), int(until[6:8])))}"
     return text
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.text import plural
 from bot.ui import discord_time
 from cogs.events.feed import CalendarStore, FeedTokens
 from cogs.events.feed_http import PREFIX, FeedEndpoint, feed_url
@@ -85,8 +86,8 @@ class Subscription:
         data, items = await self.calendars.feed(guild_id, user_id, areas)
         note = " (This server has no calendar links, so there is nothing to reset.)"
         await interaction.response.send_message(
-            f"{self.calendars.upcoming(items)} upcoming event(s). Import the file into your "
-            "calendar; run this again later for new ones (entries update, never double; "
+            f"{plural(self.calendars.upcoming(items), 'upcoming event')}. Import the file into "
+            "your calendar; run this again later for new ones (entries update, never double; "
             f"cancelled ones show as cancelled).{note if reset else ''}",
             file=discord.File(io.BytesIO(data), filename=FEED_FILE),
             ephemeral=True,

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.challenge_areas import AreaCatalog
+from bot.text import fit
 from bot.ui import HubModal, discord_time, error_reporting
 from cogs.events.model import (
     DESCRIPTION_LIMIT,
@@ -46,21 +48,22 @@ def _names(names: list[str]) -> str:
     return shown or "nobody yet"
 
 
-def card_embed(event: Event, summary: Summary | None = None) -> discord.Embed:
-    """The card members see: timestamps each reader sees in their own zone, and who comes."""
+def card_embed(event: Event, areas: AreaCatalog, summary: Summary | None = None) -> discord.Embed:
+    """The card members see: timestamps each reader sees in their own zone, who comes, and
+    the area by its title (the catalog turns the stored slug into words)."""
     title = event.title if event.state != "cancelled" else f"Cancelled: {event.title}"
-    embed = discord.Embed(title=title[:256], description=event.description[:4096] or None)
+    embed = discord.Embed(title=fit(title, 256), description=fit(event.description, 4096) or None)
     when = (
         f"{stamp(event.starts_at)} ({stamp(event.starts_at, 'R')}) to {stamp(event.ends_at, 't')}"
     )
     embed.add_field(name="When", value=when, inline=False)
     if event.rrule:
-        embed.add_field(name="Repeats", value=describe_rrule(event.rrule, event.timezone,
-                                                             event.starts_at)[:1024])  # fmt: skip
+        repeats = describe_rrule(event.rrule, event.timezone, event.starts_at)
+        embed.add_field(name="Repeats", value=fit(repeats, 1024))
     if event.location:
-        embed.add_field(name="Where", value=event.location[:1024])
+        embed.add_field(name="Where", value=fit(event.location, 1024))
     if event.area:
-        embed.add_field(name="Area", value=event.area)
+        embed.add_field(name="Area", value=areas.name_of(event.area))
     if event.organiser_id:
         embed.add_field(name="Organiser", value=f"<@{event.organiser_id}>")
     if summary is not None:
@@ -71,9 +74,13 @@ def card_embed(event: Event, summary: Summary | None = None) -> discord.Embed:
             if summary.waitlist:
                 places += f" · {summary.waitlist} on the waitlist"
         embed.add_field(
-            name=f"Going ({len(summary.going)})", value=_names(summary.going)[:1024], inline=False
+            name=f"Going ({len(summary.going)})",
+            value=fit(_names(summary.going), 1024),
+            inline=False,
         )
-        embed.add_field(name=f"Maybe ({len(summary.maybe)})", value=_names(summary.maybe)[:1024])
+        embed.add_field(
+            name=f"Maybe ({len(summary.maybe)})", value=fit(_names(summary.maybe), 1024)
+        )
         embed.add_field(name="Can't go", value=str(summary.declined))
         embed.set_footer(text=f"Event #{event.id}{places}. Times show in your own time zone.")
     return embed
@@ -88,7 +95,9 @@ def card_view(event: Event) -> discord.ui.View | None:
     return view
 
 
-def preview_embeds(event: Event, zones: list[str], reading: str = "") -> list[discord.Embed]:
+def preview_embeds(
+    event: Event, areas: AreaCatalog, zones: list[str], reading: str = ""
+) -> list[discord.Embed]:
     """The card as it will look, then how the typed time was read (the weekday, the date,
     how far away, and where the zone came from), the time in the event's zone, UTC, each
     member's own zone and the network's main zones, so a misreading shows before Confirm."""
@@ -104,7 +113,7 @@ def preview_embeds(event: Event, zones: list[str], reading: str = "") -> list[di
         notes.append(f"Capacity {event.capacity}; later Going clicks join a waitlist.")
     notes.append("Nothing is created until you press Confirm.")
     times.set_footer(text=" ".join(notes))
-    return [card_embed(event), times]
+    return [card_embed(event, areas), times]
 
 
 def preview_view(event_id: int) -> discord.ui.View:

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.text import plural
 
 Interaction = discord.Interaction[Any]
 
@@ -61,6 +62,6 @@ def erased_reply(not_removed: int) -> str:
     if not not_removed:
         return ERASED
     return (
-        f"{ERASED}\n{not_removed} message(s) the bot posted could not be removed from Discord "
-        "(it lost access to them). Ask a moderator to delete them by hand."
+        f"{ERASED}\n{plural(not_removed, 'message')} the bot posted could not be removed from "
+        "Discord (it lost access to them). Ask a moderator to delete them by hand."
     )

@@ -100,7 +100,7 @@ async def test_a_refusal_from_discord_never_stops_the_erasure(
     )  # fmt: skip
     done = await delete_profile(hub, amira)
     assert done.content.startswith("Done.")
-    assert "1 message(s) the bot posted could not be removed" in done.content
+    assert "1 message the bot posted could not be removed" in done.content
     with sqlite3.connect(hub.db_path) as db:
         assert db.execute("SELECT COUNT(*) FROM profiles WHERE user_id = ?", (amira,)).fetchone()
         assert db.execute(

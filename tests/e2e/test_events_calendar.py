@@ -121,7 +121,7 @@ async def test_without_a_public_url_the_feed_is_a_file_that_keeps_cancellations(
     assert str(after["SUMMARY"]) == "Data clinic (online)"
     await command(hub, mod, "cancel", event="1")
     feed = await command(hub, amira, "feed", reset=True)
-    assert feed.content.startswith("0 upcoming event(s).")
+    assert feed.content.startswith("0 upcoming events.")
     assert "nothing to reset" in feed.content
     [entry] = vevents(ics_of(feed))
     assert str(entry["STATUS"]) == "CANCELLED" and entry["SEQUENCE"] == 2

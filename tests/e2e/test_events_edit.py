@@ -49,13 +49,13 @@ async def test_a_new_area_moves_the_card_and_the_scheduled_event_link(hub: Hub) 
     await rsvp(hub, amira, card_of(hub, 1), "going")
     moved = await command(hub, mod, "edit", event="1", area="evaluation")
     assert (
-        moved.content == f"Updated event #1. Area: evaluation; the card is now in <#{channel.id}>."
+        moved.content == f"Updated event #1. Area: Evaluation; the card is now in <#{channel.id}>."
     )
     await hub.double.settle(quiet=0.1)
     assert cards(hub) == []  # the old card is gone from the announcements channel
     [card] = [m for m in hub.double.messages_in(channel.id) if m.embeds and m.components]
     embed = card.embeds[0]
-    assert next(f for f in embed["fields"] if f["name"] == "Area")["value"] == "evaluation"
+    assert next(f for f in embed["fields"] if f["name"] == "Area")["value"] == "Evaluation"
     assert next(f for f in embed["fields"] if f["name"].startswith("Going"))["value"] == "amira"
     [scheduled] = hub.double.scheduled_events(hub.guild_id)
     assert f"/{channel.id}/{card.id}" in scheduled["description"]

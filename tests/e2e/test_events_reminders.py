@@ -137,7 +137,7 @@ async def test_cancel_tells_attendees_and_removes_reminders(hub: Hub) -> None:
     await rsvp(hub, amira, card, "going")
     await rsvp(hub, closed, card_of(hub, 1), "maybe")
     done = await command(hub, mod, "cancel", event="1", reason="The speaker is ill.")
-    assert done.content == "Cancelled event #1. 2 attendee(s) are being told."
+    assert done.content == "Cancelled event #1. 2 attendees are being told."
     await hub.double.settle(quiet=0.1)
     [told] = hub.double.dms_of(amira)
     assert "is cancelled. Reason: The speaker is ill." in told.content

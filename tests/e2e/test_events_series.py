@@ -141,7 +141,7 @@ async def test_cancelling_the_series_stops_further_occurrences(hub: Hub) -> None
     amira = await member(hub, "amira")
     await rsvp(hub, amira, card, "going")
     single = await command(hub, mod, "cancel", event="1", series=True, reason="Funding ended.")
-    assert single.content == "Cancelled the series. 1 attendee(s) are being told."
+    assert single.content == "Cancelled the series. 1 attendee is being told."
     await hub.double.settle(quiet=0.1)
     assert "Reason: Funding ended." in hub.double.dms_of(amira)[0].content
     hub.clock.set(datetime(2030, 10, 22, 14, 0, 1, tzinfo=UTC))
