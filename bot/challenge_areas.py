@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from bot.text import fit
+
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "challenge_areas.toml"
 
 
@@ -35,8 +37,7 @@ class Area(BaseModel):
     @property
     def one_line(self) -> str:
         """The purpose's first sentence, for lists."""
-        first = self.purpose.split(". ")[0].rstrip(".")
-        return first if len(first) <= 120 else first[:117] + "..."
+        return fit(self.purpose.split(". ")[0].rstrip("."), 120)
 
 
 class AreaCatalog(BaseModel):
@@ -64,6 +65,11 @@ class AreaCatalog(BaseModel):
         longer) in the catalog, so an old row still reads as something."""
         area = self.get(slug)
         return area.name if area is not None else slug
+
+    def group_title(self, group: str) -> str:
+        """ "Acute challenges": a group's heading before its colon, for short labels (a
+        select option's description), where the group's key would read as code."""
+        return fit(self.groups.get(group, group).split(":")[0].strip(), 100)
 
     def slugs(self) -> list[str]:
         return [area.slug for area in self.areas]

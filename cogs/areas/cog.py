@@ -18,12 +18,19 @@ from bot.member_messages import DIGEST
 from bot.options import Reference
 from bot.paging import page_view, show_page
 from bot.scheduler import Job, next_cron_time
-from bot.text import escape_markdown, excerpt
+from bot.text import escape_markdown, excerpt, fit, plural
 from bot.ui import area_choices
 from cogs.areas.planning import about_text, fingerprint
 from cogs.areas.server_setup import ServerSetup
 from cogs.areas.service import AreaService, iso_week
-from cogs.areas.views import DYNAMIC_ITEMS, DescribeModal, choose_view, suggestion_view
+from cogs.areas.views import (
+    DYNAMIC_ITEMS,
+    DescribeModal,
+    area_line,
+    choose_view,
+    grouped_fields,
+    suggestion_view,
+)
 from cogs.profiles.cog import ProfilesCog
 from cogs.profiles.fields import Profile, Viewer, can_see_details
 from cogs.profiles.service import ProfileService
@@ -127,15 +134,17 @@ class AreasCog(commands.Cog):
         catalog = self.bot.areas
         for group in catalog.groups:
             lines = [
-                f"**{s.area.name}**{' (joined)' if s.joined else ''}, {s.members} "
-                f"member{'' if s.members == 1 else 's'}: {s.area.one_line}"
+                area_line(
+                    f"**{s.area.name}**{' (joined)' if s.joined else ''}, "
+                    f"{plural(s.members, 'member')}",
+                    s.area.purpose,
+                    len(summaries),
+                )
                 for s in summaries
                 if s.area.group == group
             ]
-            if lines:
-                embed.add_field(
-                    name=catalog.groups[group][:256], value="\n".join(lines)[:1024], inline=False
-                )
+            for name, value in grouped_fields(catalog.groups[group], lines):
+                embed.add_field(name=name, value=value, inline=False)
         joined = {s.area.slug for s in summaries if s.joined}
         return embed, choose_view(catalog, joined) if has_profile else None
 
@@ -242,7 +251,7 @@ class AreasCog(commands.Cog):
         lines = [self._member_line(p, viewer) for p in profiles]
         embed = discord.Embed(
             title=f"Members of {area.name}",
-            description="\n".join(lines)[:4096] or "No members yet. Join with /areas browse.",
+            description=fit("\n".join(lines), 4096) or "No members yet. Join with /areas browse.",
         )
         embed.set_footer(text=f"Page {page + 1} of {pages}")
         view = page_view("areas", area.slug, page, pages)
@@ -289,7 +298,7 @@ class AreasCog(commands.Cog):
         text = about_text(area, purpose, questions)
         where = "Run /hub setup to create the area's channel."
         if isinstance(channel, discord.TextChannel):
-            await channel.edit(topic=purpose[:1024], reason="/areas-admin describe")
+            await channel.edit(topic=fit(purpose, 1024), reason="/areas-admin describe")
             if pinned:
                 await channel.get_partial_message(pinned[0]).edit(
                     content=text, allowed_mentions=discord.AllowedMentions.none()
@@ -384,9 +393,9 @@ class AreasCog(commands.Cog):
         newcomers = await self.service.new_members(guild_id, area.slug, since)
         threads = await self.service.busiest_threads(guild_id, area.slug, since)
         purpose, questions = await self.service.text(guild_id, area)
+        opening = f"A question to discuss: {questions[0]}" if questions else fit(purpose, 300)
         embed = discord.Embed(
-            title=f"This week in {area.name} ({week})",
-            description=f"A question to discuss: {questions[0]}" if questions else purpose[:300],
+            title=f"This week in {area.name} ({week})", description=fit(opening, 4096)
         )
         embed.add_field(
             name=NEW_MEMBERS, value=_newcomers([name for _, name in newcomers]), inline=False
@@ -401,7 +410,7 @@ class AreasCog(commands.Cog):
             guild_id, area.slug, since + timedelta(days=7), since + timedelta(days=14)
         ):
             embed.add_field(
-                name=section.heading, value="\n".join(section.lines)[:1024], inline=False
+                name=section.heading, value=fit("\n".join(section.lines), 1024), inline=False
             )
         if late:
             embed.set_footer(text="Delivered late: the bot was offline when this was due.")
@@ -427,4 +436,4 @@ class AreasCog(commands.Cog):
 
 
 def _newcomers(names: list[str]) -> str:
-    return escape_markdown(", ".join(names))[:1024] if names else "No one new this week."
+    return fit(escape_markdown(", ".join(names)), 1024) if names else "No one new this week."

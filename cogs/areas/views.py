@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from bot.challenge_areas import Area, AreaCatalog
+from bot.text import fit
 from bot.ui import HubModal, error_reporting
 
 if TYPE_CHECKING:
     from cogs.areas.cog import AreasCog
+
+FIELD_LIMIT = 1024  # Discord's limit for one embed field's value
+BROWSE_BUDGET = 5000  # of the 6,000 characters an embed may hold, for the areas' lines
 
 
 def cog_of(interaction: discord.Interaction[Any]) -> AreasCog:
@@ -60,7 +64,10 @@ def choose_view(catalog: AreaCatalog, joined: set[str]) -> discord.ui.View:
         max_values=len(catalog.areas),
         options=[
             discord.SelectOption(
-                label=a.name[:100], value=a.slug, description=a.group, default=a.slug in joined
+                label=fit(a.name, 100),
+                value=a.slug,
+                description=catalog.group_title(a.group),
+                default=a.slug in joined,
             )
             for a in catalog.areas
         ],
@@ -76,7 +83,7 @@ def suggestion_view(areas: list[Area]) -> discord.ui.View:
         placeholder="Join suggested areas",
         min_values=1,
         max_values=len(areas),
-        options=[discord.SelectOption(label=a.name[:100], value=a.slug) for a in areas],
+        options=[discord.SelectOption(label=fit(a.name, 100), value=a.slug) for a in areas],
     )
     view.add_item(ChooseAreas("add", select))
     return view
@@ -100,3 +107,29 @@ class DescribeModal(HubModal, title="Describe this area"):
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         questions = [q.strip() for q in self.questions.value.splitlines() if q.strip()]
         await self.cog.described(interaction, self.area, self.purpose.value.strip(), questions)
+
+
+def area_line(head: str, purpose: str, areas_shown: int) -> str:
+    """ "**Data** (joined), 3 members: <purpose>": the purpose in full where the embed has
+    room (it does for the network's ten areas), otherwise cut at a word with an ellipsis."""
+    room = min(FIELD_LIMIT, BROWSE_BUDGET // max(areas_shown, 1)) - len(head) - 2
+    return f"{head}: {fit(purpose, max(room, 40))}"
+
+
+def grouped_fields(heading: str, lines: list[str]) -> list[tuple[str, str]]:
+    """A group's lines as embed fields of at most 1,024 characters each, never splitting a
+    line: the first field carries the group's heading, the next ones say they continue it."""
+    fields: list[tuple[str, str]] = []
+    current: list[str] = []
+    for line in lines:
+        if current and len("\n".join([*current, line])) > FIELD_LIMIT:
+            fields.append(("\n".join(current), ""))
+            current = []
+        current.append(fit(line, FIELD_LIMIT))
+    if current:
+        fields.append(("\n".join(current), ""))
+    short = heading.split(":")[0].strip()
+    return [
+        (fit(heading if i == 0 else f"{short} (continued)", 256), value)
+        for i, (value, _) in enumerate(fields)
+    ]

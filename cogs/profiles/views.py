@@ -14,6 +14,7 @@ import discord
 
 from bot import geo
 from bot.challenge_areas import AreaCatalog
+from bot.text import fit
 from bot.ui import HubModal, error_reporting
 from cogs.profiles.fields import LIMITS, CareerStage, OpenTo, Visibility
 
@@ -282,7 +283,10 @@ def work_view(draft: dict[str, Any], areas: AreaCatalog) -> discord.ui.View:
             "Challenge areas you work on (optional)",
             [
                 discord.SelectOption(
-                    label=a.name[:100], value=a.slug, description=a.group, default=a.slug in chosen
+                    label=fit(a.name, 100),
+                    value=a.slug,
+                    description=areas.group_title(a.group),
+                    default=a.slug in chosen,
                 )
                 for a in areas.areas
             ],
