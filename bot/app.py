@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import pkgutil
 from typing import Any
@@ -15,6 +14,8 @@ from discord.ext import commands
 import cogs
 from bot import __version__
 from bot.audit import AuditEntry, AuditLog
+from bot.audit_text import AuditTargets
+from bot.audit_text import render as render_audit
 from bot.challenge_areas import AreaCatalog, load_areas
 from bot.clock import Clock
 from bot.db import Database
@@ -88,6 +89,8 @@ class HubBot(commands.Bot):
         self._servers_known: asyncio.Future[None] | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
+        # Features say how their audit targets read ("event #12" -> its title and card).
+        self.audit_targets = AuditTargets()
         # Members' calendar feeds over HTTP: only with HUB_PUBLIC_URL; features add routes.
         self.web: WebServer | None = (
             WebServer(settings.feed_host, settings.feed_port) if settings.public_url else None
@@ -248,19 +251,14 @@ class HubBot(commands.Bot):
         await report_error(interaction, error)
 
     async def _mirror_audit(self, entry: AuditEntry) -> None:
+        """The entry as a sentence for moderators (bot/audit_text.py); never pings."""
         guild = self.get_guild(entry.guild_id) if entry.guild_id else None
         channel = find_text_channel(guild, self.settings.audit_channel) if guild else None
-        if channel is None:
+        if guild is None or channel is None:
             return
-        actor = f"<@{entry.actor_id}>" if entry.actor_id else "the bot"
-        line = f"`{entry.action}` by {actor}"
-        if entry.target:
-            line += f" on {entry.target}"
-        if entry.details:
-            # A backtick as \u0060 keeps the JSON valid and member text inside the block.
-            facts = json.dumps(entry.details, default=str)[:1500].replace("`", "\\u0060")
-            line += f"\n```json\n{facts}\n```"
-        await channel.send(line[:2000], allowed_mentions=discord.AllowedMentions.none())
+        line, embed = await render_audit(entry, guild, self.audit_targets, self.areas)
+        embeds = [embed] if embed is not None else []
+        await channel.send(line, embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
 
     async def _report_job(self, job: Job, outcome: str, error: str | None) -> None:
         # Features listen with on_job_reported, e.g. to carry a recurrence past a missed run.

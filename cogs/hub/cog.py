@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.timeparse import format_duration
 from bot.ui import discord_time
 from cogs.areas.cog import AreasCog
+from cogs.hub.audit_targets import register_audit_targets
 from cogs.hub.service import AboutFacts, HealthReport, HubService
 from cogs.profiles.service import ProfileService
 
@@ -83,6 +84,7 @@ class HubCog(commands.Cog):
         self.service = HubService(
             bot.db, bot.scheduler, bot.clock, profiles, bot.version, bot.started_at
         )
+        register_audit_targets(bot)
 
     @app_commands.command(name="about", description="What this bot is, its version and uptime")
     @app_commands.guild_only()

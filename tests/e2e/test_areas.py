@@ -12,6 +12,7 @@ import pytest
 
 from bot.challenge_areas import load_areas
 from sandbox.double.state import BOT_PERMISSIONS, MANAGE_CHANNELS
+from tests.e2e.audit_steps import audit_text
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
@@ -256,8 +257,8 @@ async def test_deleted_channel_is_reported_and_repaired(hub: Hub) -> None:
     await setup(hub, mod)
     gone = channel(hub, "evaluation")
     await hub.double.delete_channel_by_hand(gone.id)
-    audit = await hub.next_message("audit-log", "areas.resource_deleted")
-    assert "#evaluation" in audit.content and "Run /hub setup to recreate it." in audit.content
+    audit = audit_text(await hub.next_message("audit-log", "was deleted by hand"))
+    assert "#evaluation" in audit and "Run /hub setup to recreate it." in audit
     repaired = await setup(hub, mod)
     assert "created 1 channel" in repaired.content and "pinned 1" in repaired.content
     new = channel(hub, "evaluation")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.audit_steps import audit_texts
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import choose, fill_text, introduce, press
 
@@ -246,8 +247,9 @@ async def test_role_above_the_bot_is_reported(hub: Hub) -> None:
     done = await introduce(hub, amira.id)
     assert "could not give you the role 'Introduced'" in done.content
     assert "Early-career researcher" in role_names(hub, amira.id)
-    audit = "\n".join(m.content for m in hub.messages("audit-log"))
-    assert "profiles.role_failed" in audit and "drag the bot's own role above 'Introduced'" in audit
+    audit = "\n".join(audit_texts(hub))
+    assert f"The bot could not give amira (<@{amira.id}>) a role." in audit
+    assert "drag the bot's own role above 'Introduced'" in audit
 
 
 @pytest.mark.parametrize(
