@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.challenge_areas import AreaCatalog
-from bot.errors import report_error
+from bot.errors import report_error, send_ephemeral
 from bot.geo import search_zones
 
 
@@ -68,3 +68,46 @@ def area_choices(catalog: AreaCatalog, typed: str) -> list[app_commands.Choice[s
 def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
     """Autocomplete over IANA time zones, best matches first."""
     return [app_commands.Choice(name=z, value=z) for z in search_zones(typed)]
+
+
+OUT_OF_DATE_BUTTON = (
+    "This button is out of date: the bot was updated or restarted since the message was "
+    "posted, so it no longer knows what the button was for. Nothing was changed. Run the "
+    "command again (/help lists them) to get a current one."
+)
+OUT_OF_DATE_FORM = (
+    "This form is out of date: the bot was updated or restarted while it was open, so "
+    "nothing was saved. Run the command again (/help lists them) and fill in the new form."
+)
+
+
+def knows_component(client: discord.Client, interaction: discord.Interaction[Any]) -> bool:
+    """Whether a registered view, dynamic item or modal will answer this click or form.
+
+    discord.py drops a component nobody registered without a word (the member sees "This
+    interaction failed"), and offers no public way to ask, so this reads its view store.
+    """
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = str(data.get("custom_id", ""))
+    store = client._connection._view_store
+    if interaction.type == discord.InteractionType.modal_submit:
+        return custom_id in store._modals
+    if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
+        return True
+    key = (int(data.get("component_type", 0)), custom_id)
+    message_id = interaction.message.id if interaction.message else None
+    views = store._views
+    return key in views.get(message_id, {}) or key in views.get(None, {})
+
+
+async def answer_leftover(client: discord.Client, interaction: discord.Interaction[Any]) -> bool:
+    """Tell the member, in words, that a button or form from before is out of date.
+
+    Returns True when it answered (the interaction was a leftover).
+    """
+    kinds = (discord.InteractionType.component, discord.InteractionType.modal_submit)
+    if interaction.type not in kinds or knows_component(client, interaction):
+        return False
+    is_form = interaction.type == discord.InteractionType.modal_submit
+    await send_ephemeral(interaction, OUT_OF_DATE_FORM if is_form else OUT_OF_DATE_BUTTON)
+    return True

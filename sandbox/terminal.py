@@ -283,8 +283,20 @@ class Terminal:
         except CommandLineError:
             return None
 
+    def _current(self, choice: Choice) -> Choice:
+        """Refuse, in words, a button the bot has since taken off its message (Discord would
+        no longer show it), rather than the double's internal complaint."""
+        if choice.message.deleted or choice.message.component(choice.custom_id) is None:
+            kind = "button" if choice.is_button else "menu"
+            raise CommandLineError(
+                f"That {kind} [{choice.number}] is out of date: the bot has changed or removed "
+                "the message since it was shown, so nothing was done. Look at the channel or "
+                "your DMs again (channel #name, dms) and use what the message offers now."
+            )
+        return choice
+
     async def click(self, rest: str) -> None:
-        choice = self._choice(rest)
+        choice = self._current(self._choice(rest))
         if not choice.is_button:
             raise CommandLineError(f"[{choice.number}] is a select; use choose {choice.number} ...")
         result = await self.sandbox.double.click(
@@ -302,6 +314,7 @@ class Terminal:
             raise CommandLineError("Say which select: choose N 1,3 (N is its number).")
         if choice.is_button:
             raise CommandLineError(f"[{choice.number}] is a button; use click {choice.number}.")
+        self._current(choice)
         result = await self.sandbox.double.select(
             choice.message.guild_id,
             self.user_id,

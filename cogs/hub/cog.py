@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.checks import MODERATOR_PERMISSIONS, moderator_only
 from bot.errors import UserError
 from bot.timeparse import format_duration
-from bot.ui import discord_time
+from bot.ui import answer_leftover, discord_time
 from cogs.areas.cog import AreasCog
 from cogs.hub.audit_targets import register_audit_targets
 from cogs.hub.service import AboutFacts, HealthReport, HubService
@@ -85,6 +85,11 @@ class HubCog(commands.Cog):
             bot.db, bot.scheduler, bot.clock, profiles, bot.version, bot.started_at
         )
         register_audit_targets(bot)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[HubBot]) -> None:
+        """A leftover button or form from before an update is answered in words."""
+        await answer_leftover(self.bot, interaction)
 
     @app_commands.command(name="about", description="What this bot is, its version and uptime")
     @app_commands.guild_only()

@@ -102,3 +102,15 @@ async def test_acting_as_a_prefix_shared_by_several_members_names_them() -> None
     assert str(raised.value) == "'a' could be amira, anders. Type more of the name."
     with pytest.raises(CommandLineError, match="There is no member 'zed'"):
         await shown.act_as("zed")
+
+
+async def test_a_button_taken_off_its_message_is_called_out_of_date_in_words() -> None:
+    """Before: "That did not work: no component 'profiles:introduce'; the message has []"."""
+    shown = terminal("Introduce yourself")
+    shown.choices[0].message.components = []  # the bot edited its message since
+    await shown.execute("click 1")
+    assert shown.said == [
+        "That button [1] is out of date: the bot has changed or removed the message since it "
+        "was shown, so nothing was done. Look at the channel or your DMs again (channel #name, "
+        "dms) and use what the message offers now."
+    ]
