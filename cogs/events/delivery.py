@@ -14,6 +14,7 @@ import discord
 
 from bot.lookup import ServerNotReady, complete_member_list, find_text_channel
 from bot.scheduler import Job, JobInterrupted
+from bot.text import plural
 from cogs.areas.service import AreaService
 from cogs.events.model import Event, offsets_words
 from cogs.events.pacing import mention_messages
@@ -290,9 +291,9 @@ class Delivery:
         left = [u for u in await self.service.unclaimed(event, offset, todo)
                 if guild.get_member(u)]  # fmt: skip
         if left and self.bot.scheduler.stopping:
-            raise JobInterrupted(f"{len(left)} member(s) left for after the restart")
+            raise JobInterrupted(f"{plural(len(left), 'member')} left for after the restart")
         if left:
-            raise RuntimeError(f"{len(left)} member(s) not reminded yet")
+            raise RuntimeError(f"{plural(len(left), 'member')} not reminded yet")
         log.info("event %d reminder (%ds): %d member(s), %d by mention", event.id, offset,
                  len(todo), len(closed))  # fmt: skip
 

@@ -10,7 +10,7 @@ import discord
 from bot import geo
 from bot.challenge_areas import AreaCatalog
 from bot.clock import from_db_time
-from bot.text import defuse_mentions, escape_markdown
+from bot.text import calendar_date, defuse_mentions, escape_markdown, fit
 from cogs.profiles.fields import Profile, Viewer, can_see_details
 
 HIDDEN = "(shown only to {who})"
@@ -33,7 +33,7 @@ def profile_embed(
     details = can_see_details(profile, viewer)
     badge = " (verified)" if profile.verified else ""
     embed = discord.Embed(
-        title=f"{title_prefix}{escape_markdown(profile.name)}{badge}"[:256],
+        title=fit(f"{title_prefix}{escape_markdown(profile.name)}{badge}", 256),
         description=defuse_mentions(profile.bio) if details else _hidden_note(profile),
     )
     embed.add_field(
@@ -45,14 +45,18 @@ def profile_embed(
     embed.add_field(name="Career stage", value=profile.career_stage.label)
     embed.add_field(
         name="Expertise",
-        value=escape_markdown(", ".join(profile.expertise))[:1024],
+        value=fit(escape_markdown(", ".join(profile.expertise)), 1024),
         inline=False,
     )
     if profile.methods:
-        embed.add_field(name="Methods", value=escape_markdown(profile.methods)[:1024], inline=False)
+        embed.add_field(
+            name="Methods", value=fit(escape_markdown(profile.methods), 1024), inline=False
+        )
     area_names = [a.name for a in (areas.get(s) for s in profile.areas) if a is not None]
     if area_names:
-        embed.add_field(name="Challenge areas", value=", ".join(area_names)[:1024], inline=False)
+        embed.add_field(
+            name="Challenge areas", value=fit(", ".join(area_names), 1024), inline=False
+        )
     embed.add_field(name="Languages", value=", ".join(profile.languages) or "not given")
     local = ""
     if now is not None:
@@ -65,9 +69,7 @@ def profile_embed(
         embed.add_field(
             name="Open to", value=shown if details else _hidden_note(profile), inline=False
         )
-    confirmed = (
-        from_db_time(profile.confirmed_at).date().isoformat() if profile.confirmed_at else ""
-    )
+    confirmed = calendar_date(from_db_time(profile.confirmed_at)) if profile.confirmed_at else ""
     footer = f"Last confirmed {confirmed}" if confirmed else "Not confirmed yet"
     if not profile.searchable:
         footer += " · hidden from expert search"

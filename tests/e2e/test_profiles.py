@@ -386,7 +386,8 @@ async def test_old_profile_gets_a_gentle_nudge(hub: Hub) -> None:
     assert again.followups == []
     seen = await hub.double.run_command(hub.guild_id, amira.id, "profile view")
     footer = seen.embeds[0]["footer"]["text"]
-    assert footer == f"Last confirmed {hub.clock.now().date().isoformat()}"
+    today = hub.clock.now()
+    assert footer == f"Last confirmed {today.day} {today:%B} {today.year}"  # "6 December 2026"
 
 
 def _inputs(modal: dict[str, Any] | None) -> list[dict[str, Any]]:
