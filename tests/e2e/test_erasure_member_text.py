@@ -34,7 +34,7 @@ NOT_MEMBER_IDS = {
     "id", "guild_id", "channel_id", "message_id", "thread_id", "role_id", "event_id",
     "series_id", "request_id", "pairing_id", "enquiry_id", "announcement_id", "discord_id",
     "intro_channel_id", "intro_message_id", "queue_message_id", "review_channel_id",
-    "review_message_id", "discord_event_id",
+    "review_message_id", "discord_event_id", "card_id",
 }  # fmt: skip
 
 NOT_MEMBER_TEXT = {
@@ -47,7 +47,7 @@ NOT_MEMBER_TEXT = {
     "states, kinds and answers from a fixed list": {
         "status", "state", "kind", "verification", "visibility", "career_stage", "need",
         "delivered_by", "answer", "mentor_answer", "mentee_answer", "outcome", "style",
-        "repeat", "country_pref", "action", "stage",
+        "repeat", "country_pref", "action", "stage", "mentor_delivery", "mentee_delivery",
     },
     "values picked from lists (countries, languages, zones, areas, choices)": {
         "country", "languages", "timezone", "open_to", "area_slug", "slug", "areas",
