@@ -43,7 +43,11 @@ class PersonalData:
         }
 
     async def erase(self, guild_id: int, user_id: int) -> dict[str, int]:
-        """Erase in every feature at once; if one fails, nothing is erased."""
+        """Erase in every feature at once; if one fails, nothing is erased.
+
+        Hooks run in name order, so a hook may still read a later feature's rows: saved
+        searches read the member's profile name ("profiles" comes after "expert_searches")
+        to delete other members' searches that name them."""
         removed: dict[str, int] = {}
         async with self._db.transaction():
             for name, hook in sorted(self._hooks.items()):
