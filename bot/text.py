@@ -97,6 +97,13 @@ def calendar_date(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def discord_stamp(moment: datetime, style: str = "f") -> str:
+    """A moment as a Discord timestamp ("<t:1796313600:f>"), which each reader sees in their
+    own time zone and language: the one way an instant is shown, also by modules that do not
+    import discord (their messages reach people through the cogs)."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
 def person(
     profile_name: str | None, shown_name: str | None = None, fallback: str = "a member"
 ) -> str:

@@ -14,6 +14,7 @@ from bot.clock import from_db_time
 from bot.errors import UserError
 from bot.options import Moment, Reference, Repeat, ZoneName
 from bot.scheduler import Job
+from bot.text import fit
 from bot.timeparse import TimeContext
 from bot.ui import discord_time, zone_choices
 from cogs.announcements.delivery import Delivery, DeliveryProblem
@@ -184,13 +185,13 @@ class AnnouncementsCog(commands.Cog):
         lines = [self._line(a) for a in found[:20]]
         if len(found) > 20:
             lines.append(f"...and {len(found) - 20} more.")
-        embed = discord.Embed(title="Announcements", description="\n".join(lines)[:4096])
+        embed = discord.Embed(title="Announcements", description=fit("\n".join(lines), 4096))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @staticmethod
     def _line(found: Announcement) -> str:
         when = discord_time(int(found.next_run_at.timestamp()), "f") if found.next_run_at else "-"
-        title = discord.utils.escape_markdown(found.label.split(" ", 1)[-1])[:60]
+        title = fit(discord.utils.escape_markdown(found.label.split(" ", 1)[-1]), 60)
         author = f"<@{found.author_id}>" if found.author_id else "a former moderator"
         return (
             f"**#{found.id}** {title} · <#{found.channel_id}> · next {when} · "
@@ -337,7 +338,9 @@ class AnnouncementsCog(commands.Cog):
                 why = f"{run.error or ''} {run.fix or ''}".strip()
                 lines.append(f"{when}{how}: {run.status}. {why}".strip())
         text = "\n".join(lines) or "No runs yet."
-        embed = discord.Embed(title=f"History of {found.label}"[:256], description=text[:4096])
+        embed = discord.Embed(
+            title=fit(f"History of {found.label}", 256), description=fit(text, 4096)
+        )
         embed.set_footer(text=f"{STATE_WORDS[found.state]} · {repeat_words(found)}")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -356,7 +359,9 @@ class AnnouncementsCog(commands.Cog):
             return []
         found = await self.service.search(interaction.guild_id, current)
         return [
-            app_commands.Choice(name=f"{a.label} ({STATE_WORDS[a.state]})"[:100], value=str(a.id))
+            app_commands.Choice(
+                name=fit(f"{a.label} ({STATE_WORDS[a.state]})", 100), value=str(a.id)
+            )
             for a in found
         ]
 

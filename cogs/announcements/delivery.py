@@ -19,6 +19,7 @@ import discord
 from bot.clock import from_db_time
 from bot.lookup import find_text_channel
 from bot.scheduler import Job
+from bot.text import fit
 from bot.ui import discord_time
 from cogs.announcements.model import (
     CHECK_CHANNEL,
@@ -212,7 +213,7 @@ class Delivery:
             f"(due {due}, {tries}).\n**Why:** {reason}\n**Fix:** {fix}"
         )
         try:
-            await channel.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+            await channel.send(fit(text, 2000), allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException:
             log.warning("could not post the failure alert for announcement %d", found.id)
 

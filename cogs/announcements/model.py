@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import all_zones, is_zone
-from bot.text import excerpt
+from bot.text import discord_stamp, excerpt
 from bot.timeparse import TimeContext
 from cogs.announcements.recurrence import (
     Recurrence,
@@ -177,8 +177,7 @@ def _first(recurrence: Recurrence, zone: str, moment: datetime) -> datetime:
     if start is None:
         raise AnnouncementError(
             f"The cron expression '{excerpt(recurrence.cron or '', 100)}' never runs after "
-            f"{moment:%Y-%m-%d %H:%M}. "
-            "Check the day and month fields."
+            f"{discord_stamp(moment)}. Check the day and month fields."
         )
     return start
 
@@ -212,7 +211,7 @@ def retime(
         raise AnnouncementError(str(exc)) from exc
     if recurrence.cron is None and moment <= now:
         raise AnnouncementError(
-            f"{moment:%Y-%m-%d %H:%M} in {zone} has passed. Give a new time in 'when' too."
+            f"{discord_stamp(moment)} has passed. Give a new time in 'when' too."
         )
     return Timing(zone, _first(recurrence, zone, max(moment, now)), recurrence)
 

@@ -18,7 +18,7 @@ from typing import Any
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
-from bot.text import excerpt
+from bot.text import discord_stamp, excerpt
 from bot.timeparse import when_examples
 from cogs.announcements.model import (
     LIVE,
@@ -215,7 +215,7 @@ class AnnouncementService(RunLedger):
             return found.starts_at
         if found.cron is None:
             raise AnnouncementError(
-                f"Announcement #{found.id} was due {found.starts_at:%Y-%m-%d %H:%M} UTC, which "
+                f"Announcement #{found.id} was due {discord_stamp(found.starts_at)}, which "
                 f"has passed. Schedule it again with a new time, such as {when_examples(now)}."
             )
         following = next_after(found.cron, found.timezone, now)

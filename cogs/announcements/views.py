@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.text import excerpt
+from bot.text import excerpt, fit
 from bot.ui import HubModal, discord_time, error_reporting
 from cogs.announcements.delivery import render_post
 from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
@@ -39,7 +39,7 @@ class AnnouncementForm(HubModal):
     """Title (optional) and body, filled in when editing."""
 
     def __init__(self, heading: str, on_done: FormSubmit, title: str = "", body: str = "") -> None:
-        super().__init__(title=heading[:45], timeout=900)
+        super().__init__(title=fit(heading, 45), timeout=900)
         self.on_done = on_done
         self.heading_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Title (optional)",
@@ -77,16 +77,16 @@ def details_embed(
     found: Announcement, heading: str, notes: list[str] | None = None
 ) -> discord.Embed:
     """What, where, how often and the next three runs, as timestamps each reader sees locally."""
-    embed = discord.Embed(title=heading[:256])
+    embed = discord.Embed(title=fit(heading, 256))
     embed.add_field(name="Channel", value=f"<#{found.channel_id}>")
-    embed.add_field(name="Repeats", value=repeat_words(found)[:1024])
+    embed.add_field(name="Repeats", value=fit(repeat_words(found), 1024))
     embed.add_field(name="Pings", value=f"<@&{found.role_id}>" if found.role_id else "nobody")
     runs = next_runs(found) if found.state in ("draft", "awaiting_approval", "scheduled") else []
     lines = [f"{discord_time(int(r.timestamp()))} ({discord_time(int(r.timestamp()), 'R')})"
              for r in runs]  # fmt: skip
     embed.add_field(name="Next runs", value="\n".join(lines) or "none", inline=False)
     state = STATE_WORDS.get(found.state, found.state)
-    embed.set_footer(text=" ".join([f"#{found.id} · {state}.", *(notes or [])])[:2048])
+    embed.set_footer(text=fit(" ".join([f"#{found.id} · {state}.", *(notes or [])]), 2048))
     return embed
 
 

@@ -254,7 +254,8 @@ class EventsCog(commands.Cog):
         shown = found[page * LIST_LIMIT : (page + 1) * LIST_LIMIT]
         heading = "Upcoming events" if span == "all" else f"Events {RANGE_WORDS[span]}"
         embed = discord.Embed(
-            title=f"{heading}{where}", description="\n".join(self._line(e) for e in shown)[:4096]
+            title=f"{heading}{where}",
+            description=fit("\n".join(self._line(e) for e in shown), 4096),
         )
         embed.set_footer(text=f"Page {page + 1} of {pages} · {plural(len(found), 'event')}")
         await show_page(interaction, embed, page_view("events", key, page, pages), edit=edit)
@@ -288,7 +289,7 @@ class EventsCog(commands.Cog):
             )
             return
         lines = [self._line(e, s) for e, s in found[:LIST_LIMIT]]
-        embed = discord.Embed(title="Your events", description="\n".join(lines)[:4096])
+        embed = discord.Embed(title="Your events", description=fit("\n".join(lines), 4096))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # -- changing ---------------------------------------------------------------------------
@@ -455,7 +456,7 @@ class EventsCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         found = await self.service.search(interaction.guild_id, current)
-        return [app_commands.Choice(name=e.label[:100], value=str(e.id)) for e in found]
+        return [app_commands.Choice(name=fit(e.label, 100), value=str(e.id)) for e in found]
 
     @create.autocomplete("area")
     @edit.autocomplete("area")

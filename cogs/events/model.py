@@ -18,7 +18,7 @@ from dateutil.rrule import rrulestr
 from bot.clock import from_db_time
 from bot.db import Row
 from bot.geo import is_zone
-from bot.text import calendar_date, clean, escape_markdown, excerpt
+from bot.text import calendar_date, clean, discord_stamp, escape_markdown, excerpt
 from bot.timeparse import (
     TimeContext,
     When,
@@ -218,9 +218,8 @@ def read_end(start: datetime, duration: str | None, ends: str | None, zone: str)
             raise EventError(f"The end: {exc}") from exc
         if end <= start:
             raise EventError(
-                f"The end ({end.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}) is not after the "
-                f"start ({start.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}). Give a later end "
-                "or a duration such as 90m."
+                f"The end ({discord_stamp(end)}) is not after the start "
+                f"({discord_stamp(start)}). Give a later end or a duration such as 90m."
             )
     else:
         try:
@@ -290,7 +289,7 @@ def build_rrule(start: datetime, zone: str, repeat: Repeat) -> str | None:
     assert repeat.until is not None
     until = _read_date(repeat.until, local)
     if until.date() <= local.date():
-        raise EventError(f"until ({until:%Y-%m-%d}) must be after the first event.")
+        raise EventError(f"until ({calendar_date(until)}) must be after the first event.")
     return f"{rule};UNTIL={until:%Y%m%d}T235959"
 
 

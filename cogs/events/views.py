@@ -149,7 +149,7 @@ class EventForm(HubModal):
         full: bool = True,
     ) -> None:
         """``values`` fill the fields in; ``full=False`` shows the description alone."""
-        super().__init__(title=heading[:45], timeout=900)
+        super().__init__(title=fit(heading, 45), timeout=900)
         self.on_done = on_done
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
         if values is not None and full:
