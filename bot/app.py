@@ -91,6 +91,8 @@ class HubBot(commands.Bot):
         self.digest_sections = DigestSections()
         # Features say how their audit targets read ("event #12" -> its title and card).
         self.audit_targets = AuditTargets()
+        # Top-level command name -> its id on Discord, per server (None: global commands).
+        self.command_ids: dict[int | None, dict[str, int]] = {}
         # Members' calendar feeds over HTTP: only with HUB_PUBLIC_URL; features add routes.
         self.web: WebServer | None = (
             WebServer(settings.feed_host, settings.feed_port) if settings.public_url else None
@@ -191,14 +193,17 @@ class HubBot(commands.Bot):
         log.info("set up: %d feature(s), version %s", len(self.extensions), self.version)
 
     async def sync_commands(self) -> None:
+        """Sync, and keep each command's id (``None``: global) so /help can mention them."""
         if not self.settings.guild_ids:
             synced = await self.tree.sync()
+            self.command_ids[None] = {c.name: c.id for c in synced}
             log.info("synced %d global command(s)", len(synced))
             return
         for guild_id in self.settings.guild_ids:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
+            self.command_ids[guild_id] = {c.name: c.id for c in synced}
             log.info("synced %d command(s) to server %d", len(synced), guild_id)
 
     async def wait_until_members_known(self) -> None:
