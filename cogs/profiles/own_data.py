@@ -20,6 +20,7 @@ import discord
 from bot.errors import UserError
 from bot.lookup import find_text_channel
 from bot.member_messages import CARD, THREAD_NAME, Posted
+from bot.text import clean
 from cogs.profiles.replies import Interaction, erased_reply, ids_of
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class OwnData:
         if not isinstance(thread, discord.Thread):
             return
         others = await self.bot.member_messages.others_on(guild.id, thread_id)
-        names = [m.display_name if (m := guild.get_member(u)) else "a member" for u in others]
+        names = [await self._thread_name_of(guild, u) for u in others]
         title = thread.name.split(":", 1)[0]
         name = f"{title}: {' and '.join([*names, FORMER])}" if names else f"{title}: former members"
         if thread.archived:  # an archived thread takes no edit but being opened again
@@ -131,6 +132,15 @@ class OwnData:
             await thread.edit(archived=True)
         else:
             await thread.edit(name=name[:100])
+
+    async def _thread_name_of(self, guild: discord.Guild, user_id: int) -> str:
+        """A thread's title names people as their profile does ("Amira Haddad"), not by
+        login handle; a thread name renders no markdown, so it is only cleaned."""
+        profile = await self.service.get(guild.id, user_id)
+        if profile is not None and profile.name.strip():
+            return clean(profile.name)
+        member = guild.get_member(user_id)
+        return clean(member.display_name) if member is not None else "a member"
 
 
 async def _delete_message(guild: discord.Guild, channel_id: int, message_id: int) -> None:

@@ -75,7 +75,7 @@ async def test_the_requesters_card_opening_message_and_name_are_taken_back(
     assert [m for m in hub.double.dms_of(amira) if TOPIC in str(m.embeds)] == []
     left = [m.content for m in hub.double.messages_in(thread.id)]
     assert left == ["Happy to talk, Tomas."]  # what another member wrote stays
-    assert thread.name == "Introduction: Amira and a former member"
+    assert thread.name == "Introduction: Amira Haddad and a former member"
     # The confirmation says plainly what is gone and what cannot be removed:
     assert done.content.startswith("Done. Your profile and everything the bot stored")
     assert "What the bot cannot remove" in done.content
@@ -182,7 +182,7 @@ async def test_enquiry_cards_and_notes_naming_a_helper_are_taken_back(hub: Hub) 
     # Amira erases: the note that named her (with her affiliation) leaves Olivia's DMs.
     await delete_profile(hub, amira)
     assert [m for m in hub.double.dms_of(official) if "Amira" in m.content] == []
-    assert thread.name == "Enquiry: olivia and a former member"
+    assert thread.name == "Enquiry: Olivia Grant and a former member"
     # Olivia erases: her enquiry leaves the DMs and threads of everyone it reached.
     await delete_profile(hub, official)
     everywhere = [m for m in hub.double.messages.values() if not m.deleted]
