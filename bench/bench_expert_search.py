@@ -1,72 +1,88 @@
-"""Expert search at 1,000, 10,000 and 100,000 realistic profiles.
+"""Expert search at 10,000 and 100,000 realistic profiles, on the tantivy index.
 
-Prints p50 and p95 of ExpertService.find (the service layer: validation, ranking, filters,
-why it matched) for common, two-word, prefix, rare and filtered queries; the same queries
-through SQLite FTS5 with bm25() (the obvious design, to justify ours by measurement); and
-the simple baseline, every LIKE match fetched and ranked in Python, with the ratio.
+Run: python -m bench.bench_expert_search [count ...]      (default: 10000 100000)
 
-Run: python bench/bench_expert_search.py [max_profiles]
+For each size, on profiles from bench/profile_generator.py (seeded in a child process, so
+the RSS figures are the search's own): the first build (off the event loop, with the loop's
+worst stall meanwhile), RSS before and after, start-up to the first answer in a fresh
+process on the index on disk, ExpertService.find p50/p95/p99 per query kind, warm and cold
+(the first run of each query after opening), one edit until search shows it, a rebuild
+while searching (every answer counted, none may be empty), typo precision on 120
+misspellings of words that are in the profiles, how many top-5 results of phrase queries
+hold the phrase, and FTS5 bm25() over the same data as the baseline.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
-from bench.profile_generator import profiles
+from bench.profile_generator import AMERICAN, DOMAIN, PHRASES, profiles, typo_list, vocabulary
 from bot.challenge_areas import load_areas
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.migrations import migrate
-from cogs.experts.index import Filters
-from cogs.experts.service import ExpertService
+from cogs.experts.search_index import Filters, SearchIndex
+from cogs.experts.search_query import Correction, correction
+from cogs.experts.search_service import ExpertService
+from cogs.experts.search_text import Word, parse, stems_of
 from cogs.profiles.service import ProfileService
 
 GUILD = 1
-QUERIES = [
-    ("common", "radicalisation", Filters()),
-    ("two words", "online radicalisation", Filters()),
-    ("prefix", "radical", Filters()),
-    ("rare", "memes accelerationism", Filters()),
-    ("filtered", "extremism", Filters(area="data", country="DE")),
-    ("filters only", "", Filters(stage="senior", language="Arabic")),
+DE = Filters(country="DE")
+RARE = vocabulary()[len(DOMAIN) + 1500]
+TYPOS = typo_list()
+KINDS: list[tuple[str, list[str]]] = [
+    ("common term", ["radicalisation"]),
+    ("two terms", ["online radicalisation"]),
+    ("rare term", [RARE]),
+    ("typo", [t for t, _ in TYPOS[:20]]),
+    ("phrase", [f'"{p}"' for p in PHRASES]),
 ]
 
 
-def percentiles(samples: list[float]) -> tuple[float, float]:
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(samples: list[float]) -> str:
     ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+    def at(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+    return f"{statistics.median(ordered) * 1000:.2f} / {at(0.95):.2f} / {at(0.99):.2f}"
 
 
-def timed(call: Callable[[], object], repeat: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - began)
-    return percentiles(samples)
+# -- seeding (child process) --------------------------------------------------------------------
 
 
-async def seed(db: Database, count: int) -> None:
+async def seed(path: Path, count: int) -> None:
+    db = await Database.open(path)
+    await migrate(db, Clock())
     now = to_db_time(Clock().now())
     people = list(profiles(count))
     async with db.transaction() as tx:
         await tx.executemany(
             "INSERT INTO profiles (guild_id, user_id, name, affiliation, expertise, methods, bio, "
             "country, career_stage, languages, timezone, open_to, verification, confirmed_at, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'UTC', ?, ?, ?, ?, ?)",
+            "created_at, updated_at, searchable, visibility) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'UTC', ?, ?, ?, ?, ?, ?, ?)",
             [(GUILD, p["user_id"], p["name"], p["affiliation"], json.dumps(p["expertise"]),
               p["methods"], p["bio"], p["country"], p["career_stage"], json.dumps(p["languages"]),
-              json.dumps(p["open_to"]), "verified" if p["verified"] else "none", now, now, now)
-             for p in people],
+              json.dumps(p["open_to"]), "verified" if p["verified"] else "none", now, now, now,
+              int(bool(p["searchable"])), p["visibility"]) for p in people],
         )  # fmt: skip
         await tx.executemany(
             "INSERT INTO profile_areas (guild_id, user_id, area_slug, joined_at) VALUES (?, ?, ?, ?)",
@@ -80,66 +96,219 @@ async def seed(db: Database, count: int) -> None:
             "INSERT INTO bench_fts (rowid, expertise, name, methods, affiliation, bio) "
             "SELECT user_id, expertise, name, methods, affiliation, bio FROM profiles"
         )
+    await db.close()
 
 
-def fts_top5(connection: sqlite3.Connection, sql: str, match: str) -> list[int]:
-    return [row[0] for row in connection.execute(sql, (match,)).fetchall()]
+def service_for(db: Database) -> ExpertService:
+    catalog = load_areas()
+    return ExpertService(db, catalog, ProfileService(db, Clock(), catalog))
 
 
-def like_baseline(connection: object, query: str) -> list[int]:
-    """Every profile whose text contains a query word, counted and sorted in Python."""
-    import sqlite3
+async def ready(path: Path) -> None:
+    """In a fresh process: open the index on disk and answer one search."""
+    db = await Database.open(path)
+    service = service_for(db)
+    service.engine.start()
+    while not (await service.find(GUILD, "radicalisation", Filters())).results:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    print("answered", flush=True)
+    began = time.perf_counter()
+    await service.engine.start()
+    print(f"checked {time.perf_counter() - began:.2f}", flush=True)
+    await service.close()
+    await db.close()
 
-    assert isinstance(connection, sqlite3.Connection)
-    words = query.split() or [""]
-    clause = " OR ".join("(expertise || ' ' || bio || ' ' || methods) LIKE ?" for _ in words)
-    rows = connection.execute(
-        f"SELECT user_id, expertise, bio, methods FROM profiles WHERE {clause}",
-        [f"%{w}%" for w in words],
-    ).fetchall()
-    scored = sorted(rows, key=lambda r: -sum((r[1] + r[2] + r[3]).count(w) for w in words))
-    return [r[0] for r in scored[:5]]
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+class Stalls:
+    """How late the event loop wakes a 5 ms sleeper: its worst stall while work runs."""
+
+    def __init__(self) -> None:
+        self.late: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        while True:
+            began = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.late.append(time.perf_counter() - began - 0.005)
+
+    def __enter__(self) -> Stalls:
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    def worst(self) -> str:
+        return f"{max(self.late, default=0) * 1000:.1f} ms" if self.late else "n/a"
+
+
+async def timed(call: Callable[[], Awaitable[object]]) -> float:
+    began = time.perf_counter()
+    await call()
+    return time.perf_counter() - began
+
+
+async def query_table(service: ExpertService, repeat: int) -> None:
+    print(f"  {'query':<24} {'cold ms':>8} {'warm p50 / p95 / p99 ms':>26}")
+    for label, texts in KINDS:
+        for filters, suffix in ((Filters(), ""), (DE, ", country")):
+            cold = [await timed(partial(service.find, GUILD, t, filters)) for t in texts]
+            warm = []
+            for i in range(repeat):
+                text = texts[i % len(texts)]
+                warm.append(await timed(partial(service.find, GUILD, text, filters)))
+            print(f"  {label + suffix:<24} {statistics.median(cold) * 1000:>8.2f} {pct(warm):>26}")
+
+
+async def edit_visible(service: ExpertService, db: Database) -> str:
+    samples = []
+    visible = await db.fetchall(
+        "SELECT user_id FROM profiles WHERE searchable = 1 ORDER BY user_id LIMIT 5"
+    )
+    for i, row in enumerate(visible):
+        word, user = f"quorblex{i}zyx", int(row["user_id"])
+        began = time.perf_counter()
+        await db.execute(
+            "UPDATE profiles SET methods = ? WHERE guild_id = ? AND user_id = ?",
+            (f"{word} interviews", GUILD, user),
+        )
+        await service.refresh(GUILD, user)
+        found = await service.find(GUILD, word + " ", Filters())
+        samples.append(time.perf_counter() - began)
+        assert [r.profile.user_id for r in found.results] == [user], word
+    return f"p50 {statistics.median(samples) * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms"
+
+
+async def rebuild_while_searching(service: ExpertService) -> str:
+    began = time.perf_counter()
+    task = asyncio.get_running_loop().create_task(service.engine.rebuild())
+    samples, totals = [], []
+    with Stalls() as stalls:
+        while not task.done():
+            t0 = time.perf_counter()
+            page = await service.find(GUILD, "online radicalisation", Filters())
+            samples.append(time.perf_counter() - t0)
+            totals.append(page.total)
+    await task
+    took = time.perf_counter() - began
+    return (f"{took:.2f} s; {len(samples)} searches meanwhile, p50/p95/p99 {pct(samples)} ms, "
+            f"fewest found {min(totals)}; loop's worst stall {stalls.worst()}")  # fmt: skip
+
+
+async def typo_precision(service: ExpertService) -> str:
+    def fix(word: Word, index: SearchIndex) -> Correction | None:
+        return correction(index, GUILD, word)
+
+    reached, missed = 0, []
+    for typo, intended in TYPOS:
+        word = parse(typo).words[0]
+        fixed = await service.engine.run(partial(fix, word))
+        if fixed is not None and fixed.term in stems_of(intended):
+            reached += 1
+        else:
+            missed.append(f"{typo}->{fixed.term if fixed else '-'} ({intended})")
+    shown = ", ".join(missed[:8])
+    return f"{reached} of {len(TYPOS)} reach the intended word; missed e.g. {shown}"
+
+
+def holds(text: str, phrase: str) -> bool:
+    flat = " ".join(text.casefold().replace("-", " ").split())
+    american = " ".join(AMERICAN.get(w, w) for w in phrase.split())
+    return phrase in flat or american in flat
+
+
+async def phrase_precision(service: ExpertService, quoted: bool) -> str:
+    good = total = 0
+    for phrase in PHRASES:
+        page = await service.find(GUILD, f'"{phrase}"' if quoted else phrase, Filters())
+        for result in page.results:
+            p = result.profile
+            text = " ; ".join([*p.expertise, p.methods, p.bio])
+            good += holds(text, phrase)
+            total += 1
+    return f"{good} of {total}"
+
+
+def fts(path: Path, text: str, repeat: int) -> list[float]:
+    raw = sqlite3.connect(path)
+    match = " OR ".join(f'"{w}"' for w in text.split())
+    sql = ("SELECT rowid FROM bench_fts WHERE bench_fts MATCH ? "
+           "ORDER BY bm25(bench_fts, 3, 2, 1.5, 1, 1) LIMIT 5")  # fmt: skip
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        raw.execute(sql, (match,)).fetchall()
+        samples.append(time.perf_counter() - began)
+    raw.close()
+    return samples
 
 
 async def run(count: int) -> None:
-    import sqlite3
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite3"
-        db = await Database.open(path)
-        await migrate(db, Clock())
-        await seed(db, count)
-        catalog = load_areas()
-        service = ExpertService(db, catalog, ProfileService(db, Clock(), catalog))
         began = time.perf_counter()
-        await service.load(GUILD)
-        build = time.perf_counter() - began
-        raw = sqlite3.connect(path)
-        repeat = 300 if count <= 10_000 else 100
-        print(f"\n{count:,} profiles (index built in {build:.2f} s)")
-        print(
-            f"  {'query':<13} {'ours p50/p95 ms':>17} {'FTS5 p50/p95 ms':>17} {'LIKE baseline p50':>18} {'ratio':>7}"
+        seeding = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.bench_expert_search", "--seed", str(path), str(count)
         )
-        for label, text, filters in QUERIES:
-            ours = timed(functools.partial(service.find, GUILD, text, filters), repeat)
-            fts = (float("nan"), float("nan"))
-            if text:
-                match = " OR ".join(f'"{w}"' for w in text.split())
-                sql = "SELECT rowid FROM bench_fts WHERE bench_fts MATCH ? ORDER BY bm25(bench_fts, 3, 2, 1.5, 1, 1) LIMIT 5"
-                fts = timed(functools.partial(fts_top5, raw, sql, match), max(repeat // 5, 10))
-            base = timed(functools.partial(like_baseline, raw, text), 5)
-            print(
-                f"  {label:<13} {ours[0]:>8.2f} /{ours[1]:>6.2f} {fts[0]:>8.2f} /{fts[1]:>6.2f} {base[0]:>18.1f} {base[0] / ours[0]:>6.0f}x"
-            )
-        raw.close()
+        assert await seeding.wait() == 0
+        print(f"\n{count:,} profiles (seeded in {time.perf_counter() - began:.1f} s)")
+        before = rss_mb()
+        db = await Database.open(path)
+        service = service_for(db)
+        with Stalls() as stalls:
+            build = await timed(lambda: service.load(GUILD))
+        print(f"  first build {build:.2f} s off the event loop (loop's worst stall "
+              f"{stalls.worst()}); {service.engine.count(GUILD):,} searchable profiles")  # fmt: skip
+        print(f"  RSS {before:.0f} MB before, {rss_mb():.0f} MB after the build")
+        await query_table(service, 300 if count <= 10_000 else 200)
+        print(f"  RSS after the queries: {rss_mb():.0f} MB")
+        print(f"  one edit until search shows it: {await edit_visible(service, db)}")
+        print(f"  rebuild while searching: {await rebuild_while_searching(service)}")
+        print(f"  typo precision: {await typo_precision(service)}")
+        quoted, loose = (
+            await phrase_precision(service, True),
+            await phrase_precision(service, False),
+        )
+        print(f"  top-5 results holding the phrase: quoted {quoted}, unquoted {loose}")
+        ours = [await timed(lambda: service.find(GUILD, "radicalisation", Filters()))
+                for _ in range(50)]  # fmt: skip
+        base = fts(path, "radicalisation", 10)
+        print(f"  baseline FTS5 bm25, common term: p50 {statistics.median(base) * 1000:.1f} ms; "
+              f"ours {statistics.median(ours) * 1000:.2f} ms: "
+              f"{statistics.median(base) / statistics.median(ours):.0f}x")  # fmt: skip
+        await service.close()
         await db.close()
+        began = time.perf_counter()
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.bench_expert_search", "--ready", str(path),
+            stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert child.stdout is not None
+        answered = (await child.stdout.readline()).decode()
+        first = time.perf_counter() - began
+        checked = (await child.stdout.readline()).decode().split()[-1]
+        await child.wait()
+        assert answered.startswith("answered")
+        print(
+            f"  process start to first answer (index on disk): {first:.2f} s; "
+            f"its check against SQLite then took {checked} s in the background"
+        )
 
 
-async def main(limit: int) -> None:
-    for count in (1_000, 10_000, 100_000):
-        if count <= limit:
+async def main(args: list[str]) -> None:
+    if args[:1] == ["--seed"]:
+        await seed(Path(args[1]), int(args[2]))
+    elif args[:1] == ["--ready"]:
+        await ready(Path(args[1]))
+    else:
+        for count in [int(a) for a in args] or [10_000, 100_000]:
             await run(count)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
+    asyncio.run(main(sys.argv[1:]))

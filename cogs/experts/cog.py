@@ -27,9 +27,9 @@ from cogs.experts.enquiries import (
     EnquiryService,
     parse_deadline,
 )
-from cogs.experts.index import Filters
 from cogs.experts.introductions import Introductions
 from cogs.experts.requests import EXPIRY_JOB, RequestError, RequestLimits, RequestService
+from cogs.experts.search_index import Filters
 from cogs.experts.service import ExpertInputError, ExpertService, SavedSearches, SearchPage
 from cogs.experts.views import (
     AnswerButton,
@@ -103,6 +103,10 @@ class ExpertsCog(commands.Cog):
         if job.kind == SEARCH_PURGE_JOB and outcome == "missed":
             await self._purge_searches(job)
 
+    async def cog_unload(self) -> None:
+        """Finish queued index writes and release the index before the bot closes."""
+        await self.service.close()
+
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         await self.service.load(guild.id)
@@ -144,7 +148,7 @@ class ExpertsCog(commands.Cog):
             open_to=open_to.value if open_to else None,
             language=language.strip().title() if language else None,
         )
-        page = self._search(interaction.guild_id, query, filters, 0)
+        page = await self._search(interaction, query, filters, 0)
         search_id = await self.searches.save(
             interaction.guild_id, interaction.user.id, query, filters
         )
@@ -171,9 +175,15 @@ class ExpertsCog(commands.Cog):
             )
         return found.slug
 
-    def _search(self, guild_id: int, query: str, filters: Filters, page: int) -> SearchPage:
+    async def _search(
+        self, interaction: Interaction, query: str, filters: Filters, page: int
+    ) -> SearchPage:
+        """The searcher is left out of their own results."""
+        assert interaction.guild_id is not None
         try:
-            return self.service.find(guild_id, query, filters, page)
+            return await self.service.find(
+                interaction.guild_id, query, filters, page, searcher=interaction.user.id
+            )
         except ExpertInputError as exc:
             raise UserError(str(exc)) from exc
 
@@ -184,7 +194,7 @@ class ExpertsCog(commands.Cog):
         if saved is None:
             raise UserError("That search is no longer available. Run /expert find again.")
         query, filters = saved
-        result = self._search(interaction.guild_id, query, filters, page)
+        result = await self._search(interaction, query, filters, page)
         embed = await self._render(interaction, query, result)
         await interaction.response.edit_message(embed=embed, view=self._view(search_id, result))
 
@@ -328,7 +338,7 @@ class ExpertsCog(commands.Cog):
     async def _queries(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        keywords = self.service.common_keywords(interaction.guild_id or 0, current)
+        keywords = await self.service.common_keywords(interaction.guild_id or 0, current)
         return [app_commands.Choice(name=k, value=k) for k in keywords]
 
     @find.autocomplete("area")

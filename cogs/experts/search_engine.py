@@ -1,0 +1,249 @@
+"""Keeps the search index in step with SQLite, off the event loop.
+
+Every write (the start-up check, a rebuild, each profile change) runs on one worker thread,
+in order, reading SQLite through its own read-only connection, so the bot answers every
+interaction meanwhile and two changes of one profile can never land out of order. Searches
+run on other threads against the last commit: during a rebuild they see the previous index;
+only when there is none yet (first start, or a new index version) do they say so.
+
+The index lives beside the database (``<db>.search/``): two bots or tests never share one.
+At start-up an index on disk serves at once; its fingerprint (a sum of per-profile digests,
+saved after each commit) is then compared with SQLite's and the index rebuilt if they
+differ, e.g. after a crash between a profile's commit and the index's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from cogs.experts.search_index import Doc, SearchIndex
+from cogs.profiles.fields import Profile, Visibility
+from cogs.profiles.service import profile_from_row
+
+T = TypeVar("T")
+MASK = (1 << 64) - 1
+FIRST_BUILD_WAIT = 1.5  # seconds a search waits for a first build before saying so
+SEARCHABLE = "status = 'active' AND searchable = 1"
+
+
+class IndexBuilding(Exception):
+    """There is no index yet to answer from; one is being built."""
+
+
+def to_doc(profile: Profile) -> Doc:
+    """What search may match: restricted details (affiliation, bio) are left out."""
+    open_details = profile.visibility is Visibility.MEMBERS
+    return Doc(
+        user_id=profile.user_id,
+        guild_id=profile.guild_id,
+        fields={
+            "expertise": " ; ".join(profile.expertise),
+            "name": profile.name,
+            "methods": profile.methods,
+            "affiliation": profile.affiliation if open_details else "",
+            "bio": profile.bio if open_details else "",
+        },
+        verified=profile.verified,
+        areas=frozenset(profile.areas),
+        country=profile.country,
+        stage=profile.career_stage.value,
+        open_to=frozenset(o.value for o in profile.open_to),
+        languages=frozenset(profile.languages),
+    )
+
+
+class SearchEngine:
+    def __init__(self, db_path: Path, folder: Path | None = None) -> None:
+        self.index = SearchIndex(folder or db_path.with_name(db_path.name + ".search"))
+        self._db_path = db_path
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-writer")
+        self._started: asyncio.Future[None] | None = None
+        self._serving = False
+        self._stopping = False
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._pending: set[tuple[int, int]] = set()
+        self._digests: dict[str, int] = {}
+        self._expertise: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self.keywords: dict[int, Counter[str]] = {}
+        self.builds = 0
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> asyncio.Future[None]:
+        """Open (or build) the index in the background; idempotent."""
+        if self._started is None:
+            loop = asyncio.get_running_loop()
+            self._started = loop.run_in_executor(self._writer, self._open_and_sync)
+        return self._started
+
+    async def close(self) -> None:
+        """Stop a rebuild in progress, finish queued writes and release the index lock."""
+        self._stopping = True
+        await asyncio.to_thread(self._writer.shutdown, wait=True)
+        self.index.close()
+
+    def count(self, guild_id: int) -> int:
+        """Profiles of this server in the index."""
+        return sum(1 for g, _ in list(self._expertise.values()) if g == guild_id)
+
+    def shared(self, guild_id: int) -> bool:
+        """Whether the index holds any other server (then each search filters by server)."""
+        return list(self.keywords) != [guild_id]
+
+    @property
+    def serving(self) -> bool:
+        return self._serving
+
+    async def run(self, job: Callable[[SearchIndex], T]) -> T:
+        """A read on a worker thread, against the last commit."""
+        if not self._serving:
+            try:
+                await asyncio.wait_for(asyncio.shield(self.start()), FIRST_BUILD_WAIT)
+            except TimeoutError:
+                raise IndexBuilding from None
+        return await asyncio.to_thread(job, self.index)
+
+    async def refresh(self, guild_id: int, user_id: int) -> None:
+        """Re-index one member from SQLite after any change to their profile; returns once
+        the change is committed (several queued changes share one commit)."""
+        self.start()
+        with self._lock:
+            self._pending.add((guild_id, user_id))
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._apply_pending)
+
+    async def rebuild(self) -> None:
+        """Everything again from SQLite (searches answer from the old index meanwhile)."""
+        self.start()
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._rebuild)
+
+    def read_profiles(self, guild_id: int, user_ids: list[int]) -> list[Profile]:
+        """On a worker thread: the current profiles of a page of hits, in the hits' order.
+        A profile hidden or gone since the index's last commit is left out, so a result
+        always shows the profile as it stands now."""
+        if not user_ids:
+            return []
+        connection = self._reader()
+        marks = ", ".join("?" * len(user_ids))
+        rows = connection.execute(
+            f"SELECT * FROM profiles WHERE guild_id = ? AND user_id IN ({marks}) AND {SEARCHABLE}",
+            (guild_id, *user_ids),
+        ).fetchall()
+        by_user = {int(r["user_id"]): r for r in rows}
+        return [
+            profile_from_row(by_user[u], self._areas(connection, guild_id, u))
+            for u in user_ids
+            if u in by_user
+        ]
+
+    def _reader(self) -> sqlite3.Connection:
+        """One read-only connection per search thread (sqlite3 objects stay in theirs)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    # -- the writer thread -----------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        uri = self._db_path.resolve().as_uri() + "?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=30)
+        connection.row_factory = sqlite3.Row
+        return connection
+
+    def _open_and_sync(self) -> None:
+        state = self.index.open()
+        if state is None:
+            self._rebuild()
+        else:
+            self._serving = True  # answer from the index on disk while it is checked
+            self._forget()
+            for doc in self._docs():
+                self._remember(doc)
+            if (state.get("digest"), state.get("count")) != self._fingerprint():
+                self._rebuild()
+        self._serving = True
+
+    def _rebuild(self) -> None:
+        self._forget()
+        docs = itertools.takewhile(lambda _: not self._stopping, self._docs())
+        self.index.replace_all(self._remember(d) for d in docs)
+        if self._stopping:
+            return  # the commit above is partial: the state is not saved, the next start rebuilds
+        self.index.save_state(*self._fingerprint())
+        self.builds += 1
+
+    def _apply_pending(self) -> None:
+        with self._lock:
+            taken, self._pending = self._pending, set()
+        if not taken or self._stopping:
+            return
+        erased = False
+        with self._connect() as connection:
+            for guild_id, user_id in sorted(taken):
+                row = connection.execute(
+                    "SELECT * FROM profiles WHERE guild_id = ? AND user_id = ?",
+                    (guild_id, user_id),
+                ).fetchone()
+                erased |= row is None and f"{guild_id}:{user_id}" in self._digests
+                self._forget_one(f"{guild_id}:{user_id}")
+                if row is None or row["status"] != "active" or not row["searchable"]:
+                    self.index.remove(guild_id, user_id)
+                    continue
+                doc = to_doc(profile_from_row(row, self._areas(connection, guild_id, user_id)))
+                self.index.upsert(self._remember(doc))
+        if erased:  # deleted words stay in segment files until rewritten: erased means gone
+            self._rebuild()
+            return
+        self.index.commit()
+        self.index.save_state(*self._fingerprint())
+
+    def _docs(self) -> Iterator[Doc]:
+        with self._connect() as connection:
+            areas: dict[tuple[int, int], list[str]] = {}
+            for g, u, slug in connection.execute(
+                "SELECT guild_id, user_id, area_slug FROM profile_areas"
+            ):
+                areas.setdefault((g, u), []).append(slug)
+            for row in connection.execute(f"SELECT * FROM profiles WHERE {SEARCHABLE}"):
+                key = (int(row["guild_id"]), int(row["user_id"]))
+                yield to_doc(profile_from_row(row, tuple(areas.get(key, ()))))
+
+    @staticmethod
+    def _areas(connection: sqlite3.Connection, guild_id: int, user_id: int) -> tuple[str, ...]:
+        rows = connection.execute(
+            "SELECT area_slug FROM profile_areas WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return tuple(str(r[0]) for r in rows)
+
+    # -- what was indexed: fingerprints and expertise keywords ---------------------------------
+
+    def _forget(self) -> None:
+        self._digests.clear()
+        self._expertise.clear()
+        self.keywords.clear()
+
+    def _remember(self, doc: Doc) -> Doc:
+        self._digests[doc.key] = doc.digest()
+        keywords = tuple(k for k in doc.fields["expertise"].split(" ; ") if k)
+        self._expertise[doc.key] = (doc.guild_id, keywords)
+        self.keywords.setdefault(doc.guild_id, Counter()).update(keywords)
+        return doc
+
+    def _forget_one(self, key: str) -> None:
+        self._digests.pop(key, None)
+        guild_id, keywords = self._expertise.pop(key, (0, ()))
+        if keywords:
+            self.keywords[guild_id].subtract(keywords)
+
+    def _fingerprint(self) -> tuple[int, int]:
+        return sum(self._digests.values()) & MASK, len(self._digests)

@@ -1,0 +1,244 @@
+"""Expert search: what was typed is checked, searched on the index off the event loop, and
+each result says why it matched, in the member's own words.
+
+The index (``search_engine.py``) is derived from SQLite; the five profiles of a page are
+read from SQLite when shown, so nothing but the index is held for search in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.challenge_areas import AreaCatalog
+from bot.db import Database
+from bot.text import excerpt
+from bot.textmatch import fold
+from cogs.experts.search_engine import IndexBuilding, SearchEngine, to_doc
+from cogs.experts.search_index import Filters, Hits, SearchIndex
+from cogs.experts.search_query import Scope, correction, ranking
+from cogs.experts.search_text import ParsedQuery, Word, parse, stem, stems_of, words
+from cogs.profiles.fields import CareerStage, OpenTo, Profile
+from cogs.profiles.service import ProfileService
+
+PAGE_SIZE = 5
+MAX_QUERY = 200
+MAX_REASONS = 4
+REBUILDING = "The search index is being rebuilt; try again in a minute."
+
+
+class ExpertInputError(ValueError):
+    """The search cannot run as typed; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Result:
+    profile: Profile
+    why: list[str]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[Result]
+    total: int
+    page: int
+    pages: int
+    corrected: dict[str, str]
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class _Found:
+    hits: Hits
+    page: int
+    parsed: ParsedQuery
+    corrected: dict[str, str]  # typed word -> indexed form searched instead
+    people: list[Profile]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+class ExpertService:
+    def __init__(
+        self,
+        db: Database,
+        catalog: AreaCatalog,
+        profiles: ProfileService,
+        index_folder: Path | None = None,
+    ) -> None:
+        self._catalog = catalog
+        self._profiles = profiles
+        self.engine = SearchEngine(db.path, index_folder)
+        self._area_stems = {
+            a.slug: {s for w in words(a.name) for s in stems_of(w)} for a in catalog.areas
+        }
+
+    # -- keeping the index in step with the database -------------------------------------------
+
+    async def load(self, guild_id: int) -> int:
+        """Wait until the index is open and checked against SQLite; how many it holds here."""
+        await self.engine.start()
+        return self.engine.count(guild_id)
+
+    async def refresh(self, guild_id: int, user_id: int) -> None:
+        """Re-index one member after any change to their profile (or its removal)."""
+        await self.engine.refresh(guild_id, user_id)
+
+    async def close(self) -> None:
+        await self.engine.close()
+
+    # -- searching --------------------------------------------------------------------------------
+
+    async def find(
+        self,
+        guild_id: int,
+        query: str,
+        filters: Filters,
+        page: int = 0,
+        searcher: int | None = None,
+    ) -> SearchPage:
+        """One page of results; ``searcher`` (the member searching) is never among them."""
+        text = query.strip()
+        if len(text) > MAX_QUERY:
+            raise ExpertInputError(
+                f"Your search is {len(text)} characters long; keep it under {MAX_QUERY}. "
+                "A few keywords work best."
+            )
+        self._check_filters(filters)
+        parsed = parse(query)
+        if parsed.empty and filters.empty:
+            raise ExpertInputError(
+                "Type what you are looking for, e.g. 'online radicalisation', or choose a "
+                "filter such as area or country."
+            )
+        scope = Scope(guild_id, filters, searcher, shared=self.engine.shared(guild_id))
+        job = functools.partial(self._search, parsed, scope, page)
+        try:
+            found = await self.engine.run(job)
+        except IndexBuilding:
+            raise ExpertInputError(REBUILDING) from None
+        people = found.people
+        matched = self._matched(found.parsed)
+        prefix = found.parsed.prefix.main if found.parsed.prefix else None
+        results = [Result(p, self._why(p, matched, prefix, filters)) for p in people]
+        corrected = {w: self._as_written(s, people) for w, s in found.corrected.items()}
+        suggestion = None
+        if not results:
+            suggestion = await asyncio.to_thread(self.nearest_keyword, guild_id, text)
+        pages = max(1, -(-found.hits.total // PAGE_SIZE))
+        return SearchPage(results, found.hits.total, found.page, pages, corrected, suggestion)
+
+    def _search(self, parsed: ParsedQuery, scope: Scope, page: int, index: SearchIndex) -> _Found:
+        """On a worker thread: typos corrected against the live index, then the query."""
+        corrected: dict[str, str] = {}
+        fixed: list[Word] = []
+        for word in parsed.words:
+            better = correction(index, scope.guild_id, word)
+            if better is not None:
+                corrected[word.typed] = better.term
+                meant = (better.term,)
+                word = Word(word.typed, meant if better.alone else (*word.stems, *meant))
+            fixed.append(word)
+        parsed = replace(parsed, words=fixed)
+        boost = {slug for slug, found in self._area_stems.items() if found & self._matched(parsed)}
+        if scope.filters.area:
+            boost.add(scope.filters.area)
+        query = ranking(parsed, scope, boost, index)
+        hits = index.search(query, PAGE_SIZE, page * PAGE_SIZE)
+        last = max(0, (hits.total - 1) // PAGE_SIZE)
+        if page > last and hits.total:
+            page = last
+            hits = index.search(query, PAGE_SIZE, page * PAGE_SIZE)
+        people = self.engine.read_profiles(scope.guild_id, hits.user_ids)
+        return _Found(hits, min(page, last), parsed, corrected, people)
+
+    @staticmethod
+    def _matched(parsed: ParsedQuery) -> set[str]:
+        found = {s for w in parsed.words for s in w.stems}
+        return found | {s for p in parsed.phrases for w in p for s in w.stems}
+
+    @staticmethod
+    def _as_written(term: str, people: list[Profile]) -> str:
+        """The corrected word as a profile spells it, not its stem."""
+        for profile in people:
+            for field in (*profile.expertise, profile.methods, profile.bio, profile.name):
+                for word in words(field):
+                    if stem(word) == term:
+                        return word.lower()
+        return term
+
+    def _check_filters(self, filters: Filters) -> None:
+        if filters.area and self._catalog.get(filters.area) is None:
+            raise ExpertInputError(
+                f"There is no area '{excerpt(filters.area)}'. Pick one from the list as you type."
+            )
+        if filters.stage and filters.stage not in {s.value for s in CareerStage}:
+            raise ExpertInputError(
+                f"'{excerpt(filters.stage)}' is not a career stage. Pick one from the list."
+            )
+        if filters.open_to and filters.open_to not in {o.value for o in OpenTo}:
+            raise ExpertInputError(
+                f"'{excerpt(filters.open_to)}' is not one of the choices. Pick one from the list."
+            )
+
+    # -- why it matched ---------------------------------------------------------------------------
+
+    def _why(
+        self, profile: Profile, matched: set[str], prefix: str | None, filters: Filters
+    ) -> list[str]:
+        """Reasons in the member's own words: a keyword as written, an area, or the words of
+        another field that matched (never a stem)."""
+
+        def hits(text: str) -> list[str]:
+            found = [w for w in words(text) if (s := stem(w)) in matched
+                     or (prefix is not None and s.startswith(prefix))]  # fmt: skip
+            return list(dict.fromkeys(found))
+
+        reasons = [f"{k} (expertise)" for k in profile.expertise if hits(k)]
+        for slug in profile.areas:
+            area = self._catalog.get(slug)
+            if area and (self._area_stems[slug] & matched or slug == filters.area):
+                reasons.append(f"{area.name.lower()} (area)")
+        fields = to_doc(profile).fields
+        for name in ("methods", "name", "affiliation", "bio"):
+            if found := hits(fields[name]):
+                reasons.append(f"{', '.join(found[:3])} ({name})")
+        return list(dict.fromkeys(reasons))[:MAX_REASONS]
+
+    # -- suggestions ---------------------------------------------------------------------------
+
+    def nearest_keyword(self, guild_id: int, text: str) -> str | None:
+        """The expertise keyword closest to a search that found no one."""
+        counts = list(self.engine.keywords.get(guild_id, Counter()).items())
+        keywords = [k for k, n in counts if n > 0]
+        if not text or not keywords:
+            return None
+        match = process.extractOne(
+            fold(text), keywords, scorer=fuzz.WRatio, processor=_folded, score_cutoff=60
+        )
+        return None if match is None else str(match[0])
+
+    async def common_keywords(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
+        """For autocomplete: the most used expertise keywords containing what was typed."""
+        return await asyncio.to_thread(self._common_keywords, guild_id, typed, limit)
+
+    def _common_keywords(self, guild_id: int, typed: str, limit: int) -> list[str]:
+        wanted = fold(typed.strip())
+        counts = list(self.engine.keywords.get(guild_id, Counter()).items())
+        folded: dict[str, tuple[str, int]] = {}
+        for keyword, count in counts:
+            key = _folded(keyword)
+            if count <= 0 or wanted not in key:
+                continue
+            shown, total = folded.get(key, (keyword, 0))
+            folded[key] = (shown, total + count)
+        ranked = sorted(folded.values(), key=lambda item: (-item[1], item[0].casefold()))
+        return [shown[:100] for shown, _ in ranked[:limit]]

@@ -1,0 +1,143 @@
+"""Words for expert search: one analyzer for profiles and queries, spellings, phrases.
+
+tantivy tokenises and stems the profiles (Snowball English, in Rust, while indexing) and the
+same analyzer reads the query, so both sides always agree. British and American spellings
+are unified on the query side: each query word is searched in every spelling of it (rules
+for -ise/-ize, -yse/-yze, -our/-or, -tre/-ter, and the breame package's list of about 1,700
+pairs for the rest: programme/program, defence/defense, judgement/judgment, ...). Expanding
+the query instead of rewriting every profile keeps the whole build in Rust, and the stored
+words are the member's own, which the reasons ("matched: ...") quote.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+
+import tantivy
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+from bot.textmatch import STOP_WORDS, fold
+
+ANALYZER = "hub_en"
+MAX_WORD = 40
+MAX_PHRASE_SPELLINGS = 8
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_QUOTED = re.compile(r'"([^"]*)"?')
+# (before, British, American, after): endings that differ; each applies in both directions.
+_ENDINGS = [
+    ("[a-z]{2}", "is", "iz", "(e|es|ed|ing|ation|ations|ational|er|ers)$"),
+    ("[a-z]{2}", "ys", "yz", "(e|es|ed|ing|er|ers)$"),
+    ("[a-z][ivlbmnh]", "our", "or", "(s|ed|ing|al|ally|ite|ites|able|)$"),
+    ("[a-z]{3}", "tre", "ter", "(s|)$"),
+]
+_RULES = [
+    (re.compile(f"(?<={before}){a}(?={after})"), b)
+    for before, uk, us, after in _ENDINGS
+    for a, b in ((uk, us), (us, uk))
+]
+_AMERICAN_OF = {uk: us for uk, us in BRITISH_ENGLISH_SPELLINGS.items() if " " not in uk}
+_BRITISH_OF = {us: uk for uk, us in _AMERICAN_OF.items()}
+
+
+def build_analyzer() -> tantivy.TextAnalyzer:
+    """Split on anything not a letter or digit, lower case, accents off, Snowball stems."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_WORD))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+_ANALYZER = build_analyzer()
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The indexed form of one word ('' for a word the index would not keep)."""
+    found = _ANALYZER.analyze(word)
+    return found[0] if found else ""
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as written (for reasons), in order."""
+    return _WORD.findall(text)
+
+
+def spellings(word: str) -> list[str]:
+    """Every spelling of one word the network may have used, the typed one first."""
+    typed = fold(word)
+    found = [typed]
+    for rule, other in _RULES:
+        found.extend(rule.sub(other, form) for form in list(found))
+    for form in list(found):
+        found.extend(x for x in (_AMERICAN_OF.get(form), _BRITISH_OF.get(form)) if x)
+    return list(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=20_000)
+def stems_of(word: str) -> tuple[str, ...]:
+    """Indexed forms of every spelling of ``word``, the typed spelling's first."""
+    first = stem(fold(word))
+    others = [s for s in (stem(f) for f in spellings(word)) if s and s != first]
+    return tuple(dict.fromkeys([first, *others])) if first else ()
+
+
+@dataclass(frozen=True)
+class Word:
+    typed: str
+    stems: tuple[str, ...]
+
+    @property
+    def main(self) -> str:
+        return self.stems[0]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a query asks for: loose words, quoted phrases (which must match), the words in
+    order (for ranking profiles that hold them as a phrase higher), and a last word still
+    being typed (also matched as a prefix)."""
+
+    words: list[Word]
+    phrases: list[list[Word]]
+    sequence: list[Word]
+    prefix: Word | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.phrases
+
+
+def _word(typed: str) -> Word | None:
+    found = stems_of(typed)
+    return Word(typed, found) if found else None
+
+
+def _sequence(text: str) -> list[Word]:
+    return [w for w in (_word(t) for t in words(text)) if w is not None]
+
+
+def parse(text: str) -> ParsedQuery:
+    phrases = [p for p in (_sequence(m) for m in _QUOTED.findall(text)) if len(p) > 0]
+    loose_text = _QUOTED.sub(" ", text)
+    loose = [w for w in _sequence(loose_text) if fold(w.typed) not in STOP_WORDS]
+    single_phrases = [p[0] for p in phrases if len(p) == 1]
+    phrases = [p for p in phrases if len(p) > 1]
+    prefix = None
+    if loose and loose_text and not loose_text[-1].isspace() and len(loose[-1].typed) >= 3:
+        prefix = loose[-1]
+    everything = list({w.main: w for w in [*loose, *single_phrases]}.values())
+    return ParsedQuery(everything, phrases, _sequence(loose_text), prefix)
+
+
+def phrase_spellings(phrase: list[Word]) -> list[list[str | tuple[int, str]]]:
+    """The phrase in each combination of spellings, at most a few (the typed one first)."""
+    combos = itertools.islice(itertools.product(*(w.stems for w in phrase)), MAX_PHRASE_SPELLINGS)
+    return [list(c) for c in combos]
