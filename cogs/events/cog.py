@@ -146,7 +146,8 @@ class EventsCog(commands.Cog):
             named = f"[{title}]({brief.link})" if brief.link else title
             lines.append(f"{discord_time(int(brief.starts_at.timestamp()), 'F')}: {named}")
         if len(found) > 8:
-            lines.append(f"and {len(found) - 8} more: /event list area:{area}")
+            more = plural(len(found) - 8, "more event")
+            lines.append(f"and {more}: /event list area:{self.bot.areas.name_of(area)}")
         return lines
 
     # -- creating ---------------------------------------------------------------------------
@@ -221,8 +222,10 @@ class EventsCog(commands.Cog):
         range: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        if area is not None and self.bot.areas.get(area) is None:
+        found = self.bot.areas.find(area) if area is not None else None
+        if area is not None and found is None:
             raise UserError(f"There is no area '{excerpt(area)}'. Pick one from the list.")
+        area = found.slug if found is not None else None  # a title typed in full works too
         await self.show_list(interaction, f"{area or 'all'}.{range.value if range else 'all'}", 0)
 
     async def _list_page(self, interaction: Interaction, key: str, page: int) -> None:
