@@ -63,6 +63,14 @@ class ProfileService:
         areas = await self.areas_of(guild_id, user_id)
         return profile_from_row(row, areas)
 
+    async def name_of(self, guild_id: int, user_id: int) -> str | None:
+        """The name a member gave in their profile, None without one: other features name
+        people as the network knows them ("Amira Haddad"), not by their login handle."""
+        row = await self._db.fetchone(
+            "SELECT name FROM profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return str(row["name"]) if row is not None and str(row["name"]).strip() else None
+
     async def time_context(
         self, guild_id: int, user_id: int, chosen: str | None, server_zone: str, locale: str
     ) -> TimeContext:
