@@ -21,7 +21,7 @@ from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown, excerpt, fit, plural
 from bot.ui import area_choices
 from cogs.areas.planning import about_text, fingerprint
-from cogs.areas.server_setup import ServerSetup
+from cogs.areas.server_setup import Progress, ServerSetup
 from cogs.areas.service import AreaService, iso_week
 from cogs.areas.views import (
     DYNAMIC_ITEMS,
@@ -100,8 +100,9 @@ class AreasCog(commands.Cog):
             await interaction.response.send_message(text[:2000], ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await self.server_setup.run(guild, plan)
-        await interaction.followup.send(outcome.summary(), ephemeral=True)
+        progress = Progress(lambda text: interaction.edit_original_response(content=text))
+        outcome = await self.server_setup.run(guild, plan, progress)
+        await interaction.edit_original_response(content=outcome.summary())
         changed = [s for s in outcome.done if s.action != "adopt"]
         if changed or outcome.failed:
             await self.bot.audit.record(

@@ -6,9 +6,12 @@ database never claims more than exists, and the next /hub setup finishes the job
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -29,6 +32,11 @@ if TYPE_CHECKING:
     from bot.app import HubBot
 
 ORDER = {"role": 0, "category": 1, "channel": 2, "pin": 3}
+# A set-up that finishes within FIRST_PROGRESS seconds shows only its summary; a longer one
+# (Discord paces channel creation) edits the "thinking" reply at most every
+# PROGRESS_INTERVAL seconds: the bot's requests share one budget, so progress stays cheap.
+FIRST_PROGRESS = 5.0
+PROGRESS_INTERVAL = 3.0
 Overwrites = dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]
 
 
@@ -90,6 +98,33 @@ def _access_of(channel: discord.TextChannel) -> tuple[frozenset[int], bool]:
     return shown, everyone is not None and everyone.view_channel is False
 
 
+class Progress:
+    """Shows "areas done / total" on the moderator's "thinking" reply while set-up runs.
+
+    First after FIRST_PROGRESS seconds, then at most every PROGRESS_INTERVAL seconds (the
+    summary replaces the last one); a failed edit never stops the set-up: progress is a
+    courtesy, the summary is what counts.
+    """
+
+    def __init__(self, edit: Callable[[str], Awaitable[Any]]) -> None:
+        self._edit = edit
+        self._last = time.monotonic() + FIRST_PROGRESS - PROGRESS_INTERVAL
+        self._shown: tuple[int, int] | None = None
+
+    async def report(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if (done, total) == self._shown or now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last, self._shown = now, (done, total)
+        with contextlib.suppress(discord.HTTPException):
+            await self._edit(progress_line(done, total))
+
+
+def progress_line(done: int, total: int) -> str:
+    noun = "area" if total == 1 else "areas"
+    return f"Setting up the server: {done} of {total} {noun} done. This message will update."
+
+
 class ServerSetup:
     def __init__(self, bot: HubBot, service: AreaService) -> None:
         self.bot = bot
@@ -110,9 +145,28 @@ class ServerSetup:
             settings.area_access,
         )
 
-    async def run(self, guild: discord.Guild, plan: SetupPlan) -> SetupOutcome:
+    def order(self, steps: list[Step]) -> list[Step]:
+        """Adoptions, then every role (channel access needs them), every category, the
+        named channels, and then area by area (its channel, then its pinned message), so
+        progress can count finished areas."""
+        slugs = [area.slug for area in self.bot.areas.areas]
+
+        def key(step: Step) -> tuple[bool, int, int, int]:
+            phase = min(ORDER[step.kind], 2)
+            area = slugs.index(step.key) if step.key in slugs else -1
+            return (step.action != "adopt", phase, area if phase == 2 else 0, ORDER[step.kind])
+
+        return sorted(steps, key=key)
+
+    async def run(
+        self, guild: discord.Guild, plan: SetupPlan, progress: Progress | None = None
+    ) -> SetupOutcome:
         outcome = SetupOutcome()
-        for step in sorted(plan.steps, key=lambda s: (s.action != "adopt", ORDER[s.kind])):
+        steps = self.order(plan.steps)
+        slugs = {area.slug for area in self.bot.areas.areas}
+        pending = Counter(s.key for s in steps if s.key in slugs)
+        total = len(slugs)
+        for step in steps:
             try:
                 await self._apply(guild, step)
             except discord.HTTPException as exc:
@@ -122,6 +176,10 @@ class ServerSetup:
                 )
                 break
             outcome.done.append(step)
+            pending[step.key] -= 1
+            if progress is not None:
+                finished = total - sum(1 for n in pending.values() if n > 0)
+                await progress.report(finished, total)
         return outcome
 
     async def _apply(self, guild: discord.Guild, step: Step) -> None:
