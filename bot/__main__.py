@@ -1,8 +1,9 @@
 """``python -m bot``: run the bot; ``migrate`` and ``backup PATH`` for maintenance;
 ``sandbox`` to try the whole bot offline against a local Discord.
 
-Exit codes: 0 done, 2 a setting is missing or wrong, 3 the database refused to start
-(``sandbox --tour``: 1 when a step did not get its expected answer).
+Exit codes: 0 done, 2 a setting is missing or wrong, 3 the database refused to start,
+4 Discord could not be reached (``sandbox --tour``: 1 when a step did not get its expected
+answer).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from bot.app import HubBot
@@ -30,6 +32,7 @@ log = logging.getLogger("bot")
 
 EXIT_SETTINGS = 2
 EXIT_DATABASE = 3
+EXIT_NETWORK = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,6 +135,13 @@ def main(argv: list[str] | None = None) -> int:
             "The Server Members intent is off. Turn it on in the developer portal "
             "(Bot > Privileged Gateway Intents) and start again.",
             EXIT_SETTINGS,
+        )
+    except aiohttp.ClientConnectionError:
+        # No network, a firewall or a wrong address: one line, not aiohttp's traceback.
+        return _fail(
+            f"cannot reach Discord at {settings.discord_api_base}; check the network or "
+            "HUB_DISCORD_API_BASE.",
+            EXIT_NETWORK,
         )
     except MigrationError as exc:
         return _fail(str(exc), EXIT_DATABASE)
