@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tantivy
 
-from cogs.experts.search_text import ANALYZER, build_analyzer
+from cogs.experts.search_text import ANALYZER, PLAIN, build_analyzer
 
 VERSION = 1  # raise when what is indexed, or how, changes: the index is then rebuilt
 FIELD_WEIGHTS = {"expertise": 3.0, "name": 2.0, "methods": 1.5, "affiliation": 1.0, "bio": 1.0}
@@ -31,6 +31,7 @@ VERIFIED_BOOST = 1.15
 AREA_BOOST = 1.5
 
 STATE_FILE = "hub-search.json"
+LAYOUT = "key guild user verified:fast area_bits:fast fields:position stems words raw-lists"
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,9 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("area_bits", fast=True)
     for name in FIELD_WEIGHTS:
         builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="position")
-    # Every word once per profile: document frequencies for typo correction.
-    builder.add_text_field("words", tokenizer_name=ANALYZER, index_option="basic")
+    # Every word once per profile: stems to count matches, plain words to correct typos.
+    builder.add_text_field("stems", tokenizer_name=ANALYZER, index_option="basic")
+    builder.add_text_field("words", tokenizer_name=PLAIN, index_option="basic")
     for name in ("country", "stage", *LISTS):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     return builder.build()
@@ -116,7 +118,7 @@ SCHEMA = _schema()
 
 def schema_hash() -> str:
     """Changes whenever the schema, the analyzer or VERSION does."""
-    text = f"{VERSION}|{sorted(FIELD_WEIGHTS)}|{LISTS}|{ANALYZER}|verified,area_bits fast"
+    text = f"{VERSION}|{sorted(FIELD_WEIGHTS)}|{LISTS}|{ANALYZER}|{PLAIN}|{LAYOUT}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -127,6 +129,7 @@ def _document(doc: Doc) -> tantivy.Document:
         "user": doc.user_id,
         "verified": int(doc.verified),
         "area_bits": area_bits(doc.areas),
+        "stems": " ".join(doc.fields.values()),
         "words": " ".join(doc.fields.values()),
         "country": doc.country,
         "stage": doc.stage,
@@ -163,6 +166,7 @@ class SearchIndex:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._index = tantivy.Index(SCHEMA, path=str(self.folder), reuse=current)
         self._index.register_tokenizer(ANALYZER, build_analyzer())
+        self._index.register_tokenizer(PLAIN, build_analyzer(stemmed=False))
         self._index.config_reader(reload_policy="manual")
         self._writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=2)
         self._refresh_searcher()
@@ -257,9 +261,10 @@ class SearchIndex:
     def size(self) -> int:
         return self.searcher.num_docs
 
-    def doc_freq(self, term: str) -> int:
-        """Profiles holding the word, in any server (cheap: read from the term dictionary)."""
-        return self.searcher.doc_freq("words", term)
+    def doc_freq(self, term: str, field: str = "words") -> int:
+        """Profiles holding the word (plain, or a stem in "stems"), in any server (cheap:
+        read from the term dictionary)."""
+        return self.searcher.doc_freq(field, term)
 
     def doc_freq_in(self, guild_id: int, term: str) -> int:
         """Profiles of this server holding the word (terms come in order: it comes first)."""

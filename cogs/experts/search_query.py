@@ -23,7 +23,7 @@ from cogs.experts.search_index import (
     SearchIndex,
     area_bits,
 )
-from cogs.experts.search_text import ParsedQuery, Word, phrase_spellings
+from cogs.experts.search_text import ParsedQuery, Word, phrase_spellings, plain, spellings
 
 PREFIX_SCORE = 0.3
 PHRASE_BOOST = 2.0
@@ -68,7 +68,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class Correction:
-    term: str  # the indexed form searched for
+    term: str  # the word searched for, as profiles write it
     alone: bool  # the typed word is in no profile: searched instead of it, not beside it
 
 
@@ -81,16 +81,16 @@ def correction(index: SearchIndex, guild_id: int, word: Word) -> Correction | No
     live index, so a word added a minute ago counts; they are read by a shared prefix,
     which a typo rarely touches."""
     distance = typo_distance(word.typed)
-    own = max((index.doc_freq(s) for s in word.stems), default=0) if distance else 0
-    if not distance or own >= STANDS:
+    typed = plain(word.typed)
+    own = max((index.doc_freq(plain(s)) for s in spellings(typed)), default=0)
+    if not distance or not typed or own >= STANDS:
         return None
-    typed = word.main
     for prefix in dict.fromkeys([typed[:3], typed[:2], typed[1::-1], typed[:1]]):
         found = sorted(
             (
                 (df, -OSA.distance(typed, term), term)
                 for term, df in index.vocabulary(prefix)
-                if term not in word.stems
+                if term != typed
                 and abs(len(term) - len(typed)) <= distance
                 and OSA.distance(typed, term, score_cutoff=distance) <= distance
             ),
@@ -125,7 +125,8 @@ def _phrase_query(phrase: list[Word]) -> tantivy.Query:
 
 
 def _prefix_query(word: Word) -> tantivy.Query:
-    automaton = tantivy.Query.fuzzy_term_query(SCHEMA, "words", word.main, distance=0, prefix=True)
+    typed = plain(word.typed)
+    automaton = tantivy.Query.fuzzy_term_query(SCHEMA, "words", typed, distance=0, prefix=True)
     return tantivy.Query.const_score_query(automaton, PREFIX_SCORE)
 
 
@@ -139,7 +140,7 @@ def _phrase_boost(index: SearchIndex, sequence: list[Word]) -> list[Clause]:
     radicalisation') reads most position lists, about 10 ms at 100,000 profiles."""
     if len(sequence) < 2 or len(sequence) > MAX_PHRASE_WORDS:
         return []
-    rarest = min(index.doc_freq(w.main) for w in sequence)
+    rarest = min(index.doc_freq(w.main, "stems") for w in sequence)
     if rarest > PHRASE_SHARE * max(1, index.size):
         return []
     phrase = tantivy.Query.boost_query(_phrase_query(sequence), PHRASE_BOOST)
@@ -153,7 +154,7 @@ def ranking(
     with no words, every profile in the scope (filters alone)."""
     scoring = [c for w in parsed.words for c in _word_clauses(w.stems)]
     scoring += _phrase_boost(index, parsed.sequence) if scoring else []
-    counting = [(tantivy.Occur.Should, _term("words", s)) for w in parsed.words for s in w.stems]
+    counting = [(tantivy.Occur.Should, _term("stems", s)) for w in parsed.words for s in w.stems]
     if parsed.prefix is not None:
         prefix = (tantivy.Occur.Should, _prefix_query(parsed.prefix))
         scoring.append(prefix)

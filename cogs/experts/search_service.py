@@ -22,7 +22,7 @@ from bot.textmatch import fold
 from cogs.experts.search_engine import IndexBuilding, SearchEngine, to_doc
 from cogs.experts.search_index import Filters, Hits, SearchIndex
 from cogs.experts.search_query import Scope, correction, ranking
-from cogs.experts.search_text import ParsedQuery, Word, parse, stem, stems_of, words
+from cogs.experts.search_text import ParsedQuery, Word, parse, plain, stem, stems_of, words
 from cogs.profiles.fields import CareerStage, OpenTo, Profile
 from cogs.profiles.service import ProfileService
 
@@ -57,7 +57,7 @@ class _Found:
     hits: Hits
     page: int
     parsed: ParsedQuery
-    corrected: dict[str, str]  # typed word -> indexed form searched instead
+    corrected: dict[str, str]  # typed word -> the word searched instead (or as well)
     people: list[Profile]
 
 
@@ -127,9 +127,9 @@ class ExpertService:
             raise ExpertInputError(REBUILDING) from None
         people = found.people
         matched = self._matched(found.parsed)
-        prefix = found.parsed.prefix.main if found.parsed.prefix else None
+        prefix = plain(found.parsed.prefix.typed) if found.parsed.prefix else None
         results = [Result(p, self._why(p, matched, prefix, filters)) for p in people]
-        corrected = {w: self._as_written(s, people) for w, s in found.corrected.items()}
+        corrected = found.corrected
         suggestion = None
         if not results:
             suggestion = await asyncio.to_thread(self.nearest_keyword, guild_id, text)
@@ -144,7 +144,7 @@ class ExpertService:
             better = correction(index, scope.guild_id, word)
             if better is not None:
                 corrected[word.typed] = better.term
-                meant = (better.term,)
+                meant = stems_of(better.term)
                 word = Word(word.typed, meant if better.alone else (*word.stems, *meant))
             fixed.append(word)
         parsed = replace(parsed, words=fixed)
@@ -164,16 +164,6 @@ class ExpertService:
     def _matched(parsed: ParsedQuery) -> set[str]:
         found = {s for w in parsed.words for s in w.stems}
         return found | {s for p in parsed.phrases for w in p for s in w.stems}
-
-    @staticmethod
-    def _as_written(term: str, people: list[Profile]) -> str:
-        """The corrected word as a profile spells it, not its stem."""
-        for profile in people:
-            for field in (*profile.expertise, profile.methods, profile.bio, profile.name):
-                for word in words(field):
-                    if stem(word) == term:
-                        return word.lower()
-        return term
 
     def _check_filters(self, filters: Filters) -> None:
         if filters.area and self._catalog.get(filters.area) is None:
@@ -198,8 +188,8 @@ class ExpertService:
         another field that matched (never a stem)."""
 
         def hits(text: str) -> list[str]:
-            found = [w for w in words(text) if (s := stem(w)) in matched
-                     or (prefix is not None and s.startswith(prefix))]  # fmt: skip
+            found = [w for w in words(text) if stem(w) in matched
+                     or (prefix is not None and plain(w).startswith(prefix))]  # fmt: skip
             return list(dict.fromkeys(found))
 
         reasons = [f"{k} (expertise)" for k in profile.expertise if hits(k)]

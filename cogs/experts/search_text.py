@@ -22,6 +22,7 @@ from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from bot.textmatch import STOP_WORDS, fold
 
 ANALYZER = "hub_en"
+PLAIN = "hub_plain"  # the same words unstemmed: the vocabulary typos are corrected against
 MAX_WORD = 40
 MAX_PHRASE_SPELLINGS = 8
 
@@ -43,16 +44,24 @@ _AMERICAN_OF = {uk: us for uk, us in BRITISH_ENGLISH_SPELLINGS.items() if " " no
 _BRITISH_OF = {us: uk for uk, us in _AMERICAN_OF.items()}
 
 
-def build_analyzer() -> tantivy.TextAnalyzer:
+def build_analyzer(stemmed: bool = True) -> tantivy.TextAnalyzer:
     """Split on anything not a letter or digit, lower case, accents off, Snowball stems."""
-    return (
+    builder = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(MAX_WORD))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
     )
+    return (builder.filter(tantivy.Filter.stemmer("english")) if stemmed else builder).build()
+
+
+_PLAIN = build_analyzer(stemmed=False)
+
+
+def plain(word: str) -> str:
+    """A word as the vocabulary holds it: lower case, no accents, not stemmed."""
+    found = _PLAIN.analyze(word)
+    return found[0] if found else ""
 
 
 _ANALYZER = build_analyzer()
