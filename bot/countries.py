@@ -50,6 +50,7 @@ _TOO_COMMON = STOP_WORDS | {
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=50_000)
 def words(text: str) -> str:
     """Folded words joined by single spaces: 'Korea, Republic of' -> 'korea republic of'."""
     return " ".join(w for w in _NON_WORD.split(fold(text).replace("_", " ")) if w)
@@ -79,6 +80,7 @@ def _index() -> dict[str, str]:
     return {name: code for code, names in _names().items() for name in names}
 
 
+@functools.lru_cache(maxsize=50_000)
 def find(text: str) -> str | None:
     """The alpha-2 code that ``text`` names exactly (a code, a name, an everyday name)."""
     return _index().get(words(text))

@@ -21,6 +21,7 @@ Plain Python, no Discord; any feature may use it.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -69,9 +70,31 @@ class Name:
     canonical: str = ""  # the alias table's name, when the text is one of its aliases
     own: tuple[Words, ...] = ()  # the words as typed, when the alias table replaced them
 
-    @property
+    @functools.cached_property
     def words(self) -> Words:
         return tuple(w for part in self.parts for w in part)
+
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(w for part in (*self.parts, *self.own) for w in part)
+
+    @functools.cached_property
+    def core(self) -> frozenset[str]:
+        """The words that name this place in particular (not "university", "institute")."""
+        return self.vocabulary - GENERIC
+
+
+def _unrelated(a: Name, b: Name) -> bool:
+    """A quick no: without an alias, equal words, a shared particular word or one's
+    initials among the other's words, no rule below can find a conflict."""
+    return (
+        not a.canonical
+        and not b.canonical
+        and a.words != b.words
+        and a.core.isdisjoint(b.core)
+        and a.acronyms.isdisjoint(b.vocabulary)
+        and b.acronyms.isdisjoint(a.vocabulary)
+    )
 
 
 def _raw_words(segment: str) -> list[str]:
@@ -201,7 +224,7 @@ class Institutions:
 
     def _compare(self, a: str, b: str) -> str | None:
         first, second = self.name(a), self.name(b)
-        if not first.words or not second.words:
+        if not first.words or not second.words or _unrelated(first, second):
             return None
         if first.canonical and first.canonical == second.canonical:
             if fold(a).strip() == fold(b).strip():

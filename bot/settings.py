@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.challenge_areas import DEFAULT_FILE as DEFAULT_AREAS_FILE
 from bot.geo import is_zone
 from bot.institutions import DEFAULT_FILE as DEFAULT_INSTITUTIONS_FILE
+from bot.institutions import InstitutionConfigError, load_institutions
 from bot.timeparse import parse_duration, parse_duration_list
 
 ENV_PREFIX = "HUB_"
@@ -346,6 +347,15 @@ class Settings(BaseSettings):
         if any(offset <= timedelta(0) for offset in value):
             raise ValueError("every check-in must be after the start, e.g. 14d,42d,90d")
         return sorted(value)
+
+    @field_validator("mentor_institutions_file")
+    @classmethod
+    def _institutions_readable(cls, value: Path) -> Path:
+        try:
+            load_institutions(value)
+        except InstitutionConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("mentor_round_cron")
     @classmethod

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.app import HubBot
 
 Interaction = discord.Interaction[Any]
+MAX_BLOCKED = 300  # blocked pairs listed in a dry run (30 pages); a large pool has many more
 
 
 def config_from(bot: HubBot) -> MentoringConfig:
@@ -131,7 +132,8 @@ class MentoringCog(commands.Cog):
         methods="Methods you want to learn or discuss",
         languages="Languages you can work in, comma-separated (default: your profile's)",
         country="A mentor in your own country, another country, or no preference",
-        avoid="Anything to avoid, comma-separated: an institution, a name or a country",
+        avoid="Anything to avoid, separated by commas or semicolons: institutions, names, "
+        "countries",
         free_hours="Optional: when you are usually free, your time, e.g. Tue 14-16 "
         "(default: weekdays 9-17)",
     )
@@ -232,11 +234,11 @@ class MentoringCog(commands.Cog):
 
     # -- rounds (moderators) ---------------------------------------------------------------------
 
-    async def _solve(self, guild_id: int) -> tuple[Round, dict[int, int]]:
+    async def _solve(self, guild_id: int, dry_run: bool = False) -> tuple[Round, dict[int, int]]:
         mentees, mentors, request_ids = await self.service.pool(guild_id)
         weights = self.service.config.weights
         result = solve(mentees, mentors, weights, self.bot.areas.name_of, self.bot.areas.slugs(),
-                       self.service.config.rules)  # fmt: skip
+                       self.service.config.rules, with_blocked=dry_run)  # fmt: skip
         return result, request_ids
 
     @mentor_admin.command(name="match", description="Run a matching round")
@@ -246,7 +248,7 @@ class MentoringCog(commands.Cog):
         guild = interaction.guild
         assert guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result, request_ids = await self._solve(guild.id)
+        result, request_ids = await self._solve(guild.id, dry_run)
         if dry_run:
             embed, view = await self._dry_run_page(guild.id, result, 0)
             await interaction.followup.send(embed=embed, view=view, ephemeral=True)
@@ -297,11 +299,13 @@ class MentoringCog(commands.Cog):
             lines.append(f"**{await name(left.mentee_id)}**: {left.why}")
         if result.blocked:
             lines.append("**Pairs the rules keep apart:**")
-        for kept in result.blocked:
+        for kept in result.blocked[:MAX_BLOCKED]:
             why = "; ".join(escape_markdown(w) for w in kept.why)
             lines.append(
                 f"**{await name(kept.mentee_id)}** and **{await name(kept.mentor_id)}**: {why}"
             )
+        if len(result.blocked) > MAX_BLOCKED:
+            lines.append(f"... and {len(result.blocked) - MAX_BLOCKED} more pairs kept apart.")
         pages = pages_of(lines or ["No open requests and no free mentors."])
         page = min(max(page, 0), len(pages) - 1)
         embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
@@ -316,7 +320,7 @@ class MentoringCog(commands.Cog):
         guild = interaction.guild
         if guild is None or not is_moderator(interaction.user, self.bot.settings):
             raise UserError("This dry run is for moderators.")
-        result, _ = await self._solve(guild.id)
+        result, _ = await self._solve(guild.id, dry_run=True)
         embed, view = await self._dry_run_page(guild.id, result, page)
         await interaction.response.edit_message(embed=embed, view=view)
 

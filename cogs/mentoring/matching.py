@@ -243,8 +243,11 @@ def solve(
     area_name: AreaName = str,
     area_order: Sequence[str] = (),
     rules: Rules | None = None,
+    *,
+    with_blocked: bool = False,
 ) -> Round:
-    """The globally best round: most mentees matched, then the highest total score."""
+    """The globally best round: most mentees matched, then the highest total score; with
+    ``with_blocked``, also every pair the rules keep apart and why (for the dry run)."""
     scores = Scores(mentees, mentors, rules)
     total = scores.total(weights)
     slots = np.repeat(np.arange(len(scores.mentors)), [max(0, m.capacity) for m in mentors])
@@ -273,7 +276,7 @@ def solve(
         for i, m in enumerate(scores.mentees)
         if i not in chosen
     ]
-    return Round(pairs, unmatched, blocked_pairs(scores))
+    return Round(pairs, unmatched, blocked_pairs(scores) if with_blocked else [])
 
 
 def greedy(

@@ -152,7 +152,7 @@ def test_avoid_entries_block_by_whole_words(
 ) -> None:
     asking, offering = mentee(avoid=split_avoid(avoid)), mentor(100, **changes)
     assert not feasible(asking, offering, TWO_HOURS)
-    result = solve([asking], [offering], Weights(), rules=TWO_HOURS)
+    result = solve([asking], [offering], Weights(), rules=TWO_HOURS, with_blocked=True)
     assert result.pairs == []
     [blocked] = result.blocked
     assert why in blocked.why
@@ -170,13 +170,15 @@ def test_avoid_entries_block_by_whole_words(
 def test_avoid_entries_do_not_block_parts_of_words(avoid: str, changes: dict[str, object]) -> None:
     asking, offering = mentee(avoid=split_avoid(avoid)), mentor(100, **changes)
     assert feasible(asking, offering, TWO_HOURS)
-    assert len(solve([asking], [offering], Weights(), rules=TWO_HOURS).pairs) == 1
+    assert (
+        len(solve([asking], [offering], Weights(), rules=TWO_HOURS, with_blocked=True).pairs) == 1
+    )
 
 
 def test_too_little_shared_working_time_blocks_and_every_pair_says_its_overlap() -> None:
     london = mentee(hours=hours("Europe/London"))
     sydney = mentor(country="AU", hours=hours("Australia/Sydney"))
-    blocked = solve([london], [sydney], Weights(), rules=TWO_HOURS)
+    blocked = solve([london], [sydney], Weights(), rules=TWO_HOURS, with_blocked=True)
     assert blocked.pairs == [] and blocked.blocked[0].why == ("no shared working hours",)
     assert blocked.unmatched[0].why == (
         "no mentor they may be paired with shares enough working time"
@@ -184,9 +186,11 @@ def test_too_little_shared_working_time_blocks_and_every_pair_says_its_overlap()
     [allowed] = solve([london], [sydney], Weights(), rules=Rules(0, LISTED)).pairs
     assert "no shared working hours" in allowed.reasons
     toronto = mentor(country="CA", hours=hours("America/Toronto"))  # 14-17 UTC with London
-    [pair] = solve([london], [toronto], Weights(), rules=TWO_HOURS).pairs
+    [pair] = solve([london], [toronto], Weights(), rules=TWO_HOURS, with_blocked=True).pairs
     assert "3 hours of shared working time a day" in pair.reasons
-    [short] = solve([london], [toronto], Weights(), rules=Rules(240, LISTED)).blocked
+    [short] = solve(
+        [london], [toronto], Weights(), rules=Rules(240, LISTED), with_blocked=True
+    ).blocked
     assert short.why == ("too little shared working time: 3 hours at most at a stretch, "
                          "4 hours needed",)  # fmt: skip
 
@@ -195,7 +199,7 @@ def test_stated_free_hours_count_their_longest_stretch() -> None:
     tuesday = to_utc_week(parse_free_hours("Tue 10-11, Thu 10-11:30"), "Europe/London", MOMENT)
     asking = mentee(hours=tuesday, custom_hours=True)
     assert longest_stretch(tuesday & hours("Europe/Amsterdam")) == 6
-    assert solve([asking], [mentor()], Weights(), rules=TWO_HOURS).pairs == []
+    assert solve([asking], [mentor()], Weights(), rules=TWO_HOURS, with_blocked=True).pairs == []
     [pair] = solve([asking], [mentor()], Weights(), rules=Rules(90, LISTED)).pairs
     assert (
         "2 hours 30 minutes a week when the mentee is free in the mentor's working day, "
@@ -241,7 +245,7 @@ def test_the_round_stays_optimal_and_keeps_every_rule(
 ) -> None:
     mentee_list, mentor_list = pool
     rules = Rules(minutes, LISTED)
-    result = solve(mentee_list, mentor_list, Weights(), rules=rules)
+    result = solve(mentee_list, mentor_list, Weights(), rules=rules, with_blocked=True)
     by_mentee = {m.user_id: m for m in mentee_list}
     by_mentor = {m.user_id: m for m in mentor_list}
     for pair in result.pairs:
@@ -264,3 +268,16 @@ def test_the_round_stays_optimal_and_keeps_every_rule(
             best = max(best, (len(picked), score))
     assert len(result.pairs) == best[0]
     assert result.total == pytest.approx(best[1], abs=1e-3)
+
+
+def test_a_broken_institution_file_is_one_clear_settings_error(tmp_path: Path) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    bad = tmp_path / "institutions.toml"
+    bad.write_text("[[institution]]\naliases = ['x']\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(mentor_institutions_file=bad)
+    message = str(caught.value)
+    assert message.startswith("HUB_MENTOR_INSTITUTIONS_FILE is invalid")
+    assert "institution 1: give it a name" in message and "\n" not in message
+    assert load_settings().mentor_min_overlap_hours == 2
