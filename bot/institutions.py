@@ -46,6 +46,13 @@ GENERIC = frozenset(
      "programme", "program", "office", "ministry", "council", "society", "association", "unit",
      "lab", "laboratory", "network", "trust", "studie", "science"]
 )  # Words that name no particular place alone (as normalise_word spells them).  # fmt: skip
+# Words of an affiliation that is no institution ("Independent researcher", "None",
+# "Freelance consultant"): two such members share nothing to be in conflict about.
+NO_INSTITUTION = frozenset(
+    ["independent", "researcher", "research", "consultant", "consultancy", "freelance",
+     "freelancer", "self", "employed", "none", "na", "n", "a", "retired", "unaffiliated",
+     "private", "practice", "practitioner", "scholar", "no", "affiliation", "other"]
+)  # fmt: skip
 _SEGMENTS = re.compile(r"[,;:()\[\]/|–—]+| - ")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’`]s\b")
@@ -137,6 +144,8 @@ def parse(text: str) -> Name:
         if words:
             parts.append(words)
             acronyms |= _initials(raw)
+    if all(w in NO_INSTITUTION for part in parts for w in part):
+        return Name(text.strip(), (), frozenset())
     whole = _raw_words(text)
     acronyms |= _initials(whole)
     return Name(text.strip(), tuple(parts), frozenset(acronyms))

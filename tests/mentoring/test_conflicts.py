@@ -81,6 +81,8 @@ def test_the_same_or_a_parent_institution_conflicts(a: str, b: str) -> None:
         ("University", "University of Leeds"),
         ("", ""),
         ("Leiden University", "Northbridge University"),
+        ("Independent researcher", "Independent Researcher"),
+        ("None", "n/a"),
     ],
 )
 def test_different_institutions_do_not_conflict(a: str, b: str) -> None:
