@@ -161,3 +161,16 @@ async def test_an_ended_pairing_s_thread_is_cleared_too(hub: Hub) -> None:
     )
     await hub.double.wait_for(lambda: pair.archived and pair.locked, what="archived again")
     assert not any("Nora Visser" in m.content for m in hub.double.messages_in(pair.id))
+
+
+async def test_short_avoid_entries_match_whole_words_only(hub: Hub) -> None:
+    """'us' is the United States, not every Australian; 'li' is a name, not Berlin."""
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Lina Berliner", stage="senior", country="AU",
+                          affiliation="Free University Berlin")  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Ana Lima", country="NZ", affiliation="University of Otago")
+    await request(hub, mentee, avoid="us, li")
+    sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    assert "Sent 1 proposal(s)" in sent.content, sent.content
+    assert proposal(hub, mentee).embeds[0]["title"].startswith("Mentoring proposal: Lina")
