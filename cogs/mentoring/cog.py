@@ -14,7 +14,7 @@ from bot.errors import UserError
 from bot.institutions import load_institutions
 from bot.options import Avoid, Listing, Mentees, Paragraph
 from bot.scheduler import Job, next_cron_time
-from bot.text import escape_markdown
+from bot.text import escape_markdown, excerpt
 from bot.ui import area_choices
 from cogs.mentoring.flow import PairingFlow
 from cogs.mentoring.matching import Round, Weights, solve
@@ -26,7 +26,7 @@ from cogs.mentoring.pairings import (
     PairingService,
     PairThread,
 )
-from cogs.mentoring.rules import Rules
+from cogs.mentoring.rules import Rules, split_avoid
 from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError, MentoringService
 from cogs.mentoring.status import overview_text, pages_of, status_text
 from cogs.mentoring.views import CheckinButton, ProposalButton, pages_view
@@ -162,10 +162,16 @@ class MentoringCog(commands.Cog):
         except MentoringError as exc:
             raise UserError(str(exc)) from exc
         place, of = await self.service.queue_position(interaction.guild_id, request)
+        entries = split_avoid(request.avoid)
+        avoiding = (
+            " You will not be paired with anyone whose name, institution or country is: "
+            + "; ".join(f"'{excerpt(e)}'" for e in entries) + "."
+            if entries else ""
+        )  # fmt: skip
         await interaction.response.send_message(
             f"Your request is in: you are number {place} of {of} waiting. Matching rounds look "
             "at everyone at once, not first come first served, so the best fit counts more "
-            "than the wait. You will get a private proposal to accept or decline; "
+            f"than the wait.{avoiding} You will get a private proposal to accept or decline; "
             "/mentor status shows where you are.",
             ephemeral=True,
         )

@@ -28,7 +28,11 @@ async def test_the_dry_run_says_which_rule_keeps_each_pair_apart(hub: Hub) -> No
     for mentor in (colleague, american, far, fits):
         await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima", country="GB", affiliation="KCL")
-    await request(hub, mentee, avoid="usa; rand")
+    asked = await request(hub, mentee, avoid="usa; rand")
+    assert (
+        "You will not be paired with anyone whose name, institution or country is: 'usa'; "
+        "'rand'." in asked.content
+    )
 
     dry = await hub.double.run_command(
         hub.guild_id, moderator, "mentor-admin match", {"dry_run": True}
