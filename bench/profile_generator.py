@@ -123,7 +123,8 @@ def profiles(count: int, seed: int = 7) -> Iterator[dict[str, object]]:
 
 def typo_list(count: int = 120, seed: int = 11) -> list[tuple[str, str]]:
     """(misspelling, intended word) for words that are in the profiles: the domain words
-    and the most used made-up ones, one edit (two for words of 9 letters or more)."""
+    and the most used made-up ones, one edit (two for some of 10 letters or more); each
+    misspelling has 5 letters or more, as search corrects no shorter word."""
     rng = random.Random(seed)
     words = vocabulary()
     intended = [w for w in [*DOMAIN, *words[len(DOMAIN) : len(DOMAIN) + 400]] if len(w) >= 5]
@@ -133,6 +134,6 @@ def typo_list(count: int = 120, seed: int = 11) -> list[tuple[str, str]]:
         word = rng.choice(intended)
         edits = 2 if len(word) >= 10 and rng.random() < 0.3 else 1
         typo = misspell(word, rng, edits)
-        if typo != word and typo not in known and (edits == 1 or len(typo) >= 9):
+        if typo != word and typo not in known and len(typo) >= (9 if edits == 2 else 5):
             pairs.setdefault(typo, word)
     return list(pairs.items())

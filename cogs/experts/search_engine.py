@@ -31,6 +31,7 @@ from cogs.profiles.service import profile_from_row
 T = TypeVar("T")
 MASK = (1 << 64) - 1
 FIRST_BUILD_WAIT = 1.5  # seconds a search waits for a first build before saying so
+WRITE_WAIT = 0.5  # seconds a search waits for profile changes already on their way in
 SEARCHABLE = "status = 'active' AND searchable = 1"
 
 
@@ -71,6 +72,7 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._pending: set[tuple[int, int]] = set()
+        self._writing: set[asyncio.Future[None]] = set()
         self._digests: dict[str, int] = {}
         self._expertise: dict[str, tuple[int, tuple[str, ...]]] = {}
         self.keywords: dict[int, Counter[str]] = {}
@@ -110,6 +112,8 @@ class SearchEngine:
                 await asyncio.wait_for(asyncio.shield(self.start()), FIRST_BUILD_WAIT)
             except TimeoutError:
                 raise IndexBuilding from None
+        if self._writing:  # a member who just saved their profile finds it (read your writes)
+            await asyncio.wait(list(self._writing), timeout=WRITE_WAIT)
         return await asyncio.to_thread(job, self.index)
 
     async def refresh(self, guild_id: int, user_id: int) -> None:
@@ -118,7 +122,10 @@ class SearchEngine:
         self.start()
         with self._lock:
             self._pending.add((guild_id, user_id))
-        await asyncio.get_running_loop().run_in_executor(self._writer, self._apply_pending)
+        write = asyncio.get_running_loop().run_in_executor(self._writer, self._apply_pending)
+        self._writing.add(write)
+        write.add_done_callback(self._writing.discard)
+        await write
 
     async def rebuild(self) -> None:
         """Everything again from SQLite (searches answer from the old index meanwhile)."""
