@@ -6,6 +6,7 @@ and the confirmation says so. A refusal from Discord never stops the erasure."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -31,9 +32,13 @@ def on_disk(db_path: Path) -> bytes:
 
 
 async def ask_for_introduction(hub: Hub, seeker: int, expert_id: int) -> None:
-    found = await hub.double.run_command(
-        hub.guild_id, seeker, "expert find", {"query": "radicalisation"}
-    )
+    for _ in range(50):  # the search index follows a new profile a moment later
+        found = await hub.double.run_command(
+            hub.guild_id, seeker, "expert find", {"query": "radicalisation"}
+        )
+        if found.message and f"experts:ask:{expert_id}" in found.message.custom_ids():
+            break
+        await asyncio.sleep(0.1)
     asked = await hub.double.click(hub.guild_id, seeker, found.message, f"experts:ask:{expert_id}")
     assert asked.modal is not None, asked.content
     ids = [c["custom_id"] for row in asked.modal["components"] for c in row["components"]]
