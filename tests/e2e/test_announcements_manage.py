@@ -41,8 +41,8 @@ async def test_pause_and_resume(hub: Hub) -> None:
     resumed = await command(hub, mod, "resume", announcement="1")
     assert resumed.content.startswith("Resumed announcement #1. Next post: <t:")
     await advance_until_posted(hub, timedelta(days=1), 1)
-    assert "`announce.paused` by" in audit_lines(hub)
-    assert "`announce.resumed` by" in audit_lines(hub)
+    assert "paused the announcement" in audit_lines(hub)
+    assert "resumed the announcement" in audit_lines(hub)
 
 
 async def test_edit_changes_text_and_time(hub: Hub) -> None:
@@ -63,7 +63,7 @@ async def test_edit_changes_text_and_time(hub: Hub) -> None:
     assert posts(hub) == []
     [message] = await advance_until_posted(hub, timedelta(minutes=31), 1)
     assert message.embeds[0]["title"] == "Moved"
-    assert "`announce.edited` by" in audit_lines(hub)
+    assert "changed the announcement" in audit_lines(hub)
 
 
 async def test_cancel_then_edit_is_refused(hub: Hub) -> None:
@@ -80,7 +80,7 @@ async def test_cancel_then_edit_is_refused(hub: Hub) -> None:
     hub.clock.advance(timedelta(days=8))
     await hub.double.settle(quiet=0.1)
     assert posts(hub) == []
-    assert "`announce.cancelled` by" in audit_lines(hub)
+    assert "cancelled the announcement" in audit_lines(hub)
 
 
 async def test_send_now_posts_at_once_and_the_schedule_stays(hub: Hub) -> None:
@@ -94,7 +94,7 @@ async def test_send_now_posts_at_once_and_the_schedule_stays(hub: Hub) -> None:
     history = await command(hub, mod, "history", announcement="1")
     text = history.embeds[0]["description"]
     assert text.count("posted https://") == 2 and "(sent now)" in text
-    assert "`announce.sent_now` by" in audit_lines(hub)
+    assert "posted the announcement" in audit_lines(hub)
 
 
 @pytest.mark.hub_settings(announce_require_approval=True)
@@ -115,7 +115,7 @@ async def test_approval_by_a_second_moderator(hub: Hub) -> None:
     assert hub.double.messages[card.id].components == []
     assert await hub.bot.db.fetchval("SELECT approved_by FROM announcements") == second  # type: ignore[union-attr]
     await advance_until_posted(hub, timedelta(minutes=31), 1)
-    assert "`announce.approved` by" in audit_lines(hub)
+    assert "approved the announcement" in audit_lines(hub)
     history = await command(hub, author, "history", announcement="1")
     assert history.embeds[0]["description"].startswith(f"Approved by <@{second}>.")
 
@@ -182,7 +182,7 @@ async def test_list_of_ended_and_quiet_audit_of_reads(hub: Hub) -> None:
     reads = await hub.bot.db.fetchval(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'announce.listed'"
     )
-    assert reads == 2 and "announce.listed" not in audit_lines(hub)
+    assert reads == 2 and "listed the scheduled announcements" not in audit_lines(hub)
 
 
 async def test_a_moderator_who_deletes_their_data_leaves_the_announcement_without_them(
