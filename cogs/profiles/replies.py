@@ -53,7 +53,7 @@ ERASED = (
     "- copies people made, such as screenshots, notes or forwarded text;\n"
     "- backups the server's operator keeps, until they are rotated;\n"
     "- reports and summaries already shared outside Discord, and past entries in the "
-    "moderators' audit channel (they hold your Discord id, not your words)."
+    "moderators' audit channel (they name your Discord account, not what you wrote)."
 )
 
 
