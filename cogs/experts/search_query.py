@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import tantivy
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from cogs.experts.search_index import (
@@ -75,35 +76,43 @@ class Correction:
 def correction(index: SearchIndex, guild_id: int, word: Word) -> Correction | None:
     """What this word was probably meant as, or None if it stands as typed.
 
-    Frequency-aware: of the forms within the allowed edits, the one most profiles use wins,
+    Frequency-aware: of the words within the allowed edits, the one most profiles use wins,
     so a common word beats someone's misspelling of it, even when that misspelling is in a
     profile or two (then both are searched, the typed one first). Candidates come from the
-    live index, so a word added a minute ago counts; they are read by a shared prefix,
-    which a typo rarely touches."""
+    live index, so a word added a minute ago counts. They are read by shared prefix, widest
+    last: three letters, two, the first two swapped, then the first letter alone unless a
+    common word was already found."""
     distance = typo_distance(word.typed)
     typed = plain(word.typed)
     own = max((index.doc_freq(plain(s)) for s in spellings(typed)), default=0)
     if not distance or not typed or own >= STANDS:
         return None
+    found: dict[str, tuple[int, int]] = {}
     for prefix in dict.fromkeys([typed[:3], typed[:2], typed[1::-1], typed[:1]]):
-        found = sorted(
-            (
-                (df, -OSA.distance(typed, term), term)
-                for term, df in index.vocabulary(prefix)
-                if term != typed
-                and abs(len(term) - len(typed)) <= distance
-                and OSA.distance(typed, term, score_cutoff=distance) <= distance
-            ),
-            reverse=True,
-        )
-        for df, _, term in found:
-            if df < max(1, own * RATIO):
-                break
-            if index.doc_freq_in(guild_id, term):
-                return Correction(term, alone=own == 0)
-        if found:
-            return None
+        found.update(_near(index, typed, prefix, distance))
+        if any(df >= STANDS for df, _ in found.values()):
+            break
+    ranked = sorted(((df, -edits, term) for term, (df, edits) in found.items()), reverse=True)
+    for df, _, term in ranked:
+        if df < max(1, own * RATIO):
+            break
+        if index.doc_freq_in(guild_id, term):
+            return Correction(term, alone=own == 0)
     return None
+
+
+def _near(index: SearchIndex, typed: str, prefix: str, distance: int) -> dict[str, tuple[int, int]]:
+    """Indexed words starting with ``prefix`` within ``distance`` edits of ``typed``: how
+    many profiles hold each, and how many edits away it is."""
+    counts = {
+        term: df
+        for term, df in index.vocabulary(prefix)
+        if term != typed and abs(len(term) - len(typed)) <= distance
+    }
+    close = process.extract(
+        typed, list(counts), scorer=OSA.distance, score_cutoff=distance, limit=None
+    )
+    return {str(term): (counts[str(term)], int(edits)) for term, edits, _ in close}
 
 
 def _word_clauses(stems: tuple[str, ...]) -> list[Clause]:
