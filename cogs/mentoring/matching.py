@@ -145,12 +145,13 @@ class Scores:
         self.feasible = self.rules.feasible
 
     def total(self, weights: Weights) -> NDArray[np.float64]:
-        return (
-            weights.areas * self.areas
-            + weights.text * self.text
-            + weights.hours * self.hours
-            + weights.country * self.country
-        )
+        """The weighted sum, in float64 (the components are float32 to halve the memory;
+        each is a share in [0, 1], where float32 is exact far past the 4 digits shown)."""
+        total = np.multiply(self.areas, weights.areas, dtype=np.float64)
+        total += weights.text * self.text
+        total += weights.hours * self.hours
+        total += weights.country * self.country
+        return total
 
     def shared_terms(self, row: int, col: int, limit: int = 3) -> list[str]:
         a, b = self._terms[0][row], self._terms[1][col]
@@ -158,13 +159,18 @@ class Scores:
         return shared[:limit]
 
 
-def _area_share(mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.float64]:
+Grid = NDArray[np.float32]
+"""One score component per (mentee, mentor): float32, half the memory of float64."""
+
+
+def _area_share(mentees: list[Mentee], mentors: list[Mentor]) -> Grid:
     names = sorted({a for m in mentees for a in m.areas} | {a for m in mentors for a in m.areas})
     vocabulary = {name: i for i, name in enumerate(names)}
-    wanted = indicator([m.areas for m in mentees], vocabulary)
-    offered = indicator([m.areas for m in mentors], vocabulary)
+    wanted = indicator([m.areas for m in mentees], vocabulary).astype(np.float32)
+    offered = indicator([m.areas for m in mentors], vocabulary).astype(np.float32)
     counts = np.maximum(wanted.sum(axis=1, keepdims=True), 1.0)
-    result: NDArray[np.float64] = (wanted @ offered.T) / counts
+    result: Grid = wanted @ offered.T
+    result /= counts
     return result
 
 
@@ -173,7 +179,7 @@ TermWeights = dict[str, float]
 
 def _tfidf(
     left: list[str], right: list[str]
-) -> tuple[NDArray[np.float64], tuple[list[TermWeights], list[TermWeights]]]:
+) -> tuple[Grid, tuple[list[TermWeights], list[TermWeights]]]:
     """Cosine similarity of TF-IDF vectors (sublinear tf), over the words of both sides."""
     counted = [Counter(tokens(text)) for text in [*left, *right]]
     frequency: Counter[str] = Counter(t for c in counted for t in c)
@@ -195,43 +201,39 @@ def _tfidf(
                 indices.append(vocabulary[term])
                 data.append(value)
             pointers.append(len(indices))
-        return csr_matrix((data, indices, pointers), shape=(len(rows), max(1, len(vocabulary))))
+        shape = (len(rows), max(1, len(vocabulary)))
+        return csr_matrix((data, indices, pointers), shape=shape, dtype=np.float32)
 
     a, b = weights[: len(left)], weights[len(left) :]
-    similarity = np.asarray((sparse(a) @ sparse(b).T).toarray(), dtype=np.float64)
-    return np.clip(similarity, 0.0, 1.0), (a, b)
+    similarity: Grid = np.asarray((sparse(a) @ sparse(b).T).toarray(), dtype=np.float32)
+    np.clip(similarity, 0.0, 1.0, out=similarity)
+    return similarity, (a, b)
 
 
-def _hour_share(
-    mentees: list[Mentee], mentors: list[Mentor]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _hour_share(mentees: list[Mentee], mentors: list[Mentor]) -> tuple[Grid, Grid]:
     """The share of the smaller side's free time that overlaps, and the overlap in quarter
     hours (float32 products are exact for counts this small, and halve the memory)."""
 
-    def week(hours: frozenset[int]) -> NDArray[np.float32]:
-        row = np.zeros(SLOTS_IN_WEEK, dtype=np.float32)
-        row[list(hours)] = 1.0
-        return row
+    def weeks(people: Sequence[Mentee | Mentor]) -> Grid:
+        rows = np.zeros((len(people), SLOTS_IN_WEEK), dtype=np.float32)
+        for i, person in enumerate(people):
+            rows[i, list(person.hours)] = 1.0
+        return rows
 
-    a = np.array([week(m.hours) for m in mentees], dtype=np.float32).reshape(
-        len(mentees), SLOTS_IN_WEEK
-    )
-    b = np.array([week(m.hours) for m in mentors], dtype=np.float32).reshape(
-        len(mentors), SLOTS_IN_WEEK
-    )
-    together = (a @ b.T).astype(np.float64)
-    smaller = np.minimum(a.sum(axis=1)[:, None], b.sum(axis=1)[None, :]).astype(np.float64)
-    share = np.divide(together, smaller, out=np.zeros_like(together), where=smaller > 0)
+    a, b = weeks(mentees), weeks(mentors)
+    together: Grid = a @ b.T
+    smaller = np.minimum(a.sum(axis=1)[:, None], b.sum(axis=1)[None, :])
+    share: Grid = np.divide(together, smaller, out=np.zeros_like(together), where=smaller > 0)
     return share, together
 
 
-def _country_bonus(mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.float64]:
+def _country_bonus(mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.bool_]:
     theirs = np.array([m.country for m in mentors], dtype=object)
     rows = []
     for mentee in mentees:
         same = theirs == mentee.country
         rows.append(same if mentee.country_pref == "same" else ~same)
-    return np.array(rows, dtype=np.float64).reshape(len(mentees), len(mentors))
+    return np.array(rows, dtype=bool).reshape(len(mentees), len(mentors))
 
 
 # -- solving ------------------------------------------------------------------------------------
@@ -277,23 +279,36 @@ def _assign(
     total: NDArray[np.float64], feasible: NDArray[np.bool_], places: NDArray[np.int64], most: float
 ) -> dict[int, int]:
     """Mentee index -> mentor index: most mentees matched, then the highest total score.
+
     Each free place is a column; scipy's ``linear_sum_assignment`` finds the optimum of
-    ``BIG + score`` over feasible cells."""
+    ``BIG + score`` over feasible cells. The cost matrix is built once, in place, already
+    negated (``maximize`` would copy it) and with the shorter side first (the solver would
+    copy it transposed): one mentees x places matrix in memory where there were five.
+    """
     from scipy.optimize import linear_sum_assignment  # here, not at start-up: ~0.4 s
 
-    slots = np.repeat(np.arange(len(places)), places)
     rows = np.flatnonzero(feasible.any(axis=1)) if feasible.size else np.array([], np.int64)
-    chosen: dict[int, int] = {}
-    if len(rows) and len(slots):
-        big = (min(len(rows), len(slots)) + 1) * (most + 1.0)
-        cells = total[np.ix_(rows, slots)]
+    slots = np.repeat(np.arange(len(places)), places)
+    if not len(rows) or not len(slots):
+        return {}
+    big = (min(len(rows), len(slots)) + 1) * (most + 1.0)
+    by_place = len(slots) <= len(rows)  # rows of the cost matrix: places, else mentees
+    if by_place:
+        cost = np.ascontiguousarray(total[rows][:, slots].T)
+        allowed = np.ascontiguousarray(feasible[rows][:, slots].T)
+    else:
+        cost = total[np.ix_(rows, slots)]
         allowed = feasible[np.ix_(rows, slots)]
-        gain = np.where(allowed, big + cells, 0.0)
-        picked_rows, picked_cols = linear_sum_assignment(gain, maximize=True)
-        for r, c in zip(picked_rows, picked_cols, strict=True):
-            if allowed[r, c]:
-                chosen[int(rows[r])] = int(slots[c])
-    return chosen
+    cost += big
+    np.negative(cost, out=cost)
+    cost[~allowed] = 0.0
+    first, second = linear_sum_assignment(cost)
+    mentees, chosen = (second, first) if by_place else (first, second)
+    return {
+        int(rows[m]): int(slots[p])
+        for m, p in zip(mentees, chosen, strict=True)
+        if (allowed[p, m] if by_place else allowed[m, p])
+    }
 
 
 def greedy(
