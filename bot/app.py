@@ -31,6 +31,7 @@ from bot.paging import PageButton, Pages
 from bot.personal_data import PersonalData
 from bot.ratelimit import Pacer, limit_requests
 from bot.scheduler import Job, Scheduler, SchedulerPolicy
+from bot.server_settings import ServerSettings
 from bot.settings import Settings
 from bot.web import WebServer
 
@@ -86,6 +87,7 @@ class HubBot(commands.Bot):
         self._member_threads: MemberThreads | None = None
         self._member_messages: MemberMessages | None = None
         self._dm_channels: DmChannels | None = None
+        self._server_settings: ServerSettings | None = None
         self._servers_known: asyncio.Future[None] | None = None
         self.pages = Pages()
         self.digest_sections = DigestSections()
@@ -142,11 +144,19 @@ class HubBot(commands.Bot):
             raise RuntimeError("The database is not open yet.")
         return self._dm_channels
 
+    @property
+    def server_settings(self) -> ServerSettings:
+        """Per-server values of the settings moderators change with /hub config."""
+        if self._server_settings is None:
+            raise RuntimeError("The database is not open yet.")
+        return self._server_settings
+
     async def setup_hook(self) -> None:
         settings = self.settings
         self._db = await Database.open(settings.database_path)
         await migrate(self._db, self.clock)
         self._audit = AuditLog(self._db, self.clock, mirror=self._mirror_audit)
+        self._server_settings = ServerSettings(self._db, self.clock, settings)
         policy = SchedulerPolicy(
             grace_period=settings.late_grace_period,
             max_attempts=settings.job_max_attempts,

@@ -152,7 +152,7 @@ class AnnouncementsCog(commands.Cog):
         except AnnouncementError as exc:
             raise UserError(str(exc)) from exc
         notes = [timing.reading, "Nothing is posted until you press Confirm."]
-        if self.bot.settings.announce_require_approval:
+        if await self.bot.server_settings.get(interaction.guild_id, "announce_require_approval"):
             notes.append("A second moderator must then approve it.")
         notes += self._role_notes(interaction.guild, draft.role_id)
         if (
@@ -235,7 +235,7 @@ class AnnouncementsCog(commands.Cog):
             raise UserError(str(exc)) from exc
         role_id = None if remove_role else (self._check_role(role) or found.role_id)
 
-        approval = self.bot.settings.announce_require_approval
+        approval = await self.bot.server_settings.get(found.guild_id, "announce_require_approval")
 
         async def submitted(inner: Interaction, title: str, body: str) -> None:
             try:

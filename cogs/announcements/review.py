@@ -40,7 +40,10 @@ class Review:
         draft = await self.service.get(interaction.guild.id, draft_id)
         if draft is not None and draft.state == "draft":
             check_channel_id(interaction.guild, draft.channel_id, draft.style)
-        approval = self.bot.settings.announce_require_approval
+        # Per server (/hub config), the environment's HUB_ANNOUNCE_REQUIRE_APPROVAL by default.
+        approval = await self.bot.server_settings.get(
+            interaction.guild.id, "announce_require_approval"
+        )
         found = await unwrap(
             self.service.confirm(interaction.guild.id, draft_id, interaction.user.id, approval)
         )

@@ -1,4 +1,5 @@
-"""``/about`` and ``/hub health``: thin adapters over HubService."""
+"""``/about``, ``/hub health`` and ``/hub config``: thin adapters over HubService and the
+server settings."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from discord.ext import commands
 
 from bot.checks import MODERATOR_PERMISSIONS, moderator_only
 from bot.errors import UserError
+from bot.options import Reference, Span
+from bot.server_settings import CONFIGURABLE, MENTOR_WEIGHTS, SettingValueError, parse, shown
 from bot.timeparse import format_duration
 from bot.ui import answer_leftover, discord_time
 from cogs.areas.cog import AreasCog
 from cogs.hub.audit_targets import register_audit_targets
+from cogs.hub.config import effect, setting_choices, show_embed, value_choices
 from cogs.hub.service import AboutFacts, HealthReport, HubService
 from cogs.profiles.service import ProfileService
 
@@ -77,6 +81,9 @@ class HubCog(commands.Cog):
         guild_only=True,
         default_permissions=MODERATOR_PERMISSIONS,
     )
+    config = app_commands.Group(
+        name="config", description="Moderators: this server's settings", parent=hub
+    )
 
     def __init__(self, bot: HubBot) -> None:
         self.bot = bot
@@ -113,3 +120,107 @@ class HubCog(commands.Cog):
         report = await self.service.health()
         embed = health_embed(report, self.bot.latency)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # -- /hub config -----------------------------------------------------------------------
+
+    @config.command(name="show", description="This server's settings and where each comes from")
+    @moderator_only()
+    async def config_show(self, interaction: discord.Interaction[HubBot]) -> None:
+        assert interaction.guild_id is not None
+        current = await self.bot.server_settings.all(interaction.guild_id)
+        await interaction.response.send_message(embed=show_embed(current), ephemeral=True)
+
+    @config.command(name="set", description="Change a setting for this server")
+    @app_commands.describe(
+        setting="Which setting (pick from the list)",
+        value="The new value: a number for a weight, on or off for a switch",
+        preview="true: only show what would change, save nothing",
+    )
+    @moderator_only()
+    async def config_set(
+        self,
+        interaction: discord.Interaction[HubBot],
+        setting: Reference,
+        value: Span,
+        preview: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None
+        name = self._setting(setting)
+        try:
+            new = parse(name, value)
+        except SettingValueError as exc:
+            raise UserError(str(exc)) from exc
+        old = await self.bot.server_settings.get(interaction.guild_id, name)
+        said = await self._effect(interaction.guild_id, name, old, new)
+        label = CONFIGURABLE[name].label
+        if preview:
+            text = f"Preview, nothing saved: {label} would go from {shown(old)} to {shown(new)}."
+            await interaction.response.send_message(f"{text}\n{said}", ephemeral=True)
+            return
+        await self.bot.server_settings.set(interaction.guild_id, name, new)
+        await self.bot.audit.record(
+            interaction.guild_id, "hub.config_set", actor_id=interaction.user.id,
+            details={"setting": label, "from": shown(old), "to": shown(new)},
+        )  # fmt: skip
+        text = f"{label} is now {shown(new)} on this server (was {shown(old)})."
+        undo = "/hub config reset puts it back to the default."
+        await interaction.response.send_message(f"{text}\n{said}\n{undo}", ephemeral=True)
+
+    @config.command(name="reset", description="Put a setting back to the bot's default")
+    @app_commands.describe(setting="Which setting (pick from the list)")
+    @moderator_only()
+    async def config_reset(
+        self, interaction: discord.Interaction[HubBot], setting: Reference
+    ) -> None:
+        assert interaction.guild_id is not None
+        name = self._setting(setting)
+        settings = self.bot.server_settings
+        old = await settings.get(interaction.guild_id, name)
+        label = CONFIGURABLE[name].label
+        if not await settings.reset(interaction.guild_id, name):
+            text = f"{label} already uses the default ({shown(old)}); nothing changed."
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        new = settings.default(name)
+        await self.bot.audit.record(
+            interaction.guild_id, "hub.config_reset", actor_id=interaction.user.id,
+            details={"setting": label, "from": shown(old), "to": shown(new)},
+        )  # fmt: skip
+        said = await self._effect(interaction.guild_id, name, old, new)
+        text = f"{label} is back to the default, {shown(new)} (was {shown(old)})."
+        await interaction.response.send_message(f"{text}\n{said}", ephemeral=True)
+
+    @config_set.autocomplete("setting")
+    @config_reset.autocomplete("setting")
+    async def _setting_complete(
+        self, interaction: discord.Interaction[HubBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return setting_choices(current)
+
+    @config_set.autocomplete("value")
+    async def _value_complete(
+        self, interaction: discord.Interaction[HubBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        name = str(getattr(interaction.namespace, "setting", "") or "")
+        if name not in CONFIGURABLE or interaction.guild_id is None:
+            return []
+        settings = self.bot.server_settings
+        now = await settings.get(interaction.guild_id, name)
+        values = value_choices(name, now, settings.default(name), current)
+        return [app_commands.Choice(name=v, value=v) for v in values]
+
+    def _setting(self, typed: str) -> str:
+        """The setting's name from the autocomplete value, its label or its env variable."""
+        wanted = typed.strip().casefold().removeprefix("hub_")
+        for name, item in CONFIGURABLE.items():
+            if wanted in (name, item.label.casefold()):
+                return name
+        names = ", ".join(item.label for item in CONFIGURABLE.values())
+        raise UserError(f"There is no setting called that. Pick one from the list: {names}.")
+
+    async def _effect(self, guild_id: int, name: str, old: object, new: object) -> str:
+        weights = None
+        if name in MENTOR_WEIGHTS:
+            values = await self.bot.server_settings.mentor_weights(guild_id)
+            weights = dict(zip(MENTOR_WEIGHTS, values, strict=True))
+        return effect(name, old, new, weights, self.bot.settings.audit_channel)

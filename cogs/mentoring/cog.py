@@ -242,7 +242,8 @@ class MentoringCog(commands.Cog):
 
     async def _solve(self, guild_id: int, dry_run: bool = False) -> tuple[Round, dict[int, int]]:
         mentees, mentors, request_ids = await self.service.pool(guild_id)
-        weights = self.service.config.weights
+        # Per server (/hub config), the environment's HUB_MENTOR_WEIGHT_* by default.
+        weights = Weights(*await self.bot.server_settings.mentor_weights(guild_id))
         result = solve(mentees, mentors, weights, self.bot.areas.name_of, self.bot.areas.slugs(),
                        self.service.config.rules, with_blocked=dry_run)  # fmt: skip
         return result, request_ids

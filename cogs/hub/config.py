@@ -1,0 +1,108 @@
+"""``/hub config show|set|reset``: what each answer says, and the effect of a change.
+
+The commands themselves are in cog.py (they belong to the /hub group); the values, their
+bounds and storage are in bot/server_settings.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.server_settings import (
+    CONFIGURABLE,
+    MENTOR_WEIGHTS,
+    Current,
+    allowed,
+    bounds,
+    is_switch,
+    shown,
+)
+
+SHORT = {
+    "mentor_weight_areas": "shared areas",
+    "mentor_weight_text": "goals and expertise",
+    "mentor_weight_hours": "shared working hours",
+    "mentor_weight_country": "country",
+}
+
+
+def show_embed(current: list[Current]) -> discord.Embed:
+    embed = discord.Embed(
+        title="This server's settings",
+        description="Change one with /hub config set; /hub config reset puts it back to the "
+        "default, which comes from the bot's environment.",
+    )
+    for item in current:
+        source = (
+            f"this server's own (the default is {shown(item.default)})"
+            if item.own
+            else f"the default, from {item.setting.env}"
+        )
+        embed.add_field(
+            name=item.setting.label,
+            value=f"**{shown(item.value)}**: {source}.\nSets {item.setting.help}; takes "
+            f"{allowed(item.setting.name)}.",
+            inline=False,
+        )
+    return embed
+
+
+def weights_line(weights: dict[str, float]) -> str:
+    """Each term's weight and its share of a match's score, e.g. "shared areas 1.5 (43%)"."""
+    total = sum(weights.values())
+    if total == 0:
+        return "every weight is 0, so every pair scores the same and only the rules decide"
+    return ", ".join(
+        f"{SHORT[name]} {weights[name]:g} ({weights[name] / total:.0%})" for name in MENTOR_WEIGHTS
+    )
+
+
+def effect(name: str, old: Any, new: Any, weights: dict[str, float] | None, audit: str) -> str:
+    """What changes for members and moderators when ``name`` goes from ``old`` to ``new``."""
+    if old == new:
+        return "That is already its value, so nothing changes."
+    if name in MENTOR_WEIGHTS and weights is not None:
+        after = {**weights, name: float(new)}
+        return (
+            f"A match's score weighs {weights_line(after)}.\nBefore: {weights_line(weights)}.\n"
+            "This applies from the next matching round (/mentor-admin match dry_run:true "
+            "shows it); pairs already proposed or running stay as they are."
+        )
+    if name == "announce_require_approval" and new:
+        return (
+            f"New announcements wait for another moderator's Approve in #{audit} (the author "
+            "cannot approve their own). Announcements already scheduled go out as planned."
+        )
+    if name == "announce_require_approval":
+        return (
+            "New announcements go live as soon as their author confirms them. Any already "
+            "waiting for approval still wait for it."
+        )
+    return f"{CONFIGURABLE[name].label} is now {shown(new)}."
+
+
+def setting_choices(typed: str) -> list[app_commands.Choice[str]]:
+    wanted = typed.strip().casefold()
+    return [
+        app_commands.Choice(name=c.label, value=c.name)
+        for c in CONFIGURABLE.values()
+        if wanted in c.label.casefold() or wanted in c.name
+    ][:25]
+
+
+def value_choices(name: str, current: Any, default: Any, typed: str) -> list[str]:
+    """Values worth offering as the moderator types: the bounds, the current, the default."""
+    if name not in CONFIGURABLE:
+        return []
+    if is_switch(name):
+        options = ["on", "off"]
+    else:
+        low, high = bounds(name)
+        options = [f"{v:g}" for v in (current, default, low, 0.5, 1.0, 2.0, high) if v is not None]
+        options = list(dict.fromkeys(options))
+        if typed.strip() and typed.strip() not in options:
+            options.insert(0, typed.strip()[:20])
+    return [o for o in options if typed.strip() in o][:25] or options[:25]
