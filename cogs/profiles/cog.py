@@ -234,7 +234,10 @@ class ProfilesCog(commands.Cog):
     async def delete(self, interaction: Interaction) -> None:
         await interaction.response.send_message(
             "This deletes your profile, your intro card, the roles the bot gave you and "
-            "everything else the bot stores about you, in every feature. It cannot be undone.",
+            "everything else the bot stores about you, in every feature, and takes back the "
+            "bot's messages that carry your words or name. It cannot be undone.\n"
+            "Messages people wrote themselves stay, yours included: delete your own in Discord "
+            "first if you want them gone. /profile export gives you a copy of your data.",
             view=erase_view(interaction.user.id),
             ephemeral=True,
         )

@@ -49,6 +49,10 @@ async def ask_for_introduction(hub: Hub, seeker: int, expert_id: int) -> None:
 
 async def delete_profile(hub: Hub, user_id: int) -> Any:
     asked = await hub.double.run_command(hub.guild_id, user_id, "profile delete")
+    # before they confirm, the member learns what will stay (their own messages) and how
+    # to keep a copy
+    assert "delete your own in Discord first" in asked.content, asked.content
+    assert "/profile export" in asked.content
     done = await hub.double.click(hub.guild_id, user_id, asked.message, f"profiles:erase:{user_id}")
     await hub.double.settle()
     return done
