@@ -66,9 +66,9 @@ class PairingFlow:
     async def deliver(self, guild: discord.Guild, pairing: Pairing) -> None:
         mentor = await self._name(guild.id, pairing.mentor_id)
         mentee = await self._name(guild.id, pairing.mentee_id)
-        for user_id, role, other in (
-            (pairing.mentee_id, "mentor", mentor),
-            (pairing.mentor_id, "mentee", mentee),
+        for user_id, role, other, named in (
+            (pairing.mentee_id, "mentor", mentor, pairing.mentor_id),
+            (pairing.mentor_id, "mentee", mentee, pairing.mentee_id),
         ):
             embed = discord.Embed(title=f"Mentoring proposal: {other} as your {role}"[:256])
             embed.description = "Why this pairing:\n" + "\n".join(
@@ -84,11 +84,15 @@ class PairingFlow:
                 "A decline is private and needs no reason."
             )
             content = "You have a mentoring proposal."
-            how = await self.threads.send(
+            how, card = await self.threads.deliver(
                 guild, user_id, f"your DMs are closed, so here it is: {content}",
                 content=content, embed=embed, view=proposal_view(pairing.id),
             )  # fmt: skip
             await self.pairings.delivered(pairing.id, user_id, how)
+            if card is not None:  # it names the other side: taken back if they erase
+                await self.bot.member_messages.remember(
+                    guild.id, [named], card.channel.id, card.id, "card"
+                )
 
     async def answer(self, interaction: Interaction, pairing_id: int, accept: bool) -> None:
         try:

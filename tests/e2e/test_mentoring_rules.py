@@ -178,3 +178,20 @@ async def test_short_avoid_entries_match_whole_words_only(hub: Hub) -> None:
     sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
     assert "Sent 1 proposal(s)" in sent.content, sent.content
     assert proposal(hub, mentee).embeds[0]["title"].startswith("Mentoring proposal: Lina")
+
+
+async def test_an_erased_members_proposal_card_leaves_the_other_sides_dms(hub: Hub) -> None:
+    """The proposal card names the other side and says why they fit: when that person
+    deletes their data, the card in the other member's DMs is taken back too."""
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    card = proposal(hub, mentee)
+    assert "Nora Visser" in str(card.embeds)
+    await delete_my_data(hub, mentor)
+    await hub.double.wait_for(lambda: card.deleted, what="the card taken back")
+    assert proposal(hub, mentor).deleted is False  # the erased member's own DMs are theirs
