@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import sqlite3
 import threading
 from collections import Counter
@@ -61,6 +62,29 @@ def to_doc(profile: Profile) -> Doc:
     )
 
 
+def doc_from_row(row: sqlite3.Row, areas: tuple[str, ...]) -> Doc:
+    """The same as ``to_doc(profile_from_row(row, areas))``, a third of the time: a build
+    reads every profile."""
+    open_details = row["visibility"] == Visibility.MEMBERS.value
+    return Doc(
+        user_id=int(row["user_id"]),
+        guild_id=int(row["guild_id"]),
+        fields={
+            "expertise": " ; ".join(json.loads(row["expertise"])),
+            "name": row["name"],
+            "methods": row["methods"],
+            "affiliation": row["affiliation"] if open_details else "",
+            "bio": row["bio"] if open_details else "",
+        },
+        verified=row["verification"] == "verified",
+        areas=frozenset(areas),
+        country=row["country"],
+        stage=row["career_stage"],
+        open_to=frozenset(json.loads(row["open_to"])),
+        languages=frozenset(json.loads(row["languages"])),
+    )
+
+
 class SearchEngine:
     def __init__(self, db_path: Path, folder: Path | None = None) -> None:
         self.index = SearchIndex(folder or db_path.with_name(db_path.name + ".search"))
@@ -68,6 +92,7 @@ class SearchEngine:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-writer")
         self._started: asyncio.Future[None] | None = None
         self._serving = False
+        self._ready = threading.Event()
         self._stopping = False
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -108,10 +133,9 @@ class SearchEngine:
     async def run(self, job: Callable[[SearchIndex], T]) -> T:
         """A read on a worker thread, against the last commit."""
         if not self._serving:
-            try:
-                await asyncio.wait_for(asyncio.shield(self.start()), FIRST_BUILD_WAIT)
-            except TimeoutError:
-                raise IndexBuilding from None
+            self.start()
+            if not await asyncio.to_thread(self._ready.wait, FIRST_BUILD_WAIT):
+                raise IndexBuilding
         if self._writing:  # a member who just saved their profile finds it (read your writes)
             await asyncio.wait(list(self._writing), timeout=WRITE_WAIT)
         return await asyncio.to_thread(job, self.index)
@@ -171,13 +195,17 @@ class SearchEngine:
         if state is None:
             self._rebuild()
         else:
-            self._serving = True  # answer from the index on disk while it is checked
+            self._serve()  # answer from the index on disk while it is checked
             self._forget()
             for doc in self._docs():
                 self._remember(doc)
             if (state.get("digest"), state.get("count")) != self._fingerprint():
                 self._rebuild()
+        self._serve()
+
+    def _serve(self) -> None:
         self._serving = True
+        self._ready.set()
 
     def _rebuild(self) -> None:
         self._forget()
@@ -205,7 +233,7 @@ class SearchEngine:
                 if row is None or row["status"] != "active" or not row["searchable"]:
                     self.index.remove(guild_id, user_id)
                     continue
-                doc = to_doc(profile_from_row(row, self._areas(connection, guild_id, user_id)))
+                doc = doc_from_row(row, self._areas(connection, guild_id, user_id))
                 self.index.upsert(self._remember(doc))
         if erased:  # deleted words stay in segment files until rewritten: erased means gone
             self._rebuild()
@@ -222,7 +250,7 @@ class SearchEngine:
                 areas.setdefault((g, u), []).append(slug)
             for row in connection.execute(f"SELECT * FROM profiles WHERE {SEARCHABLE}"):
                 key = (int(row["guild_id"]), int(row["user_id"]))
-                yield to_doc(profile_from_row(row, tuple(areas.get(key, ()))))
+                yield doc_from_row(row, tuple(areas.get(key, ())))
 
     @staticmethod
     def _areas(connection: sqlite3.Connection, guild_id: int, user_id: int) -> tuple[str, ...]:

@@ -31,7 +31,8 @@ VERIFIED_BOOST = 1.15
 AREA_BOOST = 1.5
 
 STATE_FILE = "hub-search.json"
-LAYOUT = "key guild user verified:fast area_bits:fast fields:position stems words raw-lists"
+PHRASE_FIELDS = ("expertise", "methods", "bio")
+LAYOUT = "key guild user verified:fast area_bits:fast phrase-fields:position words raw-lists"
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,10 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("user", indexed=True, fast=True)
     builder.add_unsigned_field("verified", fast=True)
     builder.add_unsigned_field("area_bits", fast=True)
-    for name in FIELD_WEIGHTS:
-        builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="position")
-    # Every word once per profile: stems to count matches, plain words to correct typos.
-    builder.add_text_field("stems", tokenizer_name=ANALYZER, index_option="basic")
+    for name in FIELD_WEIGHTS:  # positions only where phrases are looked for
+        option = "position" if name in PHRASE_FIELDS else "freq"
+        builder.add_text_field(name, tokenizer_name=ANALYZER, index_option=option)
+    # The plain (unstemmed) words of the profile: the vocabulary typos are corrected against.
     builder.add_text_field("words", tokenizer_name=PLAIN, index_option="basic")
     for name in ("country", "stage", *LISTS):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
@@ -129,7 +130,6 @@ def _document(doc: Doc) -> tantivy.Document:
         "user": doc.user_id,
         "verified": int(doc.verified),
         "area_bits": area_bits(doc.areas),
-        "stems": " ".join(doc.fields.values()),
         "words": " ".join(doc.fields.values()),
         "country": doc.country,
         "stage": doc.stage,
@@ -261,10 +261,10 @@ class SearchIndex:
     def size(self) -> int:
         return self.searcher.num_docs
 
-    def doc_freq(self, term: str, field: str = "words") -> int:
-        """Profiles holding the word (plain, or a stem in "stems"), in any server (cheap:
-        read from the term dictionary)."""
-        return self.searcher.doc_freq(field, term)
+    def doc_freq(self, term: str) -> int:
+        """Profiles holding the (plain) word, in any server (cheap: read from the term
+        dictionary)."""
+        return self.searcher.doc_freq("words", term)
 
     def doc_freq_in(self, guild_id: int, term: str) -> int:
         """Profiles of this server holding the word (terms come in order: it comes first)."""

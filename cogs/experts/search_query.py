@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from cogs.experts.search_index import (
     FIELD_WEIGHTS,
+    PHRASE_FIELDS,
     SCHEMA,
     Filters,
     Ranking,
@@ -30,7 +31,6 @@ PREFIX_SCORE = 0.3
 PHRASE_BOOST = 2.0
 PHRASE_SHARE = 0.05  # the phrase boost is used when a word of it is in at most 5% of profiles
 MAX_PHRASE_WORDS = 6
-PHRASE_FIELDS = ("expertise", "methods", "bio")
 STANDS = 50  # a word this many profiles use is not corrected
 RATIO = 10  # a word in a few profiles yields to one within reach used ten times as often
 Clause = tuple[tantivy.Occur, tantivy.Query]
@@ -149,7 +149,7 @@ def _phrase_boost(index: SearchIndex, sequence: list[Word]) -> list[Clause]:
     radicalisation') reads most position lists, about 10 ms at 100,000 profiles."""
     if len(sequence) < 2 or len(sequence) > MAX_PHRASE_WORDS:
         return []
-    rarest = min(index.doc_freq(w.main, "stems") for w in sequence)
+    rarest = min(index.doc_freq(plain(w.typed)) for w in sequence)
     if rarest > PHRASE_SHARE * max(1, index.size):
         return []
     phrase = tantivy.Query.boost_query(_phrase_query(sequence), PHRASE_BOOST)
@@ -163,7 +163,12 @@ def ranking(
     with no words, every profile in the scope (filters alone)."""
     scoring = [c for w in parsed.words for c in _word_clauses(w.stems)]
     scoring += _phrase_boost(index, parsed.sequence) if scoring else []
-    counting = [(tantivy.Occur.Should, _term("stems", s)) for w in parsed.words for s in w.stems]
+    counting = [
+        (tantivy.Occur.Should, _term(name, s))
+        for w in parsed.words
+        for s in w.stems
+        for name in FIELD_WEIGHTS
+    ]
     if parsed.prefix is not None:
         prefix = (tantivy.Occur.Should, _prefix_query(parsed.prefix))
         scoring.append(prefix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
+from cogs.experts.search_engine import doc_from_row, to_doc
 from cogs.experts.search_index import STATE_FILE, Filters
 from cogs.experts.search_service import ExpertInputError, ExpertService
 from cogs.experts.search_text import stems_of
@@ -250,3 +252,23 @@ async def test_bad_filters_and_empty_searches_are_explained(service: ExpertServi
     with pytest.raises(ExpertInputError, match="Type what you are looking for"):
         await service.find(G, '  "" ', Filters())
     assert (await service.find(G, "anything", Filters())).total == 0
+
+
+async def test_a_build_and_a_profile_change_index_a_profile_alike(
+    db: Database, db_path: Path, clock: OffsetClock
+) -> None:
+    """The build reads rows directly (fast); a change goes through Profile: both must give
+    the same document, or every start would find the index stale."""
+    await person(db, clock, 1, "drones, boats", visibility="moderators",
+                 open_to=["media-enquiries"], areas=["data", "evaluation"],
+                 languages=["English", "Arabic"])  # fmt: skip
+    await person(db, clock, 2, "policing")
+    profiles = ProfileService(db, clock, load_areas())
+    connection = sqlite3.connect(db_path)
+    connection.row_factory = sqlite3.Row
+    for user in (1, 2):
+        row = connection.execute("SELECT * FROM profiles WHERE user_id = ?", (user,)).fetchone()
+        profile = await profiles.get(G, user)
+        assert profile is not None
+        assert doc_from_row(row, profile.areas) == to_doc(profile)
+    connection.close()
