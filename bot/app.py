@@ -14,7 +14,7 @@ from discord.ext import commands
 import cogs
 from bot import __version__
 from bot.audit import AuditEntry, AuditLog
-from bot.audit_text import AuditTargets
+from bot.audit_text import AuditTargets, named_members
 from bot.audit_text import render as render_audit
 from bot.challenge_areas import AreaCatalog, load_areas
 from bot.clock import Clock
@@ -24,7 +24,7 @@ from bot.dm_channels import DmChannels
 from bot.draining import drain_handlers
 from bot.errors import report_error
 from bot.lookup import ServerNotReady, complete_member_list, find_text_channel
-from bot.member_messages import MemberMessages
+from bot.member_messages import AUDIT, MemberMessages
 from bot.member_threads import MemberThreads
 from bot.migrations import migrate
 from bot.paging import PageButton, Pages
@@ -273,7 +273,13 @@ class HubBot(commands.Bot):
             return
         line, embed = await render_audit(entry, guild, self.audit_targets, self.areas)
         embeds = [embed] if embed is not None else []
-        await channel.send(line, embeds=embeds, allowed_mentions=discord.AllowedMentions.none())
+        posted = await channel.send(
+            line, embeds=embeds, allowed_mentions=discord.AllowedMentions.none()
+        )
+        # Their names leave this message if they erase their data (cogs/hub/audit_targets.py).
+        named = named_members(entry)
+        if named:
+            await self.member_messages.remember(guild.id, named, channel.id, posted.id, AUDIT)
 
     async def _report_job(self, job: Job, outcome: str, error: str | None) -> None:
         # Features listen with on_job_reported, e.g. to carry a recurrence past a missed run.

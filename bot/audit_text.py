@@ -161,11 +161,31 @@ class AuditTargets:
 
 
 def member_name(guild: discord.Guild, user_id: int) -> str:
-    """Their server name and a mention (which never pings here), or the mention alone."""
+    """Their server name in bold and a mention (which never pings here), or the mention
+    alone; the bold name is what ``without_names`` takes out when the member erases."""
     member = guild.get_member(user_id)
     if member is None:
         return f"<@{user_id}>"
-    return f"{escape_markdown(member.display_name)} (<@{user_id}>)"
+    return f"**{escape_markdown(member.display_name)}** (<@{user_id}>)"
+
+
+_NAMED = re.compile(r"\*\*((?:\\.|[^*\\])*)\*\* \(<@(\d+)>\)")
+FORMER = "a former member"
+
+
+def without_names(content: str, keep: set[int]) -> str:
+    """An entry's sentence with the names of members not in ``keep`` taken out (erasure)."""
+    text = _NAMED.sub(lambda m: m.group(0) if int(m.group(2)) in keep else FORMER, content)
+    return text[0].upper() + text[1:] if text else text
+
+
+def named_members(entry: AuditEntry) -> list[int]:
+    """Whose name the entry's sentence may carry: its actor and the member it is about."""
+    found = [entry.actor_id] if entry.actor_id else []
+    member = _MEMBER.match(entry.target or "")
+    if member and int(member.group(1)) not in found:
+        found.append(int(member.group(1)))
+    return found
 
 
 def template_for(action: str) -> str | None:

@@ -18,10 +18,11 @@ from typing import Any, Literal
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 
-Kind = Literal["card", "digest", "thread"]
+Kind = Literal["card", "digest", "thread", "audit"]
 CARD: Kind = "card"  # carries the member's own words: deleted
 DIGEST: Kind = "digest"  # lists several members: edited to drop the erased one
 THREAD_NAME: Kind = "thread"  # named after its members: renamed
+AUDIT: Kind = "audit"  # an audit-channel entry naming members: edited to drop the name
 
 # (guild, channel_id, message_id, members still named in it) -> None; ``guild`` is a
 # discord.Guild, typed loosely so the core stays free of Discord.

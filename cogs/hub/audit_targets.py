@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.audit_text import Target
+import discord
+
+from bot.audit_text import Target, without_names
+from bot.member_messages import AUDIT
 from bot.text import escape_markdown
 
 if TYPE_CHECKING:
@@ -39,3 +42,18 @@ def register_audit_targets(bot: HubBot) -> None:
 
     bot.audit_targets.register("event", event)
     bot.audit_targets.register("announcement", announcement)
+    bot.member_messages.on_retract(AUDIT, retract_audit_names)
+
+
+async def retract_audit_names(
+    guild: discord.Guild, channel_id: int, message_id: int, others: list[int]
+) -> None:
+    """An erased member's name leaves the audit entries that named them ("a former
+    member"); the entry's facts stay, as they do in the audit_log table."""
+    channel = guild.get_channel(channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return
+    message = await channel.fetch_message(message_id)
+    text = without_names(message.content, set(others))
+    if text != message.content:
+        await message.edit(content=text, allowed_mentions=discord.AllowedMentions.none())

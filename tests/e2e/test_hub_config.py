@@ -60,7 +60,7 @@ async def test_set_validates_stores_audits_and_says_the_effect_then_reset(hub: H
     assert "Before: shared areas 1 (36%)" in done.content
     assert stored(hub) == {"mentor_weight_areas": "1.5"}
     entry = audit_text(await audit_entry(hub, "changed a setting for this server"))
-    assert entry.startswith(f"Nadia Karim (<@{mod}>) changed a setting for this server.")
+    assert entry.startswith(f"**Nadia Karim** (<@{mod}>) changed a setting for this server.")
     assert "Setting: Mentoring: weight of shared areas" in entry
     assert "Was: 1" in entry and "Now: 1.5" in entry
     own = fields(await config(hub, mod, "show"))["Mentoring: weight of shared areas"]

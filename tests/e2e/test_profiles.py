@@ -248,7 +248,7 @@ async def test_role_above_the_bot_is_reported(hub: Hub) -> None:
     assert "could not give you the role 'Introduced'" in done.content
     assert "Early-career researcher" in role_names(hub, amira.id)
     audit = "\n".join(audit_texts(hub))
-    assert f"The bot could not give amira (<@{amira.id}>) a role." in audit
+    assert f"The bot could not give **amira** (<@{amira.id}>) a role." in audit
     assert "drag the bot's own role above 'Introduced'" in audit
 
 
