@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 FIELD_LIMIT = 1024
 INTRO = {
-    MEMBER: "Click a command to start it. Your answers are private unless a command says so.",
+    MEMBER: "Click a command to start it; you can fill in its options before sending.",
     ORGANISER: "You can also create and run events. Click a command to start it.",
     MODERATOR: "You are a moderator here, so moderator commands are listed too. Click a "
     "command to start it.",
