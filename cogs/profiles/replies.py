@@ -45,15 +45,15 @@ ERASED = (
     "Also taken back on Discord: your intro card, your private threads with the bot, the "
     "introduction requests and enquiries of yours it delivered to other members, messages "
     "that named you to others, and your name in weekly digests and event lists. Shared "
-    "threads named after you now say 'a former member'. Events you organised stay for the "
+    "threads and the moderators' audit channel now say 'a former member' where they named "
+    "you. Events you organised stay for the "
     "people who signed up, without your name or description.\n"
     "What the bot cannot remove:\n"
     "- what other members wrote, in shared threads and in DMs, and what you wrote yourself "
     "(you can delete your own messages in Discord);\n"
     "- copies people made, such as screenshots, notes or forwarded text;\n"
     "- backups the server's operator keeps, until they are rotated;\n"
-    "- reports and summaries already shared outside Discord, and past entries in the "
-    "moderators' audit channel (they name your Discord account, not what you wrote)."
+    "- reports and summaries already shared outside Discord."
 )
 
 
