@@ -18,7 +18,7 @@ import logging
 import sys
 import tempfile
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -31,9 +31,18 @@ from sandbox.double import DiscordDouble
 
 GUILD_NAME = "Research Hub (sandbox)"
 MODERATOR = "moderator"
+# Made by the moderators by hand before the bot arrived: /hub setup does not make it, and
+# without it a member with closed DMs cannot be sent an introduction request.
+FIRST_CHANNELS = ("expert-requests",)
 EXIT_TOUR_FAILED = 1
 EXIT_SETTINGS = 2
+EXIT_FAILED = 3
 MAX_STOPS = 500  # due times visited by one ``wait``
+Stop = Callable[[], Awaitable[None]]  # called at each due time ``advance`` stops at
+
+
+class SandboxRefused(Exception):
+    """The sandbox cannot start as asked; the message says what to do instead."""
 
 
 class LogBuffer(logging.Handler):
@@ -60,6 +69,7 @@ class Sandbox:
     moderator_role_id: int
     logs: LogBuffer
     members: dict[str, int] = field(default_factory=dict)
+    left: set[str] = field(default_factory=set)  # handles of members who left the server
     bot: HubBot | None = None
     task: asyncio.Task[None] | None = None
 
@@ -99,9 +109,13 @@ class Sandbox:
         self.task = None
 
     async def add_member(self, handle: str, moderator: bool = False) -> int:
+        """A member joins; one who left comes back as the same Discord user."""
         roles = [self.moderator_role_id] if moderator else []
-        member = await self.double.add_member(self.guild_id, handle, roles=roles)
+        member = await self.double.add_member(
+            self.guild_id, handle, roles=roles, user_id=self.members.get(handle)
+        )
         self.members[handle] = member.id
+        self.left.discard(handle)
         return member.id
 
     def handle_of(self, user_id: int) -> str:
@@ -112,7 +126,7 @@ class Sandbox:
         listed = self.double.commands.get(self.guild_id, []) + self.double.commands.get(None, [])
         return {c["name"] for c in listed}
 
-    async def advance(self, delta: timedelta) -> None:
+    async def advance(self, delta: timedelta, at_each_stop: Stop | None = None) -> None:
         """Move the bot's clock forward, stopping at each due job on the way.
 
         Every job then runs at its own time, as it would have in real time; one jump
@@ -126,8 +140,12 @@ class Sandbox:
                 break
             self.clock.set(max(due, self.clock.now()))
             await self.wait_for_due_work()
+            if at_each_stop is not None:
+                await at_each_stop()
         self.clock.set(target)
         await self.wait_for_due_work()
+        if at_each_stop is not None:
+            await at_each_stop()
 
     async def wait_for_due_work(self, timeout: float = 10.0) -> None:
         """Let every job that is due on the moved clock run, then let the bot go quiet."""
@@ -148,6 +166,7 @@ async def running_sandbox(
     db_path: Path | None = None, say: Callable[[str], None] = print
 ) -> AsyncIterator[Sandbox]:
     """Start the double and the bot, seed the server, and clean everything up after."""
+    refuse_used_database(db_path)
     logs = LogBuffer()
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
@@ -163,6 +182,8 @@ async def running_sandbox(
         db_path = Path(temporary.name) / "hub.sqlite3"
     guild = double.create_guild(GUILD_NAME)
     moderator_role = double.create_role(guild.id, "Moderator", position=5)
+    for name in FIRST_CHANNELS:
+        double.create_channel(guild.id, name)
     sandbox = Sandbox(double, OffsetClock(), db_path, guild.id, moderator_role.id, logs)
     try:
         from sandbox.seed import add_people, seed
@@ -182,6 +203,18 @@ async def running_sandbox(
         root.handlers[:], root.level = saved
 
 
+def refuse_used_database(db_path: Path | None) -> None:
+    """A database from an earlier run holds a demo server whose local Discord is gone (it
+    lives in memory): its scheduled jobs would run against a new, different server. So the
+    sandbox starts only on a new file, and says so rather than half-continuing."""
+    if db_path is not None and db_path.exists() and db_path.stat().st_size > 0:
+        raise SandboxRefused(
+            f"{db_path} already holds the database of an earlier sandbox run, and its demo "
+            "server cannot be continued (the local Discord starts empty each time). Give a "
+            "new path with --db, or delete that file."
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot sandbox",
@@ -189,7 +222,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--tour", action="store_true", help="run the guided tour and exit")
     parser.add_argument(
-        "--db", type=Path, default=None, help="keep the database in this file (default: temporary)"
+        "--db",
+        type=Path,
+        default=None,
+        help="keep the database in this new file (default: a temporary one)",
     )
     return parser
 
@@ -213,11 +249,26 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_main(args, out or sys.stdout))
-    except SettingsError as exc:
+    except (SettingsError, SandboxRefused) as exc:
         print(f"research-hub-bot sandbox: {exc}", file=sys.stderr)
         return EXIT_SETTINGS
     except KeyboardInterrupt:
         return 0
+    except Exception as exc:  # one clear line, never a traceback
+        print(f"research-hub-bot sandbox stopped: {failure_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def failure_line(exc: Exception) -> str:
+    """What went wrong, in one line a person can act on."""
+    from sandbox.seed import SeedError
+
+    if isinstance(exc, SeedError):
+        return (
+            f"the demo server could not be built ({exc}). This is a fault in the sandbox or "
+            "the bot; please report it with this line."
+        )
+    return f"{type(exc).__name__}: {exc}. Please report it with this line."
 
 
 if __name__ == "__main__":

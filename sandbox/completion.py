@@ -20,7 +20,8 @@ from sandbox.commandline import (
 
 TERMINAL_WORDS = (
     "as", "members", "click", "choose", "dms", "channel", "channels", "log", "wait", "time",
-    "join", "complete", "restart", "server-events", "tour", "help", "quit",
+    "join", "complete", "restart", "server-events", "tour", "help", "quit", "roles",
+    "move-role", "leave", "open",
 )  # fmt: skip
 Suggest = Callable[[str, str, str], list[str]]
 

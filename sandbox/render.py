@@ -59,6 +59,7 @@ class Renderer:
     now: datetime
     name_of: Callable[[str, int], str]  # ("user" | "channel" | "role", id) -> name
     choices: list[Choice] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # attachments, for ``open N``
 
     # -- text ------------------------------------------------------------------------------
 
@@ -105,9 +106,11 @@ class Renderer:
         for embed in message.embeds:
             lines.extend(self.embed(embed))
         for attachment in message.attachments:
+            self.files.append(attachment)
             size = attachment.get("size")
             extra = f", {size} bytes" if size else ""
-            lines.append(f"[file: {attachment.get('filename', 'attachment')}{extra}]")
+            name = attachment.get("filename", "attachment")
+            lines.append(f"[file: {name}{extra}] (open {len(self.files)} shows it)")
         lines.extend(self.components(message))
         return lines
 
@@ -217,7 +220,8 @@ UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 
 def relative(when: datetime, now: datetime) -> str:
     """Discord's relative style: "in 3 hours", "2 days ago"."""
     seconds = (when - now).total_seconds()
-    size = abs(seconds)
+    # A job runs a moment after its due time: 59 min 59.9 s reads "1 hour", as in Discord.
+    size = round(abs(seconds) / 60) * 60 if abs(seconds) >= 60 else abs(seconds)
     unit, length = next(((u, n) for u, n in UNITS if size >= n), ("", 0))
     if not length:
         return "in a few seconds" if seconds >= 0 else "a few seconds ago"

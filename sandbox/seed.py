@@ -71,9 +71,10 @@ async def introduce(sandbox: Sandbox, person: Person, settle: bool = False) -> N
     async def pick(field: str, *values: str) -> None:
         nonlocal screen
         custom_id = f"profiles:pick:{field}"
-        screen = await double.select(
-            guild, user, screen.message, custom_id, list(values), settle=settle
-        )
+        shown = screen.message.component(custom_id) if screen.message else None
+        offered = (shown or {}).get("options") or []
+        picked = [option_value(offered, value) for value in values]
+        screen = await double.select(guild, user, screen.message, custom_id, picked, settle=settle)
 
     async def press(action: str) -> None:
         nonlocal screen
@@ -93,6 +94,19 @@ async def introduce(sandbox: Sandbox, person: Person, settle: bool = False) -> N
     await press("preview")
     await press("confirm")
     expect(screen, "Your introduction is posted.", f"{person.handle}'s introduction")
+
+
+def option_value(offered: list[dict[str, Any]], wanted: str) -> str:
+    """The value of the select option whose value or label is ``wanted`` ("English" is
+    found whether the form stores language names or codes such as "en")."""
+    names = {wanted.casefold(), OTHER_NAMES.get(wanted.casefold(), "")} - {""}
+    for option in offered:
+        if names & {str(option["value"]).casefold(), str(option["label"]).casefold()}:
+            return str(option["value"])
+    return wanted  # not offered: the double says what is
+
+
+OTHER_NAMES = {"bengali": "bangla"}  # the CLDR name some language lists use
 
 
 async def introduce_members(sandbox: Sandbox) -> None:
@@ -143,7 +157,34 @@ async def schedule_weekly_digest(sandbox: Sandbox) -> None:
         raise SeedError(f"/announce schedule: expected a preview, got {preview.content!r}")
     confirm = next(c for c in preview.message.custom_ids() if c.startswith("announce:confirm:"))
     done = await double.click(guild, moderator, preview.message, confirm)
-    expect(done, "Scheduled", "confirming the weekly announcement")
+    if "approval" in done.content:
+        await approve_as_second_moderator(sandbox)
+    else:
+        expect(done, "Scheduled", "confirming the weekly announcement")
+
+
+SECOND_MODERATOR = "noor"
+
+
+async def approve_as_second_moderator(sandbox: Sandbox) -> None:
+    """Where announcements need a second moderator's approval (HUB_ANNOUNCE_REQUIRE_APPROVAL
+    or /hub config), a second moderator approves the card in the audit channel, as the
+    network's own moderators would."""
+    double, guild = sandbox.double, sandbox.guild_id
+    second = sandbox.members[SECOND_MODERATOR]
+    roles = double.member_roles(guild, second) | {sandbox.moderator_role_id}
+    await double.set_member_roles(guild, second, sorted(roles))
+    await double.settle()
+    card = next(
+        (m for m in reversed(double.messages.values())
+         if any(c.startswith("announce:approve:") for c in m.custom_ids())),
+        None,
+    )  # fmt: skip
+    if card is None:
+        raise SeedError("the weekly announcement needs approval, but no approval card was posted")
+    button = next(c for c in card.custom_ids() if c.startswith("announce:approve:"))
+    done = await double.click(guild, second, card, button)
+    expect(done, "Approved", "approving the weekly announcement")
 
 
 SEED.add("announcements", "announce", [schedule_weekly_digest])

@@ -20,10 +20,13 @@ from bot.timeparse import format_duration, parse_duration
 from cogs.profiles.service import ProfileService
 from sandbox.commandline import CommandLineError, convert_options, parse_command
 from sandbox.completion import candidates
+from sandbox.deliveries import DeliveryWatch
 from sandbox.double.actors import InteractionResult
 from sandbox.double.state import Channel, Message
+from sandbox.forms import END_OF_FIELD, MORE_PROMPT, read_form, read_paragraph
 from sandbox.lineinput import LineReader
 from sandbox.render import Choice, Renderer, parse_picks
+from sandbox.server_actions import ServerActions
 
 if TYPE_CHECKING:
     from sandbox.app import Sandbox
@@ -38,11 +41,16 @@ members                         list who is in the demo server
 click N | click LABEL           press button N of the last reply
 choose N 1,3 | choose 1,3       pick options of select N (or of the only select)
 dms [N]                         your last N direct messages from the bot
+dms off | dms on                close (or open) your DMs, as in Discord's privacy settings
+roles [NAME]                    a member's roles (area roles, Introduced, career stage...)
+move-role NAME above-bot        (moderator) drag a role above the bot's own (or below-bot)
+leave [NAME]                    a member leaves the server (join NAME brings them back)
+open N                          the text of file N the bot attached (an export, an .ics)
 channel #name [N]               the last N messages in a channel or thread (channels: list)
 server-events                   the server's scheduled events (Discord's Events list)
 log [N]                         the bot's last N log lines (errors have their id there)
 restart                         stop and start the bot (buttons shown before keep working)
-wait 25h                        move the bot's clock forward; due reminders fire now
+wait 25h                        move the bot's clock forward; each delivery shows as it happens
 join NAME                       a new member joins the server
 complete TEXT                   show what Tab offers for TEXT
 time                            the time now, for the acting member
@@ -59,7 +67,8 @@ class Terminal:
         self.answers: deque[str] = deque()  # scripted answers to form fields (the tour)
         self.said: list[str] = []  # what the last action printed (the tour checks it)
         self._ask = ask or self._ask_stdin
-        self._seen_dms: dict[int, int] = {}
+        self.server = ServerActions(self)
+        self.deliveries = DeliveryWatch(self)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reader: LineReader | None = None
 
@@ -122,6 +131,8 @@ class Terminal:
                 self.say(line)
         if renderer.choices:
             self.choices = renderer.choices
+        if renderer.files:
+            self.server.files = renderer.files
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -141,6 +152,7 @@ class Terminal:
         """Run one typed line; False when the member asked to quit."""
         self.said = []
         self._loop = asyncio.get_running_loop()
+        self.deliveries.prime()
         line = line.strip()
         if not line or line.startswith("#"):
             return True
@@ -155,7 +167,7 @@ class Terminal:
             self.say(f"That did not work: {exc}")
         except Exception as exc:  # the terminal outlives any failure
             self.say(f"The sandbox hit an error ({type(exc).__name__}: {exc}). Type log.")
-        await self._note_new_dms()
+        await self.deliveries.report()
         return True
 
     async def _dispatch(self, word: str, rest: str, line: str) -> None:
@@ -168,7 +180,7 @@ class Terminal:
             "channels": self.list_channels, "log": self.log, "wait": self.wait,
             "time": self.time, "join": self.join, "complete": self.complete,
             "tour": self.tour, "help": self.help, "restart": self.restart,
-            "server-events": self.server_events,
+            "server-events": self.server_events, **self.server.table(),
         }  # fmt: skip
         action = actions.get(word)
         if action is None and word.lower() in {c["name"] for c in self.commands()}:
@@ -219,23 +231,9 @@ class Terminal:
                 self.say(f"(the bot's log: {logged[-1].splitlines()[0]}; type log for more)")
 
     async def fill_modal(self, modal: dict[str, Any]) -> None:
-        self.say(f"Form: {modal.get('title', '')} (Enter keeps what is in [brackets])")
-        values: dict[str, str] = {}
-        for field in _modal_fields(modal):
-            default = str(field.get("value") or "")
-            label = str(field.get("label") or field["custom_id"])
-            optional = "" if field.get("required", True) or "optional" in label else " (optional)"
-            shown = f" [{default}]" if default else ""
-            typed = await self.ask(f"  {label}{optional}{shown}: ")
-            required = field.get("required", True)
-            for _ in range(2):  # Discord keeps Submit greyed out until a required field is filled
-                if typed or default or not required:
-                    break
-                typed = await self.ask(f"  {label} is required; please type it: ")
-            if required and not (typed or default):
-                self.say(f"The form was not sent: '{label}' is required. Click again to retry.")
-                return
-            values[field["custom_id"]] = typed or default
+        values = await read_form(modal, self.ask, self.ask_paragraph, self.say)
+        if values is None:
+            return
         result = await self.sandbox.double.submit_modal(
             self.sandbox.guild_id, self.user_id, modal, values
         )
@@ -247,6 +245,18 @@ class Terminal:
             self.say(f"{prompt}{answer}")
             return answer
         return await self._ask(prompt)
+
+    async def ask_paragraph(self, prompt: str) -> str:
+        """A paragraph field: lines up to one holding only "." (a scripted answer, as the
+        tour gives, is the whole value and may hold line breaks)."""
+        if not self.answers:
+            return await read_paragraph(await self._ask(prompt), self._ask)
+        answer = self.answers.popleft()
+        lines = answer.split("\n")
+        self.say(f"{prompt}{lines[0]}")
+        for line in [*lines[1:], END_OF_FIELD] if answer else []:
+            self.say(f"{MORE_PROMPT}{line}")
+        return answer
 
     async def _ask_stdin(self, prompt: str) -> str:
         try:
@@ -340,11 +350,12 @@ class Terminal:
                 )
         if match is None:
             raise CommandLineError(f"There is no member '{rest}'. Type members to list them.")
+        if match in getattr(self.sandbox, "left", ()):
+            raise CommandLineError(f"{match} has left the server. Type join {match} to return.")
         self.acting = match
         profile = await self.profiles.get(self.sandbox.guild_id, self.user_id)
         about = f" ({profile.name}, {profile.timezone})" if profile else " (no profile yet)"
         self.say(f"You are now {match}{about}.")
-        self._seen_dms.setdefault(self.user_id, len(self.sandbox.double.dms_of(self.user_id)))
         self.choices = []
 
     async def list_members(self, rest: str) -> None:
@@ -355,21 +366,28 @@ class Terminal:
                 if profile
                 else "no profile"
             )
-            self.say(f"  {handle:<10} {about}")
+            gone = " (left the server)" if handle in self.sandbox.left else ""
+            self.say(f"  {handle:<10} {about}{gone}")
 
     async def join(self, rest: str) -> None:
         handle = rest.strip().casefold()
         if not handle.isalnum():
             raise CommandLineError("Give a one-word name, e.g. join tomas.")
-        if handle in self.sandbox.members:
+        if handle in self.sandbox.members and handle not in self.sandbox.left:
             raise CommandLineError(f"{handle} is already a member.")
+        back = handle in self.sandbox.left
         await self.sandbox.add_member(handle)
+        if back:
+            self.say(f"{handle} came back to the server. Type as {handle} to act as them.")
+            return
         self.say(f"{handle} joined the server. Type as {handle}, then channel #welcome.")
 
     async def dms(self, rest: str) -> None:
+        if rest in ("off", "on"):
+            self.server.set_dms(rest)
+            return
         count = int(rest) if rest.isdigit() else 5
         messages = self.sandbox.double.dms_of(self.user_id)
-        self._seen_dms[self.user_id] = len(messages)
         if not messages:
             self.say("No direct messages.")
             return
@@ -429,28 +447,19 @@ class Terminal:
         delta = parse_duration(rest or "1h")
         double = self.sandbox.double
         before = {c: len(double.messages_in(c)) for c in double.channels}
-        await self.sandbox.advance(delta)
+        await self.sandbox.advance(delta, at_each_stop=self.deliveries.report)
         await self.time("")
         for channel_id, count in before.items():
             channel = double.channels.get(channel_id)
             new = len(double.messages_in(channel_id)) - count
             if channel is not None and channel.type != 1 and new > 0:
-                self.say(f"{new} new message(s) in #{channel.name}")
+                self.say(f"{new} new message{'' if new == 1 else 's'} in #{channel.name}")
         self.say(f"({format_duration(delta)} passed)")
 
     async def time(self, rest: str) -> None:
         renderer = await self.renderer()
         now = int(self.sandbox.clock.now().timestamp())
         self.say(f"It is {renderer.moment(now, 'F')} for {self.acting}.")
-
-    async def _note_new_dms(self) -> None:
-        if self.acting not in self.sandbox.members:
-            return
-        messages = self.sandbox.double.dms_of(self.user_id)
-        seen = self._seen_dms.setdefault(self.user_id, len(messages))
-        if len(messages) > seen:
-            self._seen_dms[self.user_id] = len(messages)
-            await self.show(messages[seen:], lambda m: "New DM from Hub Bot:")
 
     async def complete(self, rest: str) -> None:
         before, _, word = rest.rpartition(" ")
@@ -494,14 +503,3 @@ class Terminal:
         except Exception:
             return []
         return [str(c["value"]) for c in choices]
-
-
-def _modal_fields(modal: dict[str, Any]) -> list[dict[str, Any]]:
-    fields: list[dict[str, Any]] = []
-    for row in modal.get("components", []):
-        if row.get("type") == 18 and isinstance(row.get("component"), dict):
-            fields.append({"label": row.get("label"), **row["component"]})
-        for component in row.get("components", []):
-            if component.get("type") == 4:
-                fields.append(component)
-    return fields

@@ -116,7 +116,7 @@ TOUR.add("announcements", "announce", [
     Step("/announce schedule channel:#announcements when:tomorrow 10:00 timezone:Europe/Berlin",
          "Preview", "Confirm", answers=("Call for papers", "Abstracts are due on Friday."),
          note="A one-off post, previewed in Berlin time before anything is scheduled."),
-    Step("click Confirm", "Scheduled as announcement #2"),
+    Step("click Confirm", "announcement #2"),
     Step("/announce schedule channel:#announcements when:yesterday 10:00", "past",
          note="A time in the past is refused, with what to type instead."),
 ])  # fmt: skip
@@ -163,6 +163,43 @@ TOUR.add("events", "event", [
          note="Members cannot create events."),
     Step("as moderator", "You are now moderator"),
     Step('/event create title:"x" when:"yesterday 10:00"', "which is in the past."),
+])  # fmt: skip
+
+
+TOUR.add("server", "hub", [
+    Step("as grace", "Grace Mwangi",
+         note="What Discord itself shows: the roles the bot gave a member on introduction."),
+    Step("roles", "Introduced", "Youth radicalisation", "Early-career researcher"),
+    Step("/profile export", "[file:", "(open 1 shows it)",
+         note="A file the bot sends (an export, an .ics) can be read."),
+    Step("open 1", '"name": "Grace Mwangi"'),
+    Step("as moderator", "You are now moderator",
+         note="A moderator drags an area role above the bot's own; the bot says what to fix."),
+    Step("move-role Evaluation above-bot", "now above the bot's own role"),
+    Step("/hub setup dry_run:true", "The role 'Evaluation' is above my own role"),
+    Step("move-role Evaluation below-bot", "now below the bot's own role"),
+    Step("as elin", "Elin Strand",
+         note="Elin closes her DMs; a request reaches her in a private thread instead."),
+    Step("dms off", "no longer accepts direct messages"),
+    Step("as amira", "Amira Haddad"),
+    Step("/expert find query:lone actors", "Elin Strand"),
+    Step("click Introduce me: Elin Strand", "private thread", "Requests: elin", answers=(
+        "PhD researcher, Northbridge University", "Lone actors online:\nplatforms, and\nsigns.",
+        "")),
+    Step("as elin", "Elin Strand"),
+    Step("channel Requests: elin 1", "introduction request", "Accept"),
+    Step("dms on", "accepts direct messages from the bot again"),
+    Step("as moderator", "You are now moderator",
+         note="A multi-line field: in a form, type lines and end with a line holding only '.'."),
+    Step("/announce schedule channel:#announcements when:tomorrow 11:00", "Preview",
+         "First line of the notice.", "Second line.",
+         answers=("A notice in two lines", "First line of the notice.\nSecond line.")),
+    Step("leave grace", "grace left the server", note="A member leaves: her profile is hidden "
+         "now and her data deleted after the retention period unless she returns."),
+    Step("wait 31d", "New DM to", "(31d passed)",
+         note="Each delivery is shown when it happens, with the time and who received it."),
+    Step("join grace", "came back"),
+    Step("as grace", "no profile yet"),
 ])  # fmt: skip
 
 

@@ -45,7 +45,8 @@ def test_tour_exits_zero_and_checks_every_step(tmp_path: Path, pytestconfig: pyt
     assert "Demo server ready" in out and "41 members" in out
     assert "✗" not in out
     assert "Tour finished: every step got the expected answer." in out
-    for seen in ("══ hub", "══ profiles", "══ areas", "══ experts", "(only you can see this)",
+    for seen in ("══ hub", "══ profiles", "══ areas", "══ experts", "══ server",
+                 "(only you can see this)",
                  "Your introduction is posted.", "[1] Accept  [2] Decline",
                  "expired without an answer"):  # fmt: skip
         assert seen in out
@@ -141,7 +142,11 @@ def test_the_terminal_through_a_pseudo_terminal(tmp_path: Path) -> None:
         term.expect("Who you are:")
         term.type("PhD researcher\n")
         term.expect("What you would like to discuss:")
-        term.type("Drones at protests\n")
+        term.type("Drones at protests\n")  # a paragraph field: lines up to one with only "."
+        term.expect("  |")
+        term.type("and near airports\n")
+        term.expect("  |")
+        term.type(".\n")
         term.expect("By when (optional):")
         term.type("\n")
         term.expect("Your request was sent to Liam O'Brien")

@@ -86,4 +86,7 @@ def test_files_and_deleted_messages() -> None:
     lines = renderer().message(
         message(attachments=[{"filename": "profile.json", "size": 120}], deleted=True)
     )
-    assert lines == ["(this message was deleted)", "[file: profile.json, 120 bytes]"]
+    assert lines == [
+        "(this message was deleted)",
+        "[file: profile.json, 120 bytes] (open 1 shows it)",
+    ]
