@@ -268,6 +268,8 @@ def failure_line(exc: Exception) -> str:
             f"the demo server could not be built ({exc}). This is a fault in the sandbox or "
             "the bot; please report it with this line."
         )
+    if isinstance(exc, OSError):
+        return f"{exc}. Check the path given with --db: its folder must exist and be writable."
     return f"{type(exc).__name__}: {exc}. Please report it with this line."
 
 

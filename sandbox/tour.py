@@ -116,7 +116,7 @@ TOUR.add("announcements", "announce", [
     Step("/announce schedule channel:#announcements when:tomorrow 10:00 timezone:Europe/Berlin",
          "Preview", "Confirm", answers=("Call for papers", "Abstracts are due on Friday."),
          note="A one-off post, previewed in Berlin time before anything is scheduled."),
-    Step("click Confirm", "announcement #2"),
+    Step("click Confirm", "nnouncement #2"),  # "Scheduled as a…" or "Announcement #2 is waiting…"
     Step("/announce schedule channel:#announcements when:yesterday 10:00", "past",
          note="A time in the past is refused, with what to type instead."),
 ])  # fmt: skip

@@ -46,3 +46,15 @@ def test_a_database_from_an_earlier_run_is_refused_in_one_line(tmp_path: Path) -
         "run, and its demo server cannot be continued (the local Discord starts empty each "
         "time). Give a new path with --db, or delete that file."
     ]
+
+
+def test_an_unusable_database_path_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    done = run_sandbox(tmp_path, "--db", str(tmp_path / "a-file" / "hub.sqlite3"))
+    assert done.returncode == 3
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("research-hub-bot sandbox stopped: ")
+    assert lines[0].endswith(
+        "Check the path given with --db: its folder must exist and be writable."
+    )
