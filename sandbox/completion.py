@@ -25,6 +25,30 @@ TERMINAL_WORDS = (
 )  # fmt: skip
 Suggest = Callable[[str, str, str], list[str]]
 
+# What the terminal's help prints: each of the words above, with what it does.
+HELP = """\
+/command sub option:value ...   run a slash command as the acting member (Tab completes)
+as NAME                         act as another member (as moderator for moderator commands)
+members                         list who is in the demo server
+click N | click LABEL           press button N of the last reply
+choose N 1,3 | choose 1,3       pick options of select N (or of the only select)
+dms [N]                         your last N direct messages from the bot
+dms off | dms on                close (or open) your DMs, as in Discord's privacy settings
+roles [NAME]                    a member's roles (area roles, Introduced, career stage...)
+move-role NAME above-bot        (moderator) drag a role above the bot's own (or below-bot)
+leave [NAME]                    a member leaves the server (join NAME brings them back)
+open N                          the text of file N the bot attached (an export, an .ics)
+channel #name [N]               the last N messages in a channel or thread (channels: list)
+server-events                   the server's scheduled events (Discord's Events list)
+log [N]                         the bot's last N log lines (errors have their id there)
+restart                         stop and start the bot (buttons shown before keep working)
+wait 25h                        move the bot's clock forward; each delivery shows as it happens
+join NAME                       a new member joins the server
+complete TEXT                   show what Tab offers for TEXT
+time                            the time now, for the acting member
+tour                            a guided walk through every feature
+help | quit"""
+
 
 def quoted(value: str) -> str:
     return f'"{value}"' if " " in value else value
@@ -45,7 +69,7 @@ def candidates(
         return [w for w in TERMINAL_WORDS if w.startswith(word)]
     first = before.split()[0]
     if not first.startswith("/"):
-        if first == "as":
+        if first in ("as", "roles", "leave", "join"):
             return [h for h in handles if h.startswith(word)]
         if first == "channel" and len(before.split()) == 1:
             return [f"#{c}" for c in channels if f"#{c}".startswith(word) or c.startswith(word)]

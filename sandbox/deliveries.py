@@ -30,22 +30,26 @@ class DeliveryWatch:
 
     def _delivered(self) -> Iterator[Delivery]:
         """Every DM, and every bot message in a member's private thread (how the bot
-        reaches a member whose DMs are closed), with its recipient."""
+        reaches a member whose DMs are closed), with its recipient: one pass over the
+        messages, as this runs after every line and at every stop of a wait."""
         sandbox = self.terminal.sandbox
         double = sandbox.double
-        for handle, user_id in sandbox.members.items():
-            for message in double.dms_of(user_id):
-                yield Delivery(handle, message, None)
         handles = {user_id: handle for handle, user_id in sandbox.members.items()}
+        places: dict[int, tuple[list[str], str | None]] = {}
+        for user_id, handle in handles.items():
+            dm_channel = double.users[user_id].dm_channel_id
+            if dm_channel is not None:
+                places[dm_channel] = ([handle], None)
         for thread in double.threads_in(sandbox.guild_id):
-            if thread.type != PRIVATE_THREAD:
+            if thread.type == PRIVATE_THREAD:
+                members = [handles[u] for u in sorted(thread.thread_members) if u in handles]
+                places[thread.id] = (members, thread.name)
+        for message in list(double.messages.values()):
+            place = places.get(message.channel_id)
+            if place is None or message.ephemeral or message.deleted or not message.author.bot:
                 continue
-            for message in double.messages_in(thread.id):
-                if not message.author.bot:
-                    continue
-                for user_id in sorted(thread.thread_members):
-                    if user_id in handles:
-                        yield Delivery(handles[user_id], message, thread.name)
+            for handle in place[0]:
+                yield Delivery(handle, message, place[1])
 
     def prime(self) -> None:
         """Take what was delivered so far (the demo server's own) as already seen."""

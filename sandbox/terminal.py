@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.timeparse import format_duration, parse_duration
 from cogs.profiles.service import ProfileService
 from sandbox.commandline import CommandLineError, convert_options, parse_command
-from sandbox.completion import candidates
+from sandbox.completion import HELP, candidates
 from sandbox.deliveries import DeliveryWatch
 from sandbox.double.actors import InteractionResult
 from sandbox.double.state import Channel, Message
@@ -33,29 +33,6 @@ if TYPE_CHECKING:
 
 Ask = Callable[[str], Awaitable[str]]
 ERROR_ID = re.compile(r"error id: `?([0-9a-f]{8})")
-
-HELP = """\
-/command sub option:value ...   run a slash command as the acting member (Tab completes)
-as NAME                         act as another member (as moderator for moderator commands)
-members                         list who is in the demo server
-click N | click LABEL           press button N of the last reply
-choose N 1,3 | choose 1,3       pick options of select N (or of the only select)
-dms [N]                         your last N direct messages from the bot
-dms off | dms on                close (or open) your DMs, as in Discord's privacy settings
-roles [NAME]                    a member's roles (area roles, Introduced, career stage...)
-move-role NAME above-bot        (moderator) drag a role above the bot's own (or below-bot)
-leave [NAME]                    a member leaves the server (join NAME brings them back)
-open N                          the text of file N the bot attached (an export, an .ics)
-channel #name [N]               the last N messages in a channel or thread (channels: list)
-server-events                   the server's scheduled events (Discord's Events list)
-log [N]                         the bot's last N log lines (errors have their id there)
-restart                         stop and start the bot (buttons shown before keep working)
-wait 25h                        move the bot's clock forward; each delivery shows as it happens
-join NAME                       a new member joins the server
-complete TEXT                   show what Tab offers for TEXT
-time                            the time now, for the acting member
-tour                            a guided walk through every feature
-help | quit"""
 
 
 class Terminal:
