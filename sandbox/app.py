@@ -108,11 +108,11 @@ class Sandbox:
         self.bot = None
         self.task = None
 
-    async def add_member(self, handle: str, moderator: bool = False) -> int:
+    async def add_member(self, handle: str, moderator: bool = False, dms_open: bool = True) -> int:
         """A member joins; one who left comes back as the same Discord user."""
         roles = [self.moderator_role_id] if moderator else []
         member = await self.double.add_member(
-            self.guild_id, handle, roles=roles, user_id=self.members.get(handle)
+            self.guild_id, handle, roles=roles, dms_open=dms_open, user_id=self.members.get(handle)
         )
         self.members[handle] = member.id
         self.left.discard(handle)

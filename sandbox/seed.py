@@ -121,7 +121,10 @@ async def introduce_members(sandbox: Sandbox) -> None:
 async def add_people(sandbox: Sandbox) -> None:
     """The members were in the server before the bot arrived (so no welcome for each)."""
     for person in PEOPLE:
-        await sandbox.add_member(person.handle)
+        await sandbox.add_member(person.handle, dms_open=person.handle not in CLOSED_DMS)
+
+
+CLOSED_DMS = {"oscar"}  # the bot reaches him in a private thread (``dms on`` opens them)
 
 
 SEED.add("areas", "hub", [set_up_server])

@@ -10,6 +10,7 @@ retention purge) can be tried in the sandbox.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.timeparse import format_duration
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sandbox.terminal import Terminal
 
 Action = Callable[[str], Awaitable[None]]
+DAY = timedelta(days=1)
 MOVES = ("above-bot", "below-bot")
 
 
@@ -118,18 +120,16 @@ class ServerActions:
             raise CommandLineError("The moderator stays; choose another member to leave.")
         await self.sandbox.double.remove_member(self.sandbox.guild_id, user_id)
         self.sandbox.left.add(handle)
-        retention = format_duration(self.running_settings_retention())
+        retention = self.sandbox.running_bot.settings.profile_retention
+        typed = format_duration(retention + timedelta(days=1))
         self.say(
             f"{handle} left the server. The bot hides their profile now and deletes their "
-            f"data after {retention} unless they come back (join {handle}); "
-            f"type wait {retention} to see it happen."
+            f"data after {in_words(retention)} unless they come back (join {handle}); "
+            f"type wait {typed} to see it happen."
         )
         if handle == self.terminal.acting:
             self.terminal.acting = "moderator"
             self.say("You are now moderator.")
-
-    def running_settings_retention(self) -> Any:
-        return self.sandbox.running_bot.settings.profile_retention
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -145,3 +145,11 @@ class ServerActions:
         for line in str(attachment.get("data", "")).splitlines():
             self.say(line)
         self.say("─" * 60)
+
+
+def in_words(length: timedelta) -> str:
+    """ "30 days" for a whole number of days, else the short form ("36h")."""
+    if length % DAY or not length:
+        return format_duration(length)
+    days = length // DAY
+    return f"{days} day{'' if days == 1 else 's'}"

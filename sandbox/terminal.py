@@ -343,8 +343,10 @@ class Terminal:
                 if profile
                 else "no profile"
             )
-            gone = " (left the server)" if handle in self.sandbox.left else ""
-            self.say(f"  {handle:<10} {about}{gone}")
+            notes = [" (left the server)" if handle in self.sandbox.left else ""]
+            if not self.sandbox.double.users[user_id].dms_open:
+                notes.append(" (DMs closed)")
+            self.say(f"  {handle:<10} {about}{''.join(notes)}")
 
     async def join(self, rest: str) -> None:
         handle = rest.strip().casefold()

@@ -178,8 +178,10 @@ TOUR.add("server", "hub", [
     Step("move-role Evaluation above-bot", "now above the bot's own role"),
     Step("/hub setup dry_run:true", "The role 'Evaluation' is above my own role"),
     Step("move-role Evaluation below-bot", "now below the bot's own role"),
-    Step("as elin", "Elin Strand",
-         note="Elin closes her DMs; a request reaches her in a private thread instead."),
+    Step("members", "(DMs closed)",
+         note="Oscar has closed his DMs; Elin closes hers, and a request reaches her in a "
+         "private thread instead."),
+    Step("as elin", "Elin Strand"),
     Step("dms off", "no longer accepts direct messages"),
     Step("as amira", "Amira Haddad"),
     Step("/expert find query:lone actors", "Elin Strand"),

@@ -66,6 +66,8 @@ async def test_a_moderator_moves_a_role_above_the_bot_and_setup_reports_it(
 
 
 async def test_closed_dms_send_a_request_to_a_private_thread(terminal: Terminal) -> None:
+    oscar = [line for line in (await typed(terminal, "members")).splitlines() if "oscar" in line]
+    assert oscar == ["  oscar      Oscar Lindqvist, SE, practitioner (DMs closed)"]
     await typed(terminal, "as elin")
     assert "no longer accepts direct messages" in await typed(terminal, "dms off")
     await typed(terminal, "as amira")
@@ -150,7 +152,9 @@ async def test_each_delivery_shows_when_it_happens(terminal: Terminal) -> None:
 async def test_a_member_leaves_and_is_purged_after_the_retention(terminal: Terminal) -> None:
     await typed(terminal, "as moderator")
     said = await typed(terminal, "leave grace")
-    assert said.startswith("grace left the server.") and "after 30d" in said
+    assert (
+        said.startswith("grace left the server.") and "after 30 days" in said and "wait 31d" in said
+    )
     assert "grace      Grace Mwangi" in await typed(terminal, "members")
     assert "(left the server)" in await typed(terminal, "members")
     assert "has left the server" in await typed(terminal, "as grace")
