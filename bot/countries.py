@@ -1,28 +1,30 @@
-"""Countries as people write them, read from pycountry's ISO 3166 data.
+"""Countries as people write them and as they are shown, from pycountry's ISO 3166 data.
 
-One place that turns what a member typed ("usa", "UK", "Britain (UK)", "Türkiye", "deu")
-into ISO alpha-2 codes, and a code into every name it goes by, so features can compare
-countries by code instead of by spelling. pycountry is maintained with the standard; the
-few everyday names it does not carry ("uk", "america", "holland") are listed here.
-Stored profile countries are alpha-2 codes (see ``bot.geo``), shown with tzdata's names
-("Britain (UK)"), which are indexed too.
+One place that turns what a member typed ("usa", "UK", "Deutschland", "Türkiye", "deu")
+into ISO alpha-2 codes, names a code for people ("United Kingdom", never tzdata's
+"Britain (UK)"), and offers countries as someone types. Profiles, enquiries and avoid lists
+store alpha-2 codes and compare them, never spellings. pycountry is maintained with the
+standard and carries its names in many languages (its gettext catalogues), so a member may
+type their country's own name; the few everyday names it does not carry ("uk", "america",
+"holland") are listed here.
 """
 
 from __future__ import annotations
 
 import functools
+import gettext
 import re
 
 import pycountry
 
-from bot import geo
 from bot.textmatch import STOP_WORDS, fold
 
-# Everyday names that neither pycountry nor tzdata carries.
+# Everyday names that pycountry does not carry.
 EVERYDAY = {
     "uk": "GB",
     "britain": "GB",
     "great britain": "GB",
+    "britain uk": "GB",  # "Britain (UK)": how cards named it until 2026, so people copy it
     "england": "GB",
     "scotland": "GB",
     "wales": "GB",
@@ -41,6 +43,11 @@ EVERYDAY = {
     "uae": "AE",
     "ivory coast": "CI",
 }
+# The network's working languages: a country's name in any of them finds it.
+_NAME_LANGUAGES = (
+    "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "nb", "fi", "cs", "tr", "he",
+    "ar", "ru", "uk", "id",
+)  # fmt: skip
 # Words inside many countries' names that name none of them alone.
 _TOO_COMMON = STOP_WORDS | {
     "republic", "islands", "island", "state", "states", "kingdom", "united", "democratic",
@@ -57,8 +64,23 @@ def words(text: str) -> str:
 
 
 @functools.cache
+def countries() -> dict[str, str]:
+    """Alpha-2 code -> the English name people use ("United Kingdom", "South Korea",
+    "Iran"), sorted by name: pycountry's common name where it has one."""
+    named = {
+        str(c.alpha_2): str(getattr(c, "common_name", None) or c.name) for c in pycountry.countries
+    }
+    return dict(sorted(named.items(), key=lambda pair: words(pair[1])))
+
+
+def name(code: str) -> str:
+    """A stored code as people read it; anything unknown is shown as it was stored."""
+    return countries().get(code.upper(), code)
+
+
+@functools.cache
 def _names() -> dict[str, frozenset[str]]:
-    """Alpha-2 code -> every name and code it goes by, as ``words``."""
+    """Alpha-2 code -> every English name and code it goes by, as ``words``."""
     found: dict[str, set[str]] = {}
     for country in pycountry.countries:
         code = str(country.alpha_2)
@@ -68,32 +90,73 @@ def _names() -> dict[str, frozenset[str]]:
             value = getattr(country, attribute, None)
             if value:
                 names.add(str(value))
-    for code, name in geo.countries().items():
-        found.setdefault(code, {code}).add(name)
     for alias, code in EVERYDAY.items():
         found.setdefault(code, {code}).add(alias)
     return {code: frozenset(words(n) for n in names) for code, names in found.items()}
 
 
 @functools.cache
+def _local_names() -> dict[str, frozenset[str]]:
+    """Alpha-2 code -> its names in the network's languages ("deutschland", "espana")."""
+    found: dict[str, set[str]] = {}
+    for language in _NAME_LANGUAGES:
+        try:
+            catalogue = gettext.translation(
+                "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
+            )
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            for english in {country.name, getattr(country, "common_name", None)} - {None}:
+                local = catalogue.gettext(str(english))
+                if local != english:
+                    found.setdefault(str(country.alpha_2), set()).add(words(local))
+    return {code: frozenset(names) for code, names in found.items()}
+
+
+@functools.cache
 def _index() -> dict[str, str]:
-    return {name: code for code, names in _names().items() for name in names}
+    """Every name -> its code; English names win over a clash with another language's."""
+    index = {n: code for code, names in _local_names().items() for n in names}
+    index.update({n: code for code, names in _names().items() for n in names})
+    return index
 
 
 @functools.lru_cache(maxsize=50_000)
 def find(text: str) -> str | None:
-    """The alpha-2 code that ``text`` names exactly (a code, a name, an everyday name)."""
+    """The alpha-2 code that ``text`` names exactly (a code, a name in English or in one of
+    the network's languages, an everyday name), else None."""
     return _index().get(words(text))
 
 
 def names_of(code: str) -> frozenset[str]:
     """Every name and code of a country, as ``words`` ('gb', 'gbr', 'united kingdom', ...)."""
-    return _names().get(code.upper(), frozenset({words(code)}))
+    code = code.upper()
+    english = _names().get(code, frozenset({words(code)}))
+    return english | _local_names().get(code, frozenset())
+
+
+def search(text: str, limit: int = 25) -> list[tuple[str, str]]:
+    """(code, name) pairs for autocomplete: the country ``text`` names exactly ("uk",
+    "Deutschland"), then names starting with it, then names containing it."""
+    wanted = words(text)
+    shown = countries()
+    if not wanted:
+        return list(shown.items())[:limit]
+    codes: list[str] = []
+    exact = find(wanted)
+    if exact in shown:
+        codes.append(exact)
+    for test in (str.startswith, str.__contains__):
+        for code, names in _names().items():
+            if code not in codes and code in shown and any(test(n, wanted) for n in names):
+                codes.append(code)
+    return [(code, shown[code]) for code in codes[:limit]]
 
 
 @functools.lru_cache(maxsize=4096)
 def mentioned(text: str) -> frozenset[str]:
-    """The countries ``text`` names: exactly, or else as whole words inside a name
+    """The countries ``text`` names: exactly, or else as whole words inside an English name
     ("congo" names both Congos). Whole words only, so "us" never means Australia."""
     wanted = words(text)
     if not wanted:

@@ -1,89 +1,26 @@
-"""Countries (ISO 3166) and time zones (IANA), read from the tzdata package's own tables.
+"""Time zones (IANA): the ones a member may choose, and each country's zones.
 
-Using tzdata's iso3166.tab and zone.tab keeps country names and the zones of each country
-in step with the time-zone database itself, with no extra dependency.
+Zones come from the time-zone database itself (``zoneinfo`` and the tzdata package's
+zone.tab), so they stay in step with it. Country names and codes are not here: they come
+from pycountry (``bot.countries``), and languages from langcodes (``bot.languages``).
 """
 
 from __future__ import annotations
 
 import functools
-import unicodedata
 import zoneinfo
 from importlib import resources
 
-# Spellings people type that the ISO names do not contain.
-_ALIASES = {
-    "uk": "GB",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "usa": "US",
-    "us": "US",
-    "united states": "US",
-    "united states of america": "US",
-    "america": "US",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "south korea": "KR",
-    "korea": "KR",
-    "russia": "RU",
-    "czechia": "CZ",
-    "czech republic": "CZ",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "uae": "AE",
-}
+from bot.textmatch import fold
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    return fold(text).strip()
 
 
 def _table(name: str) -> list[list[str]]:
     text = resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-
-
-@functools.cache
-def countries() -> dict[str, str]:
-    """ISO 3166 alpha-2 code -> English short name, sorted by name."""
-    pairs = sorted(((row[0], row[1]) for row in _table("iso3166.tab")), key=lambda p: p[1])
-    return dict(pairs)
-
-
-@functools.cache
-def _country_index() -> dict[str, str]:
-    index = {_fold(name): code for code, name in countries().items()}
-    index.update({code.casefold(): code for code in countries()})
-    index.update(_ALIASES)
-    return index
-
-
-def find_country(text: str) -> str | None:
-    """The ISO code for a code, name or common alias ("uk", "Türkiye", "de"), else None."""
-    return _country_index().get(_fold(text))
-
-
-def search_countries(text: str, limit: int = 25) -> list[tuple[str, str]]:
-    """(code, name) pairs whose name or code starts with, then contains, what was typed."""
-    wanted = _fold(text)
-    names = countries()
-    if not wanted:
-        return list(names.items())[:limit]
-    starts = [
-        (c, n) for c, n in names.items() if _fold(n).startswith(wanted) or c.casefold() == wanted
-    ]
-    contains = [(c, n) for c, n in names.items() if wanted in _fold(n) and (c, n) not in starts]
-    return (starts + contains)[:limit]
-
-
-def country_name(code: str) -> str:
-    return countries().get(code.upper(), code)
 
 
 @functools.cache
@@ -133,12 +70,3 @@ def search_zones(text: str, limit: int = 25) -> list[str]:
     ]
     contains = [z for z in pool if wanted in _fold(z) and z not in starts]
     return (starts + contains)[:limit]
-
-
-# Languages offered in the introduction form (at most 25: Discord's select limit).
-LANGUAGES = [
-    "English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch", "Arabic",
-    "Urdu", "Hindi", "Bengali", "Chinese", "Japanese", "Korean", "Russian", "Ukrainian",
-    "Polish", "Turkish", "Persian", "Swedish", "Norwegian", "Danish", "Finnish", "Indonesian",
-    "Swahili",
-]  # fmt: skip

@@ -4,6 +4,11 @@ An international network spells both ways: radicalisation and radicalization, be
 behavior, organisation and organization must meet. Text is case-folded, stripped of
 accents, split on anything that is not a letter or digit, and each word is normalised
 (British and American endings alike, plural "s" dropped) before it is stored or searched.
+
+Kept on purpose (issue 19 asked whether a library replaces it): country and language names
+now come from pycountry and langcodes (``bot.countries``, ``bot.languages``), but these few
+rules are the shared word form of area suggestions, mentoring's text similarity, institution
+matching and the search engine's stop words; a stemmer would change all of their results.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot import geo
+from bot import countries, languages
 from bot.errors import UserError
 from bot.member_messages import CARD
 from bot.scheduler import Job
@@ -102,10 +102,10 @@ class Brokering:
         )
         embed.add_field(name="Areas", value=self._areas(enquiry)[:1024] or "-", inline=False)
         if enquiry.countries:
-            names = ", ".join(geo.country_name(c) for c in enquiry.countries)
+            names = ", ".join(countries.name(c) for c in enquiry.countries)
             embed.add_field(name="Countries", value=names[:1024], inline=True)
         if enquiry.languages:
-            embed.add_field(name="Languages", value=", ".join(enquiry.languages)[:1024])
+            embed.add_field(name="Languages", value=languages.names(enquiry.languages)[:1024])
         embed.add_field(name="Details", value=escape_markdown(enquiry.details)[:1024], inline=False)
         embed.set_footer(
             text="Only 'I can help' is shared with the enquirer, with your profile as you "
@@ -154,7 +154,7 @@ class Brokering:
         if profile is None:
             return f"<@{user_id}>"
         viewer = await self.profiles.viewer_for(enquiry.guild_id, enquiry.enquirer_id, False)
-        parts = [geo.country_name(profile.country)]
+        parts = [countries.name(profile.country)]
         if can_see_details(profile, viewer):
             parts.insert(0, profile.affiliation)
         return f"**{escape_markdown(profile.name)}** ({escape_markdown(', '.join(parts))})"

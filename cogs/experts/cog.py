@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import geo
+from bot import countries
+from bot import languages as language_names
 from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
@@ -146,7 +147,7 @@ class ExpertsCog(commands.Cog):
             country=code,
             stage=career_stage.value if career_stage else None,
             open_to=open_to.value if open_to else None,
-            language=language.strip().title() if language else None,
+            language=self._language_code(language) if language else None,
         )
         page = await self._search(interaction, query, filters, 0)
         search_id = await self.searches.save(
@@ -160,10 +161,20 @@ class ExpertsCog(commands.Cog):
 
     @staticmethod
     def _country_code(text: str) -> str:
-        code = geo.find_country(text)
+        code = countries.find(text)
         if code is None:
             raise UserError(
                 f"'{excerpt(text)}' is not a country I know. Pick one from the list as you type."
+            )
+        return code
+
+    @staticmethod
+    def _language_code(text: str) -> str:
+        """The ISO 639 code profiles store, from a picked code or a typed name."""
+        code = language_names.find(text)
+        if code is None:
+            raise UserError(
+                f"'{excerpt(text)}' is not a language I know. Pick one from the list as you type."
             )
         return code
 
@@ -279,7 +290,7 @@ class ExpertsCog(commands.Cog):
             need=need.value,
             areas=areas,
             countries=(self._country_code(country),) if country else (),
-            languages=(language.strip().title(),) if language else (),
+            languages=(self._language_code(language),) if language else (),
             deadline=when,
         )
         await self.brokering.start(interaction, draft)
@@ -319,7 +330,7 @@ class ExpertsCog(commands.Cog):
             if can_see_details(p, viewer):
                 lines.append(escape_markdown(p.affiliation))
             areas = [a.name for a in (self.bot.areas.get(s) for s in p.areas) if a]
-            lines.append(f"{geo.country_name(p.country)} · local time {local}")
+            lines.append(f"{countries.name(p.country)} · local time {local}")
             if areas:
                 lines.append("Areas: " + ", ".join(areas))
             lines.append("Expertise: " + escape_markdown(", ".join(p.expertise[:5])))
@@ -354,14 +365,11 @@ class ExpertsCog(commands.Cog):
     async def _countries(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n, value=c) for c, n in geo.search_countries(current)]
+        return [app_commands.Choice(name=n, value=c) for c, n in countries.search(current)]
 
     @find.autocomplete("language")
     @enquiry.autocomplete("language")
     async def _languages(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        wanted = current.casefold()
-        return [
-            app_commands.Choice(name=x, value=x) for x in geo.LANGUAGES if wanted in x.casefold()
-        ][:25]
+        return [app_commands.Choice(name=n, value=c) for c, n in language_names.search(current)]

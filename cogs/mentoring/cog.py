@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import geo
+from bot import languages as language_names
 from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
 from bot.errors import UserError
 from bot.institutions import load_institutions
@@ -120,8 +120,9 @@ class MentoringCog(commands.Cog):
         verb = "Thank you: your offer is saved" if new else "Your offer is updated"
         await interaction.response.send_message(
             f"{verb}. Up to {saved.capacity} mentee(s); areas: {names}; languages: "
-            f"{', '.join(saved.languages)}.{paused} You will get a private proposal to accept or "
-            "decline when a round finds a good match. /mentor pause stops new proposals.",
+            f"{language_names.names(saved.languages)}.{paused} You will get a private proposal "
+            "to accept or decline when a round finds a good match. /mentor pause stops new "
+            "proposals.",
             ephemeral=True,
         )
 
@@ -423,9 +424,8 @@ class MentoringCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         done, _, typed = current.rpartition(",")
         prefix = f"{done}, " if done else ""
-        wanted = typed.strip().casefold()
         return [
             app_commands.Choice(name=prefix + x, value=prefix + x)
-            for x in geo.LANGUAGES
-            if x.casefold().startswith(wanted) and len(prefix + x) <= 100  # Discord's limit
+            for _, x in language_names.search(typed)
+            if len(prefix + x) <= 100  # Discord's limit
         ][:25]

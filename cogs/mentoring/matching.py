@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from bot import geo
+from bot import countries
+from bot import languages as language_names
 from bot.textmatch import tokens
 from cogs.mentoring.availability import SLOT_MINUTES, SLOTS_IN_WEEK, duration
 from cogs.mentoring.rules import (
@@ -363,15 +364,15 @@ def explain(
     words = scores.shared_terms(i, j)
     if words:
         reasons.append("both mention " + ", ".join(words))
-    languages = sorted(mentee.languages & mentor.languages)
+    languages = sorted(language_names.name(c) for c in mentee.languages & mentor.languages)
     if languages:
         reasons.append(f"both work in {_listing(languages)}")
     reasons.append(shared_time(mentee, mentor))
     if mentee.country != mentor.country:
-        pair = _listing([geo.country_name(mentee.country), geo.country_name(mentor.country)])
+        pair = _listing([countries.name(mentee.country), countries.name(mentor.country)])
         reasons.append(pair)
     elif mentee.country_pref == "same":
-        reasons.append(f"both in {geo.country_name(mentee.country)}, as asked")
+        reasons.append(f"both in {countries.name(mentee.country)}, as asked")
     return tuple(reasons)
 
 

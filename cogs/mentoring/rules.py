@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from bot import countries, geo
+from bot import countries
 from bot.institutions import Institutions
 from cogs.mentoring.availability import SLOT_MINUTES, SLOTS_IN_WEEK, duration
 
@@ -85,7 +85,7 @@ def avoid_match(entry: str, mentor: Mentor, institutions: Institutions) -> str |
         return f"avoid-list entry '{entry}' matches their institution ({mentor.institution})"
     code = countries.find(mentor.country) or mentor.country.upper()
     if code and code in countries.mentioned(entry):
-        return f"avoid-list entry '{entry}' matches their country ({geo.country_name(code)})"
+        return f"avoid-list entry '{entry}' matches their country ({countries.name(code)})"
     return None
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import geo
+from bot import languages as language_names
 from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
@@ -167,18 +167,12 @@ class MentoringService:
             if not default:
                 raise MentoringError("Give at least one language you work in, e.g. English.")
             return default
-        known = {x.casefold(): x for x in geo.LANGUAGES}
-        chosen = []
-        for part in text.split(","):
-            name = part.strip()
-            if not name:
-                continue
-            if name.casefold() not in known:
-                raise MentoringError(
-                    f"'{excerpt(name)}' is not a language I know. Separate languages with commas, "
-                    "e.g. English, French."
-                )
-            chosen.append(known[name.casefold()])
+        chosen, unknown = language_names.parse(text)  # ISO 639 codes: compared exactly
+        if unknown:
+            raise MentoringError(
+                f"'{excerpt(unknown[0])}' is not a language I know. Separate languages with "
+                "commas, e.g. English, French."
+            )
         if not chosen:
             raise MentoringError("Give at least one language you work in, e.g. English.")
         return tuple(dict.fromkeys(chosen))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot import languages as language_names
 from bot.text import escape_markdown
 from cogs.mentoring.pairings import Pairing
 from cogs.mentoring.service import PREFERENCES, Offer, Request
@@ -44,7 +45,7 @@ def status_text(
         areas = ", ".join(area_name(a) for a in offer.areas) or "any area"
         lines.append(
             f"**Your offer** ({state}): {used} of {offer.capacity} place(s) taken; areas: "
-            f"{areas}; languages: {', '.join(offer.languages)}."
+            f"{areas}; languages: {language_names.names(offer.languages)}."
         )
     if request is not None:
         where = {

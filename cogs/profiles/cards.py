@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot import geo
+from bot import countries, languages
 from bot.challenge_areas import AreaCatalog
 from bot.clock import from_db_time
 from bot.text import calendar_date, defuse_mentions, escape_markdown, fit
@@ -41,7 +41,7 @@ def profile_embed(
         value=escape_markdown(profile.affiliation) if details else _hidden_note(profile),
         inline=False,
     )
-    embed.add_field(name="Country", value=geo.country_name(profile.country))
+    embed.add_field(name="Country", value=countries.name(profile.country))
     embed.add_field(name="Career stage", value=profile.career_stage.label)
     embed.add_field(
         name="Expertise",
@@ -57,7 +57,7 @@ def profile_embed(
         embed.add_field(
             name="Challenge areas", value=fit(", ".join(area_names), 1024), inline=False
         )
-    embed.add_field(name="Languages", value=", ".join(profile.languages) or "not given")
+    embed.add_field(name="Languages", value=languages.names(profile.languages) or "not given")
     local = ""
     if now is not None:
         local = f", now {now.astimezone(ZoneInfo(profile.timezone)).strftime('%H:%M')}"

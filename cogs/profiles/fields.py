@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from bot import geo
+from bot import countries, geo, languages
 from bot.text import clean, excerpt, has_link, has_mention
 
 MAX_KEYWORDS = 10
@@ -232,7 +232,7 @@ def can_see_details(profile: Profile, viewer: Viewer | None) -> bool:
 
 
 def check_country(text: str) -> str:
-    code = geo.find_country(text)
+    code = countries.find(text)
     if code is None:
         raise ProfileInputError(
             f"'{excerpt(text)}' is not a country I know. Type its English name or its "
@@ -240,6 +240,20 @@ def check_country(text: str) -> str:
             "e.g. Germany or DE."
         )
     return code
+
+
+def check_languages(text: str) -> list[str]:
+    """Typed languages ("Hebrew, Czech", "Deutsch") as ISO 639 codes, stored as codes so
+    mentoring compares them exactly."""
+    codes, unknown = languages.parse(text)
+    if unknown:
+        raise ProfileInputError(
+            f"'{excerpt(unknown[0])}' is not a language I know. Type languages by their English "
+            "names, separated by commas, e.g. Hebrew, Czech."
+        )
+    if not codes:
+        raise ProfileInputError("Type at least one language, e.g. Hebrew.")
+    return codes
 
 
 def check_timezone(text: str) -> str:

@@ -23,6 +23,7 @@ from cogs.profiles.fields import (
     ProfileInputError,
     Visibility,
     check_country,
+    check_languages,
     check_timezone,
     validate_text,
 )
@@ -85,6 +86,9 @@ class ProfileFlow:
     async def picked(self, interaction: Interaction, field: str, values: list[str]) -> None:
         guild_id, user_id = ids_of(interaction)
         if OTHER in values:
+            chosen = [v for v in values if v != OTHER]
+            if field == "languages" and chosen:  # keep what was ticked beside "Other"
+                await self.service.save_draft(guild_id, user_id, {"languages": chosen})
             await self._ask_typed(interaction, field)
             return
         draft = await self.service.draft(guild_id, user_id)
@@ -115,6 +119,11 @@ class ProfileFlow:
             modal = OneLineModal(
                 "Your country", "Country name or two-letter code", self._typed_country
             )
+        elif field == "languages":
+            modal = OneLineModal(
+                "Other languages", "Languages, e.g. Hebrew, Czech",
+                self._typed_languages,
+            )  # fmt: skip
         else:
             modal = OneLineModal(
                 "Your time zone", "Time zone, e.g. Europe/Berlin", self._typed_zone
@@ -143,6 +152,20 @@ class ProfileFlow:
             await show(interaction, str(exc), view=about_view(draft))
             return
         draft = await self.service.save_draft(guild_id, user_id, {"timezone": zone})
+        await self._step(interaction, "about", draft)
+
+    async def _typed_languages(self, interaction: Interaction, text: str) -> None:
+        """Typed languages join those already chosen, as ISO 639 codes."""
+        guild_id, user_id = ids_of(interaction)
+        draft = await self.service.draft(guild_id, user_id)
+        try:
+            typed = check_languages(text)
+        except ProfileInputError as exc:
+            await show(interaction, str(exc), view=about_view(draft))
+            return
+        chosen = list(draft.get("languages", []))
+        chosen += [code for code in typed if code not in chosen]
+        draft = await self.service.save_draft(guild_id, user_id, {"languages": chosen})
         await self._step(interaction, "about", draft)
 
     async def button(self, interaction: Interaction, action: str) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
-from bot import geo
+from bot import countries, geo, languages
 from bot.challenge_areas import AreaCatalog
 from bot.text import fit
 from bot.ui import HubModal, error_reporting
@@ -214,6 +214,20 @@ def _select(
     return FlowSelect(field, select)
 
 
+def _languages_select(chosen: list[str]) -> FlowSelect:
+    """The network's languages, plus any other the member typed (shown first, chosen), and
+    "Other language (type it)": a select holds 25 options, ISO 639 has about 180."""
+    typed = [code for code in chosen if code not in languages.COMMON][:24]
+    codes = typed + list(languages.COMMON)[: 24 - len(typed)]
+    return _select(
+        "languages",
+        "Languages you work in",
+        [discord.SelectOption(label=languages.name(c), value=c, default=c in chosen) for c in codes]
+        + [discord.SelectOption(label="Other language (type it)", value=OTHER)],
+        many=True,
+    )
+
+
 def about_view(draft: dict[str, Any]) -> discord.ui.View:
     """Step 1: country, career stage, languages, time zone."""
     view = discord.ui.View(timeout=None)
@@ -226,7 +240,7 @@ def about_view(draft: dict[str, Any]) -> discord.ui.View:
             "country",
             "Your country",
             [
-                discord.SelectOption(label=geo.country_name(c), value=c, default=c == country)
+                discord.SelectOption(label=countries.name(c), value=c, default=c == country)
                 for c in codes
             ]
             + [discord.SelectOption(label="Other country (type it)", value=OTHER)],
@@ -243,18 +257,7 @@ def about_view(draft: dict[str, Any]) -> discord.ui.View:
             ],
         )
     )
-    chosen = set(draft.get("languages", []))
-    view.add_item(
-        _select(
-            "languages",
-            "Languages you work in",
-            [
-                discord.SelectOption(label=lang, value=lang, default=lang in chosen)
-                for lang in geo.LANGUAGES
-            ],
-            many=True,
-        )
-    )
+    view.add_item(_languages_select(list(draft.get("languages", []))))
     zone = draft.get("timezone")
     zones = geo.zones_for_country(country)[:22] if country else []
     for extra in (zone, "UTC"):
@@ -427,7 +430,7 @@ class IntroModal(HubModal, title="Introduce yourself"):
 
 
 class OneLineModal(HubModal):
-    """A single typed value: another country, another time zone, a rejection reason."""
+    """A single typed value: another country, other languages, a time zone, a reason."""
 
     def __init__(self, title: str, label: str, on_value: Any, *, long: bool = False) -> None:
         super().__init__(title=title, timeout=None)

@@ -48,7 +48,7 @@ async def introduce(
     screen = await fill_text(hub, user_id, start, **text)
     screen = await choose(hub, user_id, screen, "country", country)
     screen = await choose(hub, user_id, screen, "career_stage", stage)
-    screen = await choose(hub, user_id, screen, "languages", "English", "Arabic")
+    screen = await choose(hub, user_id, screen, "languages", "en", "ar")
     screen = await press(hub, user_id, screen, "work")
     if areas:
         screen = await choose(hub, user_id, screen, "areas", *areas)

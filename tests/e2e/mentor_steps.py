@@ -14,7 +14,7 @@ async def person(
     *,
     stage: str = "early-career",
     country: str = "CA",
-    languages: tuple[str, ...] = ("English",),
+    languages: tuple[str, ...] = ("en",),
     affiliation: str = "University of Ottawa",
     areas: tuple[str, ...] = ("disinformation", "data"),
     expertise: str = "online disinformation, data",

@@ -62,7 +62,7 @@ async def test_only_matching_members_are_asked_and_only_yes_is_shown(hub: Hub) -
     assert helped.content.startswith("Thank you. The enquirer has been told.")
     told = await_dm(hub, official)
     await hub.double.wait_for(lambda: told() is not None, what="the enquirer's note")
-    assert "**Amira Haddad** (University of Leeds, Britain (UK)) can help" in told().content
+    assert "**Amira Haddad** (University of Leeds, United Kingdom) can help" in told().content
     thread = hub.double.threads_in(hub.guild_id)[-1]
     assert thread.type == 12 and {official, amira} <= thread.thread_members
 

@@ -46,7 +46,7 @@ async def test_dry_run_shows_pairs_with_reasons_and_why_others_wait(hub: Hub) ->
                           expertise="disinformation, interviews")  # fmt: skip
     await offer(hub, mentor)
     mentee = await person(hub, "Ana Lima")
-    french = await person(hub, "Lucie Martin", country="FR", languages=("French",),
+    french = await person(hub, "Lucie Martin", country="FR", languages=("fr",),
                           affiliation="Sciences Po")  # fmt: skip
     await request(hub, mentee)
     await request(hub, french, languages="French")

@@ -17,7 +17,7 @@ async def test_a_matched_mentee_is_not_told_a_queue_place_and_names_show_as_type
     mentor = await person(hub, "Nora_Visser Lab", stage="senior", country="NL",
                           affiliation="Leiden University")  # fmt: skip
     await offer(hub, mentor)
-    waiting = await person(hub, "Old Waiter", country="FR", languages=("French",),
+    waiting = await person(hub, "Old Waiter", country="FR", languages=("fr",),
                            affiliation="Sciences Po")  # fmt: skip
     await request(hub, waiting, languages="French")  # older, and no mentor shares French
     mentee = await person(hub, "Ana Lima")

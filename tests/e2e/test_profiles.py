@@ -49,7 +49,7 @@ async def test_join_to_card_roles_and_rows(hub: Hub) -> None:
     assert "Step 2 of 3" in screen.content
     screen = await choose(hub, member.id, screen, "country", "GB")
     screen = await choose(hub, member.id, screen, "career_stage", "early-career")
-    screen = await choose(hub, member.id, screen, "languages", "English")
+    screen = await choose(hub, member.id, screen, "languages", "en")
     # The country's zone was suggested and is shown as chosen.
     assert screen.message is not None
     zone_select = screen.message.component("profiles:pick:timezone")
@@ -311,7 +311,7 @@ async def test_unknown_country_and_zone_are_explained(hub: Hub) -> None:
     answer = await hub.double.submit_modal(
         hub.guild_id, amira.id, asked.modal, {_inputs(asked.modal)[0]["custom_id"]: "deutschland"}
     )
-    assert "is not a country" in answer.content
+    assert "Step 2 of 3" in answer.content  # a country's own name finds it (pycountry)
     asked = await choose(hub, amira.id, answer, "country", "__other__")
     answer = await hub.double.submit_modal(
         hub.guild_id, amira.id, asked.modal, {_inputs(asked.modal)[0]["custom_id"]: "Germany"}

@@ -141,7 +141,7 @@ def test_avoid_lists_split_on_commas_and_semicolons() -> None:
          "avoid-list entry 'university of leeds' matches their institution (Leeds University)"),
         ("usa", {"country": "US"}, "avoid-list entry 'usa' matches their country (United States)"),
         ("united kingdom", {"country": "GB"},
-         "avoid-list entry 'united kingdom' matches their country (Britain (UK))"),
+         "avoid-list entry 'united kingdom' matches their country (United Kingdom)"),
         ("leeds; oxford", {"institution": "University of Oxford"},
          "avoid-list entry 'oxford' matches their institution (University of Oxford)"),
         ("Visser", {}, "avoid-list entry 'Visser' matches their name"),
