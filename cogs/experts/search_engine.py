@@ -165,7 +165,10 @@ class SearchEngine:
         connection = self._reader()
         marks = ", ".join("?" * len(user_ids))
         rows = connection.execute(
-            f"SELECT * FROM profiles WHERE guild_id = ? AND user_id IN ({marks}) AND {SEARCHABLE}",
+            # "+" keeps SQLite on the primary key: without statistics it picks the index on
+            # (guild_id, status) and reads every active profile (5 ms at 10,000).
+            f"SELECT * FROM profiles WHERE guild_id = ? AND user_id IN ({marks}) "
+            "AND +status = 'active' AND +searchable = 1",
             (guild_id, *user_ids),
         ).fetchall()
         by_user = {int(r["user_id"]): r for r in rows}
