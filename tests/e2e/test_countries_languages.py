@@ -97,6 +97,17 @@ async def test_any_language_can_be_chosen_and_is_stored_as_a_code(hub: Hub) -> N
     assert card["Country"] == "Israel"
     assert _stored_languages(hub, member.id) == ["en", "he", "am"]
 
+    seeker = await hub.double.add_member(hub.guild_id, "seeker")
+    offered = await hub.double.autocomplete(
+        hub.guild_id, seeker.id, "expert find", "language", {"language": "amh"}
+    )
+    assert offered[0] == {"name": "Amharic", "value": "am"}
+    for typed in ("am", "Amharic"):
+        found = await hub.double.run_command(
+            hub.guild_id, seeker.id, "expert find", {"query": "youth", "language": typed}
+        )
+        assert [f["name"] for f in found.embeds[0]["fields"]] == ["Dana Levi"], typed
+
 
 async def test_hebrew_and_czech_match_in_mentoring(hub: Hub) -> None:
     moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
