@@ -71,7 +71,7 @@ async def test_double_click_and_decline(hub: Hub) -> None:
     # Ben is not among his own results; a button for himself (an old message, a forged
     # click) is still refused.
     found = await hub.double.run_command(hub.guild_id, ben, "expert find", {"query": "online"})
-    assert f"experts:ask:{ben}" not in found.message.custom_ids()
+    assert found.message is not None and f"experts:ask:{ben}" not in found.message.custom_ids()
     found.message.components = [{"type": 1, "components": [
         {"type": 2, "style": 1, "label": "Ben", "custom_id": f"experts:ask:{ben}"}]}]  # fmt: skip
     own = await hub.double.click(hub.guild_id, ben, found.message, f"experts:ask:{ben}")
