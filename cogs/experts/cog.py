@@ -16,7 +16,7 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
 from bot.scheduler import Job
-from bot.text import escape_markdown, excerpt
+from bot.text import escape_markdown, excerpt, plural
 from bot.ui import area_choices
 from cogs.experts.brokering import Brokering
 from cogs.experts.delivery import PrivateDelivery
@@ -318,7 +318,13 @@ class ExpertsCog(commands.Cog):
             f"Showing results for '{excerpt(c)}' instead of '{excerpt(w)}'."
             for w, c in page.corrected.items()
         ]
-        if not page.results:
+        if not page.results and page.without_filters:
+            found = plural(page.without_filters, "member")
+            notes.append(
+                f"No one matched with these filters; without them, '{excerpt(query)}' finds "
+                f"{found}. Drop a filter to see them."
+            )
+        elif not page.results:
             hint = f" Try '{excerpt(page.suggestion)}'." if page.suggestion else ""
             notes.append(f"No one matched.{hint} Fewer words, or fewer filters, may find someone.")
         embed.description = "\n".join(notes) or None

@@ -53,6 +53,7 @@ class SearchPage:
     pages: int
     corrected: dict[str, str]
     suggestion: str | None
+    without_filters: int = 0  # when filters left no one: how many the words alone find
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,19 @@ class ExpertService:
         prefix = plain(found.parsed.prefix.typed) if found.parsed.prefix else None
         results = [Result(p, self._why(p, matched, prefix, filters)) for p in people]
         corrected = found.corrected
-        suggestion = None
-        if not results:
+        suggestion, without_filters = None, 0
+        if not results and not parsed.empty and not filters.empty:
+            words_alone = replace(scope, filters=Filters())
+            unfiltered = await self.engine.run(
+                functools.partial(self._search, parsed, words_alone, 0)
+            )
+            without_filters = unfiltered.hits.total
+        if not results and not without_filters:
             suggestion = await asyncio.to_thread(self.nearest_keyword, guild_id, text)
         pages = max(1, -(-found.hits.total // PAGE_SIZE))
-        return SearchPage(results, found.hits.total, found.page, pages, corrected, suggestion)
+        return SearchPage(
+            results, found.hits.total, found.page, pages, corrected, suggestion, without_filters
+        )
 
     def _search(self, parsed: ParsedQuery, scope: Scope, page: int, index: SearchIndex) -> _Found:
         """On a worker thread: typos corrected against the live index, then the query."""
@@ -215,8 +224,10 @@ class ExpertService:
         keywords = self._suggestable(guild_id)
         if not text or not keywords:
             return None
+        typed = fold(text)
+        others = [k for k in keywords if _folded(k) != typed]  # never the search itself
         match = process.extractOne(
-            fold(text), keywords, scorer=fuzz.WRatio, processor=_folded, score_cutoff=60
+            typed, others, scorer=fuzz.WRatio, processor=_folded, score_cutoff=60
         )
         return None if match is None else str(match[0])
 

@@ -33,6 +33,13 @@ async def test_find_with_filters_and_paging(hub: Hub) -> None:
         hub.guild_id, seeker.id, "expert find", {"query": "youth", "country": "DE"}
     )
     assert german.embeds[0]["footer"]["text"] == "Page 1 of 1 · 2 found"
+    # a filter that leaves no one says so, and never suggests the words typed
+    kenya = await hub.double.run_command(
+        hub.guild_id, seeker.id, "expert find", {"query": "youth", "country": "KE"}
+    )
+    said = kenya.embeds[0]["description"]
+    assert "No one matched with these filters; without them, 'youth' finds 7 members." in said
+    assert "Try 'youth" not in said
     choices = await hub.double.autocomplete(
         hub.guild_id, seeker.id, "expert find", "query", {"query": "onl"}
     )
