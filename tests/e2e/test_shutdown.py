@@ -48,7 +48,7 @@ async def _to_preview(hub: Hub, user_id: int) -> Any:
     screen = await fill_text(hub, user_id, start)
     screen = await choose(hub, user_id, screen, "country", "GB")
     screen = await choose(hub, user_id, screen, "career_stage", "early-career")
-    screen = await choose(hub, user_id, screen, "languages", "English")
+    screen = await choose(hub, user_id, screen, "languages", "en")
     screen = await press(hub, user_id, screen, "work")
     screen = await choose(hub, user_id, screen, "visibility", "members")
     return await press(hub, user_id, screen, "preview")
