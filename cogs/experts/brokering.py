@@ -67,7 +67,8 @@ class Brokering:
         except EnquiryError as exc:
             raise UserError(str(exc)) from exc
         await interaction.response.defer(ephemeral=True, thinking=True)
-        card = self._card(enquiry, interaction.user.display_name)
+        named = await self.profiles.name_of(guild.id, interaction.user.id)
+        card = self._card(enquiry, named or interaction.user.display_name)
         failed = 0
         for user_id in recipients:
             how, message = await self.delivery.deliver(

@@ -16,7 +16,7 @@ from bot.checks import is_moderator
 from bot.errors import UserError
 from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
 from bot.scheduler import Job
-from bot.text import escape_markdown, excerpt, plural
+from bot.text import calendar_date, escape_markdown, excerpt, plural
 from bot.ui import area_choices
 from cogs.experts.brokering import Brokering
 from cogs.experts.delivery import PrivateDelivery
@@ -232,7 +232,7 @@ class ExpertsCog(commands.Cog):
             )
             raise UserError(message) from exc
         await interaction.response.send_message(
-            f"You will not get introduction requests until {day.date().isoformat()}. "
+            f"You will not get introduction requests until {calendar_date(day)}. "
             "Use /expert resume to start again sooner.", ephemeral=True)  # fmt: skip
 
     @expert.command(name="resume", description="Receive introduction requests again")

@@ -14,6 +14,7 @@ import discord
 
 from bot.audit import member_target
 from bot.lookup import find_member, find_text_channel
+from bot.text import clean, fit
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -104,6 +105,16 @@ class PrivateDelivery:
             )  # fmt: skip
             return None
 
+    async def _name(self, guild_id: int, member: discord.Member) -> str:
+        """A thread title names members by their profile's name (a thread shows no markdown),
+        else their server display name, never their login handle when a name is known."""
+        # Imported here: the profiles feature imports this module, so a top-level import
+        # would be circular; by the time a thread is named, both are loaded.
+        from cogs.profiles.service import ProfileService
+
+        profiles = ProfileService(self.bot.db, self.bot.clock, self.bot.areas)
+        return clean(await profiles.name_of(guild_id, member.id) or member.display_name)
+
     async def own_thread(
         self, channel: discord.TextChannel, member: discord.Member, title: str
     ) -> discord.Thread:
@@ -115,7 +126,7 @@ class PrivateDelivery:
         if thread is not None and not thread.archived:
             return thread
         thread = await channel.create_thread(
-            name=f"{title}: {member.display_name}"[:100],
+            name=fit(f"{title}: {await self._name(channel.guild.id, member)}", 100),
             type=discord.ChannelType.private_thread,
             invitable=False,
         )
@@ -137,9 +148,11 @@ class PrivateDelivery:
         if channel is None:
             return None, None
         members = [m for m in (guild.get_member(i) for i in member_ids) if m is not None]
-        names = " and ".join(m.display_name for m in members) or "two members"
+        names = " and ".join([await self._name(guild.id, m) for m in members]) or "two members"
         thread = await channel.create_thread(
-            name=f"{title}: {names}"[:100], type=discord.ChannelType.private_thread, invitable=False
+            name=fit(f"{title}: {names}", 100),
+            type=discord.ChannelType.private_thread,
+            invitable=False,
         )
         for member in members:
             await thread.add_user(member)

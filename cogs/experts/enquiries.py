@@ -18,7 +18,7 @@ import dateparser
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.scheduler import Scheduler
-from bot.text import excerpt
+from bot.text import discord_stamp, excerpt
 from cogs.profiles.fields import OpenTo
 
 CLOSE_JOB = "experts.enquiry_close"
@@ -217,7 +217,7 @@ class EnquiryService:
             raise EnquiryError(f"You already answered '{said}'. Nothing more is needed.")
         if enquiry.status != "open" or self._clock.now() >= enquiry.deadline:
             raise EnquiryError(
-                f"This enquiry closed on {enquiry.deadline.date().isoformat()}. Thank you anyway."
+                f"This enquiry closed on {discord_stamp(enquiry.deadline, 'D')}. Thank you anyway."
             )
         changed = await self._db.execute(
             "UPDATE expert_enquiry_recipients SET answer = ?, answered_at = ? "

@@ -93,7 +93,8 @@ class Introductions:
     async def _deliver(self, guild: discord.Guild, request: IntroRequest) -> str:
         """DM the expert; if that fails, their private thread of the requests channel."""
         requester = guild.get_member(request.requester_id)
-        card = self._card(request, requester.display_name if requester else "a member")
+        named = await self.profiles.name_of(guild.id, request.requester_id)
+        card = self._card(request, named or (requester.display_name if requester else "a member"))
         how, message = await self.delivery.deliver(
             guild, request.expert_id, CLOSED_DMS, embed=card, view=answer_view(request.id)
         )

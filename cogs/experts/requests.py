@@ -13,6 +13,7 @@ from typing import Any
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.scheduler import Scheduler
+from bot.text import calendar_date, discord_stamp, plural
 
 EXPIRY_JOB = "experts.request_expiry"
 
@@ -97,7 +98,7 @@ class RequestService:
         until = await self.paused_until(guild_id, expert_id)
         if until is not None:
             raise RequestError(
-                f"{expert_name} is not taking requests until {until.date().isoformat()}."
+                f"{expert_name} is not taking requests until {calendar_date(until)}."
             )
         now = self._clock.now()
         row = await self._db.fetchone(
@@ -111,11 +112,13 @@ class RequestService:
             raise RequestError(f"You already have a request waiting with {expert_name}.")
         if (row["today"] or 0) >= self.limits.per_day:
             raise RequestError(
-                f"You have sent {self.limits.per_day} requests in the last day. Try again tomorrow."
+                f"You have sent {plural(self.limits.per_day, 'request')} in the last day. "
+                "Try again tomorrow."
             )
         if (row["pending"] or 0) >= self.limits.pending_per_requester:
             raise RequestError(
-                f"You have {self.limits.pending_per_requester} requests waiting for an answer. "
+                f"You have {plural(self.limits.pending_per_requester, 'request')} waiting for an "
+                "answer. "
                 "Wait for one of them, or let them expire."
             )
         waiting = await self._db.fetchval(
@@ -179,7 +182,7 @@ class RequestService:
         if changed != 1:
             if request.status == "expired":
                 raise RequestError(
-                    f"This request expired on {request.expires_at.date().isoformat()}."
+                    f"This request expired on {discord_stamp(request.expires_at, 'D')}."
                 )
             raise RequestError(f"You already {request.status} this request.")
         await self._scheduler.cancel_key(EXPIRY_JOB, f"request:{request_id}")

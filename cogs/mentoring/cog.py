@@ -14,7 +14,7 @@ from bot.errors import UserError
 from bot.institutions import load_institutions
 from bot.options import Avoid, Listing, Mentees, Paragraph
 from bot.scheduler import Job, next_cron_time
-from bot.text import escape_markdown, excerpt
+from bot.text import escape_markdown, excerpt, plural
 from bot.ui import area_choices
 from cogs.mentoring.flow import PairingFlow
 from cogs.mentoring.matching import Round, Weights, solve
@@ -119,7 +119,7 @@ class MentoringCog(commands.Cog):
         )
         verb = "Thank you: your offer is saved" if new else "Your offer is updated"
         await interaction.response.send_message(
-            f"{verb}. Up to {saved.capacity} mentee(s); areas: {names}; languages: "
+            f"{verb}. Up to {plural(saved.capacity, 'mentee')}; areas: {names}; languages: "
             f"{language_names.names(saved.languages)}.{paused} You will get a private proposal "
             "to accept or decline when a round finds a good match. /mentor pause stops new "
             "proposals.",
@@ -264,8 +264,9 @@ class MentoringCog(commands.Cog):
         sent = await self._send_round(guild, result, request_ids, interaction.user.id)
         waiting = len(result.unmatched)
         await interaction.followup.send(
-            f"Sent {sent} proposal(s); both sides answer privately. {waiting} mentee(s) stay "
-            "in the pool (a dry run shows why).",
+            f"Sent {plural(sent, 'proposal')}; both sides answer privately. "
+            f"{plural(waiting, 'mentee')} {'stays' if waiting == 1 else 'stay'} in the pool "
+            "(a dry run shows why).",
             ephemeral=True,
         )
 
@@ -316,7 +317,7 @@ class MentoringCog(commands.Cog):
             lines.append(f"... and {len(result.blocked) - MAX_BLOCKED} more pairs kept apart.")
         pages = pages_of(lines or ["No open requests and no free mentors."])
         page = min(max(page, 0), len(pages) - 1)
-        embed = discord.Embed(title=f"Dry run: {len(result.pairs)} pair(s), nothing sent")
+        embed = discord.Embed(title=f"Dry run: {plural(len(result.pairs), 'pair')}, nothing sent")
         embed.description = pages[page]
         where = f"Page {page + 1} of {len(pages)} · " if len(pages) > 1 else ""
         embed.set_footer(

@@ -15,10 +15,11 @@ import discord
 from bot.errors import UserError
 from bot.lookup import find_role, find_text_channel
 from bot.scheduler import Job
-from bot.text import escape_markdown
+from bot.text import clean, escape_markdown, fit
 from bot.ui import discord_time
 from cogs.experts.delivery import DM, PrivateDelivery
 from cogs.mentoring.pairings import Pairing, PairingError, PairingService, PairThread
+from cogs.mentoring.proposal_text import Labelled, about_the_mentee, about_the_mentor
 from cogs.mentoring.views import EndModal, checkin_view, proposal_view
 from cogs.profiles.service import ProfileService
 
@@ -61,6 +62,26 @@ class PairingFlow:
         profile = await self.profiles.get(guild_id, user_id)
         return escape_markdown(profile.name) if profile else "a member"
 
+    async def _plain_name(self, guild: discord.Guild, user_id: int) -> str:
+        """A member's name for a thread title (no markdown there): their profile's name,
+        else their server display name; never their login handle when a name is known."""
+        named = await self.profiles.name_of(guild.id, user_id)
+        if named is not None:
+            return clean(named)
+        member = guild.get_member(user_id)
+        return clean(member.display_name) if member else "a member"
+
+    async def _about_other_side(
+        self, guild_id: int, pairing: Pairing, reader_id: int
+    ) -> list[Labelled]:
+        """The mentor reads the mentee's goals; the mentee reads the mentor's expertise and
+        offer: each sees what they need to decide."""
+        if reader_id == pairing.mentor_id:
+            return await about_the_mentee(
+                self.bot.db, self.profiles, guild_id, pairing.mentee_id, pairing.request_id
+            )
+        return await about_the_mentor(self.bot.db, self.profiles, guild_id, pairing.mentor_id)
+
     # -- proposals ---------------------------------------------------------------------------------
 
     async def deliver(self, guild: discord.Guild, pairing: Pairing) -> None:
@@ -74,6 +95,10 @@ class PairingFlow:
             embed.description = "Why this pairing:\n" + "\n".join(
                 f"- {escape_markdown(r)}" for r in pairing.reasons
             )
+            for about in await self._about_other_side(guild.id, pairing, user_id):
+                embed.add_field(
+                    name=about.label, value=fit(escape_markdown(about.text), 1024), inline=False
+                )
             embed.add_field(
                 name="Answer by",
                 value=discord_time(int(pairing.expires_at.timestamp()), "F"),
@@ -146,7 +171,8 @@ class PairingFlow:
         if channel is None:
             return None
         members = [m for m in (guild.get_member(i) for i in (mentee_id, mentor_id)) if m]
-        names = " and ".join(m.display_name for m in members) or "two members"
+        names = " and ".join([await self._plain_name(guild, m.id) for m in members])
+        names = names or "two members"
         thread = await channel.create_thread(
             name=f"Mentoring: {names}"[:100], type=discord.ChannelType.private_thread,
             invitable=False,
@@ -170,8 +196,7 @@ class PairingFlow:
                     continue
                 if thread.archived:
                     await thread.edit(archived=False)
-                other = guild.get_member(pair.other_id)
-                stays = other.display_name if other else "a member"
+                stays = await self._plain_name(guild, pair.other_id)
                 await thread.edit(name=f"Mentoring: {stays} and a former member"[:100])
                 if pair.card_id is not None:
                     await thread.get_partial_message(pair.card_id).delete()

@@ -440,4 +440,5 @@ def why_unmatched(scores: Scores, i: int) -> str:
     if not (new & rules.free[0]).any():
         return "every mentor who fits is full"
     fits = int((new & rules.free[0]).sum())
-    return f"the free places of the {fits} mentor(s) who fit went to mentees they fit better"
+    who = "the one mentor who fits" if fits == 1 else f"the {fits} mentors who fit"
+    return f"the free places of {who} went to mentees they fit better"

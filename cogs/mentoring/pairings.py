@@ -16,6 +16,7 @@ from typing import Any
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.scheduler import Scheduler
+from bot.text import discord_stamp
 from cogs.mentoring.matching import Pair
 from cogs.mentoring.service import MentoringConfig
 
@@ -185,7 +186,7 @@ class PairingService:
                 "/mentor status shows where you are."
             )
         if pairing.status == "expired":
-            when = pairing.expires_at.date().isoformat()
+            when = discord_stamp(pairing.expires_at, "D")
             return (
                 f"This proposal expired on {when} without both answers. "
                 "You are back in the pool for the next round."

@@ -15,7 +15,7 @@ from bot import languages as language_names
 from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
-from bot.text import clean, excerpt, has_mention
+from bot.text import clean, discord_stamp, excerpt, has_mention
 from cogs.mentoring.availability import (
     AvailabilityError,
     parse_free_hours,
@@ -309,7 +309,7 @@ class MentoringService:
         if existing is not None:
             raise MentoringError(
                 f"You already have a request ({existing.status}, since "
-                f"{existing.created_at.date().isoformat()}). /mentor status shows it; "
+                f"{discord_stamp(existing.created_at, 'D')}). /mentor status shows it; "
                 "/mentor withdraw ends it if you want to ask again."
             )
         text = _text(goals, "Goals")

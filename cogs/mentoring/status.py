@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import languages as language_names
-from bot.text import escape_markdown
+from bot.text import discord_stamp, escape_markdown, plural
 from cogs.mentoring.pairings import Pairing
 from cogs.mentoring.service import PREFERENCES, Offer, Request
 
@@ -44,7 +44,7 @@ def status_text(
         state = "paused; /mentor resume restarts it" if offer.status == "paused" else "active"
         areas = ", ".join(area_name(a) for a in offer.areas) or "any area"
         lines.append(
-            f"**Your offer** ({state}): {used} of {offer.capacity} place(s) taken; areas: "
+            f"**Your offer** ({state}): {used} of {plural(offer.capacity, 'place')} taken; areas: "
             f"{areas}; languages: {language_names.names(offer.languages)}."
         )
     if request is not None:
@@ -57,7 +57,7 @@ def status_text(
         waits = request.status == "open" and place and place[0]
         queue = f" You are number {place[0]} of {place[1]} waiting." if waits and place else ""
         lines.append(
-            f"**Your request** since {request.created_at.date().isoformat()}: {where}.{queue} "
+            f"**Your request** since {discord_stamp(request.created_at, 'D')}: {where}.{queue} "
             f"Country: {PREFERENCES[request.country_pref]}. Free: "
             + (escape_markdown(request.free_hours) if request.free_hours else "weekdays 9-17")
             + " (your time)."

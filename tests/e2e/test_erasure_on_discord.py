@@ -69,7 +69,7 @@ async def introduced_pair(hub: Hub) -> tuple[int, int, Any]:
     assert TOPIC in str(card.embeds)
     await hub.double.click(None, amira, card, "experts:answer:1:accept")
     [thread] = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Intro")]
-    assert thread.name == "Introduction: Tomas and Amira"
+    assert thread.name == "Introduction: Tomas Berg and Amira Haddad"
     return amira, tomas, thread
 
 
@@ -117,7 +117,7 @@ async def test_a_refusal_from_discord_never_stops_the_erasure(
         ).fetchone() == (0,)
     assert "could not take back thread" in caplog.text
     assert "Amira" not in caplog.text and "Haddad" not in caplog.text
-    assert thread.name == "Introduction: Tomas and Amira"  # Discord said no; the reply says so
+    assert thread.name == "Introduction: Tomas Berg and Amira Haddad"  # Discord said no; the reply says so
     assert tomas in thread.thread_members
 
 

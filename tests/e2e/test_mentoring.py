@@ -17,11 +17,11 @@ async def test_offer_and_request_and_status(hub: Hub) -> None:
     offered = await offer(hub, mentor, capacity=2, areas="Disinformation, data",
                           free_hours="Tue 14-17, Thu 9-11")  # fmt: skip
     assert (
-        offered.ephemeral and "Thank you: your offer is saved. Up to 2 mentee(s)" in offered.content
+        offered.ephemeral and "Thank you: your offer is saved. Up to 2 mentees" in offered.content
     )
     assert "areas: Disinformation, Data" in offered.content
     changed = await offer(hub, mentor, capacity=3)
-    assert "Your offer is updated. Up to 3 mentee(s)" in changed.content
+    assert "Your offer is updated. Up to 3 mentees" in changed.content
 
     first = await person(hub, "Ana Lima")
     second = await person(hub, "Ben Okafor", country="GB", affiliation="Northbridge University")
@@ -34,7 +34,7 @@ async def test_offer_and_request_and_status(hub: Hub) -> None:
     assert "**Your request** since" in mine and "You are number 2 of 2 waiting" in mine
     assert "Country: another country" in mine
     theirs = await status(hub, mentor)
-    assert "**Your offer** (active): 0 of 3 place(s) taken" in theirs
+    assert "**Your offer** (active): 0 of 3 places taken" in theirs
     nobody = await person(hub, "Cleo Brandt", stage="mid-career")
     assert "not taking part in mentoring yet" in await status(hub, nobody)
 
@@ -56,7 +56,7 @@ async def test_dry_run_shows_pairs_with_reasons_and_why_others_wait(hub: Hub) ->
     )
     assert dry.ephemeral
     embed = dry.embeds[0]
-    assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
+    assert embed["title"] == "Dry run: 1 pair, nothing sent"
     text = embed["description"]
     assert "**Ana Lima** with **Nora Visser** (score" in text
     assert "shared areas: Disinformation, Data" in text
@@ -81,7 +81,7 @@ async def test_match_both_accept_and_a_private_thread_opens(hub: Hub) -> None:
     await request(hub, mentee)
 
     sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
-    assert "Sent 1 proposal(s)" in sent.content
+    assert "Sent 1 proposal" in sent.content
     card = proposal(hub, mentee)
     assert card.embeds[0]["title"] == "Mentoring proposal: Nora Visser as your mentor"
     assert "shared areas: Disinformation, Data" in card.embeds[0]["description"]
@@ -112,7 +112,7 @@ async def test_match_both_accept_and_a_private_thread_opens(hub: Hub) -> None:
     # The mentor's own private thread is reused, not a new one per message.
     assert [t.id for t in hub.double.threads_in(hub.guild_id) if t.name == own.name] == [own.id]
     assert "Pairing with Nora Visser (your mentor): active" in await status(hub, mentee)
-    assert "1 of 1 place(s) taken" in await status(hub, mentor)
+    assert "1 of 1 place taken" in await status(hub, mentor)
 
 
 async def test_a_decline_returns_the_other_side_to_the_pool(hub: Hub) -> None:

@@ -60,7 +60,7 @@ async def test_a_mentee_deleting_their_data_mid_proposal_frees_the_place(hub: Hu
     mentee = await person(hub, "Ana Lima")
     await request(hub, mentee)
     await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
-    assert "1 of 1 place(s) taken" in await status(hub, mentor)
+    assert "1 of 1 place taken" in await status(hub, mentor)
     assert await pending_jobs(hub, "mentoring.proposal_expiry") == 1
     await delete_my_data(hub, mentee)
     await hub.double.wait_for(
@@ -71,7 +71,7 @@ async def test_a_mentee_deleting_their_data_mid_proposal_frees_the_place(hub: Hu
         "Your mentoring proposal has ended because the other side left mentoring. "
         "Your place is free again."
     )
-    assert "0 of 1 place(s) taken" in await status(hub, mentor)
+    assert "0 of 1 place taken" in await status(hub, mentor)
     assert await pending_jobs(hub, "mentoring.proposal_expiry") == 0
     # the card named the mentee and why they fit: taken back, so nothing is left to press
     assert not [
@@ -81,7 +81,7 @@ async def test_a_mentee_deleting_their_data_mid_proposal_frees_the_place(hub: Hu
     other = await person(hub, "Ben Okafor", country="GB", affiliation="Northbridge University")
     await request(hub, other)
     sent = await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
-    assert "Sent 1 proposal(s)" in sent.content
+    assert "Sent 1 proposal" in sent.content
 
 
 async def test_a_mentee_deleting_their_data_mid_pairing_tells_the_mentor(hub: Hub) -> None:
@@ -92,7 +92,7 @@ async def test_a_mentee_deleting_their_data_mid_pairing_tells_the_mentor(hub: Hu
         what="the mentor's note",
     )
     assert "Your place is free again" in hub.double.dms_of(mentor)[-1].content
-    assert "0 of 1 place(s) taken" in await status(hub, mentor)
+    assert "0 of 1 place taken" in await status(hub, mentor)
     pair = [t for t in hub.double.threads_in(hub.guild_id) if t.name.startswith("Mentoring: ")][-1]
     await hub.double.wait_for(lambda: pair.archived, what="the archived thread")
 
@@ -115,7 +115,7 @@ async def test_a_mentor_with_closed_dms_hears_in_their_private_thread(hub: Hub) 
     assert note.content.startswith(f"<@{mentor}>, your DMs are closed")
     assert note.allowed_mentions is not None
     assert [int(u) for u in note.allowed_mentions["users"]] == [mentor]
-    assert "0 of 1 place(s) taken" in await status(hub, mentor)
+    assert "0 of 1 place taken" in await status(hub, mentor)
 
 
 def checkins(hub: Hub, user: int, stage: int) -> list[str]:
@@ -219,7 +219,7 @@ async def test_a_long_dry_run_pages_with_previous_and_next(hub: Hub) -> None:
         hub.guild_id, moderator, "mentor-admin match", {"dry_run": True}
     )
     embed = first.embeds[0]
-    assert embed["title"] == "Dry run: 1 pair(s), nothing sent"
+    assert embed["title"] == "Dry run: 1 pair, nothing sent"
     assert embed["footer"]["text"].startswith("Page 1 of 2 · Total score")
     assert first.message is not None
     assert first.message.custom_ids() == ["page:mentoring:dry:0:prev", "page:mentoring:dry:1:next"]

@@ -162,7 +162,7 @@ def test_reasons_in_words_and_why_unmatched() -> None:
     why = {u.mentee_id: u.why for u in result.unmatched}
     assert why[2] == "no mentor with a shared language"
     assert why[3].startswith("every mentor with a shared language is at their institution")
-    assert why[4].startswith("the free places of the 1 mentor(s) who fit went to")
+    assert why[4].startswith("the free places of the one mentor who fits went to")
 
 
 @pytest.mark.parametrize(
