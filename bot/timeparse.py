@@ -29,7 +29,7 @@ from bot.clock_text import (
     take_time_of_day,
     without_weekday_words,
 )
-from bot.text import excerpt
+from bot.text import calendar_date, excerpt
 from bot.zone_text import ZoneInText, ZoneQuestion, find_zone
 
 _UNIT_SECONDS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
@@ -367,7 +367,7 @@ def _checked_moment(
     instant = moment.astimezone(UTC)
     if instant <= now:
         raise ValueError(
-            f"'{excerpt(typed)}' is {moment:%Y-%m-%d %H:%M} {_zone_name(named, zone)}, which "
+            f"'{excerpt(typed)}' is {_wall_clock(moment)} {_zone_name(named, zone)}, which "
             "is in the past. Give a future time."
         )
     if instant > now + MAX_AHEAD:
@@ -385,6 +385,12 @@ def _checked_moment(
     )
 
 
+def _wall_clock(local: datetime) -> str:
+    """ "28 March 2027 01:30": a time on a zone's own clock, as people write it (a Discord
+    timestamp would show it in the reader's zone, which is not what these answers are about)."""
+    return f"{calendar_date(local.date())} {local:%H:%M}"
+
+
 def _zone_name(named: ZoneInText | None, zone: ZoneInfo) -> str:
     return named.written if named is not None else zone.key
 
@@ -395,7 +401,7 @@ def _refuse_gap_or_fold(local: datetime, tz: ZoneInfo) -> None:
     second = local.replace(tzinfo=tz, fold=1)
     if first.utcoffset() == second.utcoffset():
         return
-    at = f"{local:%Y-%m-%d %H:%M}"
+    at = _wall_clock(local)
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
         raise ValueError(
             f"{at} does not exist in {tz.key}: the clocks jump forward then. Pick a time an "

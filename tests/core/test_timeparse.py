@@ -40,7 +40,7 @@ def test_summer_time_is_read_with_the_summer_offset() -> None:
         ("whenever suits", "no time of day"),
         ("03/12 14:00", "day/month or month/day"),
         ("yesterday 3pm", "in the past"),
-        ("2027-03-28 01:30", "does not exist in Europe/London"),
+        ("2027-03-28 01:30", "^28 March 2027 01:30 does not exist in Europe/London"),
         ("flurb 14:00", "could not read"),
     ],
 )
