@@ -117,7 +117,8 @@ async def test_a_refusal_from_discord_never_stops_the_erasure(
         ).fetchone() == (0,)
     assert "could not take back thread" in caplog.text
     assert "Amira" not in caplog.text and "Haddad" not in caplog.text
-    assert thread.name == "Introduction: Tomas Berg and Amira Haddad"  # Discord said no; the reply says so
+    # Discord said no; the reply says so
+    assert thread.name == "Introduction: Tomas Berg and Amira Haddad"
     assert tomas in thread.thread_members
 
 
