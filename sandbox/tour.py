@@ -84,9 +84,9 @@ TOUR.add("experts", "expert", [
     Step("click Introduce me: Rosa Alvarez", "Your request was sent to Rosa Alvarez", answers=(
         "PhD researcher, Northbridge University", "Threat assessment in schools", "")),
     Step("as rosa", "Rosa Alvarez"),
-    Step("dms 1", "Introduction request from amira", "Threat assessment in schools"),
+    Step("dms 1", "Introduction request from Amira Haddad", "Threat assessment in schools"),
     Step("click Accept", "Accepted. A private thread is open"),
-    Step("channel Introduction: amira and rosa 1", "Threat assessment in schools"),
+    Step("channel Introduction: Amira Haddad and Rosa Alvarez 1", "Threat assessment in schools"),
     Step("as amira", "Amira Haddad"),
     Step("/expert find query:drones", "Liam O'Brien"),
     Step("click Introduce me: Liam O'Brien", "Your request was sent to Liam O'Brien", answers=(
@@ -128,10 +128,10 @@ TOUR.add("mentoring", "mentor", [
     Step("/mentor request goals:Design my first interview study on online radicalisation "
          "country:other free_hours:Mon-Thu 9:30-13", "Your request is in", "waiting"),
     Step("/mentor status", "Your request", "waiting for the next round",
-         "Free: Mon-Thu 9:30-13 (your time)"),
+         "Free: Mon-Thu 9:30-13"),
     Step("as ben", "Ben Okafor", note="A senior researcher offers two places."),
     Step("/mentor offer capacity:2 offer:Fieldwork safety and publishing from a thesis "
-         "free_hours:Tue 14-17", "your offer is saved", "Up to 2 mentee(s)"),
+         "free_hours:Tue 14-17", "your offer is saved", "Up to 2 mentees"),
     Step("/mentor offer capacity:9", "1 to 5 (you gave 9)"),
     Step("as moderator", "You are now moderator",
          note="The moderator previews a round: every pair with its reasons, nothing sent."),
@@ -162,7 +162,7 @@ TOUR.add("events", "event", [
     Step('/event create title:"x" when:"yesterday 10:00"', "Creating events is for moderators",
          note="Members cannot create events."),
     Step("as moderator", "You are now moderator"),
-    Step('/event create title:"x" when:"yesterday 10:00"', "which is in the past."),
+    Step('/event create title:"x" when:"yesterday 10:00"', "Give a future time."),
 ])  # fmt: skip
 
 
@@ -185,11 +185,11 @@ TOUR.add("server", "hub", [
     Step("dms off", "no longer accepts direct messages"),
     Step("as amira", "Amira Haddad"),
     Step("/expert find query:lone actors", "Elin Strand"),
-    Step("click Introduce me: Elin Strand", "private thread", "Requests: elin", answers=(
+    Step("click Introduce me: Elin Strand", "private thread", "Requests: Elin Strand", answers=(
         "PhD researcher, Northbridge University", "Lone actors online:\nplatforms, and\nsigns.",
         "")),
     Step("as elin", "Elin Strand"),
-    Step("channel Requests: elin 1", "introduction request", "Accept"),
+    Step("channel Requests: Elin Strand 1", "introduction request", "Accept"),
     Step("dms on", "accepts direct messages from the bot again"),
     Step("as moderator", "You are now moderator",
          note="A multi-line field: in a form, type lines and end with a line holding only '.'."),

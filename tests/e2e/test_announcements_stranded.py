@@ -50,7 +50,7 @@ async def test_a_send_now_cut_off_by_a_crash_is_reported_once_at_start_up(hub: H
 
 async def test_a_run_whose_job_ended_without_its_post_is_reported(hub: Hub) -> None:
     mod = await moderator(hub)
-    await scheduled(hub, mod, "in 1 minute")
+    await scheduled(hub, mod, "in 2 hours")
     await _strand(hub, manual=False, job_status="done")
     await hub.restart()
     await hub.double.wait_for(lambda: len(reports(hub)) == 1, what="the report")
@@ -58,7 +58,7 @@ async def test_a_run_whose_job_ended_without_its_post_is_reported(hub: Hub) -> N
 
 async def test_a_run_being_retried_by_its_job_is_left_to_it(hub: Hub) -> None:
     mod = await moderator(hub)
-    await scheduled(hub, mod, "in 1 minute")
+    await scheduled(hub, mod, "in 2 hours")
     await _strand(hub, manual=False, job_status=None)  # its job is still pending
     await hub.restart()
     await hub.double.settle(quiet=0.3)

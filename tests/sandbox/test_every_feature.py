@@ -76,10 +76,11 @@ async def test_closed_dms_send_a_request_to_a_private_thread(terminal: Terminal)
         terminal, "click Introduce me: Elin Strand", "PhD researcher", "Lone actors", ".", ""
     )
     assert "their DMs are closed, so it waits in a private thread" in " ".join(said.split())
-    assert "In the private thread 'Requests: elin' of elin: @elin, you have an introduction" in said
-    assert "(as elin, then channel Requests: elin, to read it)" in said
+    thread_line = "In the private thread 'Requests: Elin Strand' of elin: @elin, you have an"
+    assert f"{thread_line} introduction" in said
+    assert "(as elin, then channel Requests: Elin Strand, to read it)" in said
     await typed(terminal, "as elin")
-    thread = await typed(terminal, "channel Requests: elin 1")
+    thread = await typed(terminal, "channel Requests: Elin Strand 1")
     assert "introduction request" in thread and "[1] Accept" in thread
     assert "accepts direct messages from the bot again" in await typed(terminal, "dms on")
 
