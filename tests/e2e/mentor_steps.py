@@ -69,6 +69,19 @@ async def answer(hub: Hub, user: int, message: Any, choice: str, guild: bool = F
     return await hub.double.click(hub.guild_id if guild else None, user, message, custom_id)
 
 
+async def proposed(hub: Hub) -> tuple[int, int, int]:
+    """A moderator, a mentor (Nora Visser) and a mentee (Ana Lima), matched: each has a
+    proposal in their DMs."""
+    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
+    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
+                          affiliation="Leiden University")  # fmt: skip
+    await offer(hub, mentor)
+    mentee = await person(hub, "Ana Lima")
+    await request(hub, mentee)
+    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    return moderator, mentor, mentee
+
+
 async def status(hub: Hub, user: int) -> str:
     result = await hub.double.run_command(hub.guild_id, user, "mentor status")
     assert result.ephemeral

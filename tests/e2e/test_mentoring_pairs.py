@@ -11,18 +11,12 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import Hub
-from tests.e2e.mentor_steps import answer, offer, person, proposal, request, status
+from tests.e2e.mentor_steps import answer, offer, person, proposal, proposed, request, status
 
 
 async def paired(hub: Hub) -> tuple[int, int, int]:
     """A moderator, a mentor and a mentee whose pairing both accepted."""
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    moderator, mentor, mentee = await proposed(hub)
     await answer(hub, mentee, proposal(hub, mentee), "accept")
     both = await answer(hub, mentor, proposal(hub, mentor), "accept")
     assert "Accepted by both of you" in both.content

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.e2e.harness import Hub
-from tests.e2e.mentor_steps import answer, offer, person, proposal, request, status
+from tests.e2e.mentor_steps import offer, person, proposal, proposed, request, status
 from tests.e2e.test_mentoring_lifecycle import delete_my_data
 from tests.e2e.test_mentoring_pairs import paired
 
@@ -139,15 +139,7 @@ async def test_deleting_your_data_takes_your_name_and_card_out_of_the_pair_threa
 
 
 async def test_an_ended_pairing_s_thread_is_cleared_too(hub: Hub) -> None:
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
-    await answer(hub, mentee, proposal(hub, mentee), "accept")
-    await answer(hub, mentor, proposal(hub, mentor), "accept")
+    _, mentor, mentee = await paired(hub)
     hub.clock.advance(timedelta(days=14, minutes=1))
     await hub.double.wait_for(
         lambda: any("check-in 1 of 3" in m.content for m in hub.double.dms_of(mentee)),
@@ -183,13 +175,7 @@ async def test_short_avoid_entries_match_whole_words_only(hub: Hub) -> None:
 async def test_an_erased_members_proposal_card_leaves_the_other_sides_dms(hub: Hub) -> None:
     """The proposal card names the other side and says why they fit: when that person
     deletes their data, the card in the other member's DMs is taken back too."""
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    _, mentor, mentee = await proposed(hub)
     card = proposal(hub, mentee)
     assert "Nora Visser" in str(card.embeds)
     await delete_my_data(hub, mentor)
