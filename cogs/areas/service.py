@@ -11,17 +11,11 @@ from datetime import datetime
 from bot.challenge_areas import Area, AreaCatalog
 from bot.clock import Clock, to_db_time
 from bot.db import Database
-from bot.textmatch import terms as match_terms
+from cogs.areas.suggestions import AreaMatcher, area_texts, fragments
 from cogs.profiles.fields import Profile, Viewer
 from cogs.profiles.service import ProfileService
 
 PAGE_SIZE = 10
-# Words too common in this field to say anything about which area fits.
-_FIELD_WORDS = frozenset({"work", "research", "study", "studie", "studies"})
-
-
-def terms(text: str) -> set[str]:
-    return {t for t in match_terms(text) if len(t) >= 3 and t not in _FIELD_WORDS}
 
 
 @dataclass(frozen=True)
@@ -162,30 +156,21 @@ class AreaService:
     # -- suggestions ---------------------------------------------------------------------------
 
     async def suggest(self, guild_id: int, profile: Profile, limit: int = 3) -> list[Suggestion]:
-        """Areas whose purpose, questions or members' expertise share words with the member's
-        keywords and methods, best first; areas they already joined are left out."""
-        mine = {t: k for k in (*profile.expertise, profile.methods) for t in terms(k)}
-        rows = await self._db.fetchall(
-            "SELECT a.area_slug, k.keyword FROM profile_areas a JOIN profile_keywords k "
-            "ON k.guild_id = a.guild_id AND k.user_id = a.user_id "
-            "WHERE a.guild_id = ? AND a.user_id != ?",
-            (guild_id, profile.user_id),
+        """Areas the member's keywords and methods tie to, best first, each with the member's
+        own words that tie them (see ``suggestions``); areas they already joined are left
+        out. The area texts are this server's, as moderators edited them."""
+        edited = await self.texts(guild_id)
+        matcher = AreaMatcher(
+            area_texts(
+                ((a.slug, a.name, a.purpose, a.questions) for a in self.catalog.areas), edited
+            )
         )
-        peers: dict[str, set[str]] = {}
-        for row in rows:
-            peers.setdefault(row["area_slug"], set()).update(terms(row["keyword"]))
-        scored = []
-        for area in self.catalog.areas:
-            if area.slug in profile.areas:
-                continue
-            own = terms(" ".join([area.name, area.purpose, *area.questions]))
-            hits = (set(mine) & own) | (set(mine) & peers.get(area.slug, set()))
-            score = 2 * len(set(mine) & terms(area.name)) + len(hits)
-            if score:
-                because = sorted({mine[t] for t in hits})[:3]
-                scored.append((score, area.slug, Suggestion(area, because)))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [s for _, _, s in scored[:limit]]
+        ties = matcher.ties(fragments(profile.expertise, profile.methods), profile.areas)
+        return [
+            Suggestion(area, tie.because)
+            for tie in ties[:limit]
+            if (area := self.catalog.get(tie.slug)) is not None
+        ]
 
     # -- the weekly digest ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from cogs.areas.planning import (
     channel_name,
     plan_setup,
 )
-from cogs.areas.service import terms
+from cogs.areas.suggestions import terms_of as terms
 
 CATALOG = load_areas()
 NAMED = {"welcome_channel": "welcome", "audit_channel": "audit-log"}
