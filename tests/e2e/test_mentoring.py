@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.e2e.harness import Hub
-from tests.e2e.mentor_steps import answer, offer, person, proposal, request, status
+from tests.e2e.mentor_steps import answer, offer, person, proposal, proposed, request, status
 
 
 async def test_offer_and_request_and_status(hub: Hub) -> None:
@@ -116,13 +116,7 @@ async def test_match_both_accept_and_a_private_thread_opens(hub: Hub) -> None:
 
 
 async def test_a_decline_returns_the_other_side_to_the_pool(hub: Hub) -> None:
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    first = await person(hub, "Nora Visser", stage="senior", country="NL",
-                         affiliation="Leiden University")  # fmt: skip
-    await offer(hub, first)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    moderator, first, mentee = await proposed(hub)
     declined = await answer(hub, first, proposal(hub, first), "decline")
     assert declined.content.startswith("Declined.")
     assert "will not go ahead this time" in hub.double.dms_of(mentee)[-1].content
@@ -142,13 +136,7 @@ async def test_a_decline_returns_the_other_side_to_the_pool(hub: Hub) -> None:
 
 @pytest.mark.hub_settings(mentor_max_missed=1)
 async def test_expiry_returns_both_and_pauses_the_silent(hub: Hub) -> None:
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    _, mentor, mentee = await proposed(hub)
     await answer(hub, mentee, proposal(hub, mentee), "accept")
     hub.clock.advance(timedelta(days=7, minutes=1))
     await hub.double.wait_for(

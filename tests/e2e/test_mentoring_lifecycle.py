@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import from_db_time
 from tests.e2e.harness import Hub
-from tests.e2e.mentor_steps import offer, person, request, status
+from tests.e2e.mentor_steps import offer, person, proposed, request, status
 from tests.e2e.test_mentoring_pairs import paired
 
 
@@ -53,13 +53,7 @@ async def test_a_mentor_deleting_their_data_mid_pairing_frees_the_mentee(hub: Hu
 
 
 async def test_a_mentee_deleting_their_data_mid_proposal_frees_the_place(hub: Hub) -> None:
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    moderator, mentor, mentee = await proposed(hub)
     assert "1 of 1 place taken" in await status(hub, mentor)
     assert await pending_jobs(hub, "mentoring.proposal_expiry") == 1
     await delete_my_data(hub, mentee)

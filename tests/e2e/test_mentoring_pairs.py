@@ -115,13 +115,7 @@ async def test_a_member_leaving_mid_pairing_tells_the_other_and_frees_the_place(
 
 
 async def test_a_mentee_leaving_a_proposal_tells_the_mentor(hub: Hub) -> None:
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    _, mentor, mentee = await proposed(hub)
     assert "1 of 1 place taken" in await status(hub, mentor)
     await hub.double.remove_member(hub.guild_id, mentee)
     await hub.double.wait_for(
@@ -135,13 +129,7 @@ async def test_a_mentee_leaving_a_proposal_tells_the_mentor(hub: Hub) -> None:
 
 
 async def test_accepting_a_withdrawn_proposal_is_explained(hub: Hub) -> None:
-    moderator = await person(hub, "Mo Derat", stage="senior", moderator=True, areas=())
-    mentor = await person(hub, "Nora Visser", stage="senior", country="NL",
-                          affiliation="Leiden University")  # fmt: skip
-    await offer(hub, mentor)
-    mentee = await person(hub, "Ana Lima")
-    await request(hub, mentee)
-    await hub.double.run_command(hub.guild_id, moderator, "mentor-admin match")
+    _, mentor, mentee = await proposed(hub)
     withdrawn = await hub.double.run_command(hub.guild_id, mentee, "mentor withdraw")
     assert "Your request is withdrawn" in withdrawn.content
     assert "was withdrawn by the mentee" in hub.double.dms_of(mentor)[-1].content
