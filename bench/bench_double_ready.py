@@ -18,33 +18,16 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import HubBot
-from bot.clock import OffsetClock
-from bot.settings import load_settings
-from sandbox.double import DiscordDouble
+from bench.running import start
 
 
 async def main(count: int) -> None:
     logging.disable(logging.WARNING)
     folder = Path(tempfile.mkdtemp())
     started = time.perf_counter()
-    double = DiscordDouble(rate_limit_per_second=1e9)
-    await double.start()
-    guild = double.create_guild("Bench")
-    settings = load_settings(
-        discord_token=double.bot_token,
-        database_path=folder / "bench.sqlite3",
-        guild_ids=[guild.id],
-        discord_api_base=double.api_base,
-        discord_gateway_url=double.gateway_url,
-        guild_ready_timeout=0.01,
-    )
-    bot = HubBot(settings, clock=OffsetClock())
-    task = asyncio.create_task(bot.start(double.bot_token))
-    double.watch_client(task)
-    await double.wait_until_ready()
-    await bot.wait_until_ready()
+    running = await start(folder / "bench.sqlite3")
     ready = time.perf_counter() - started
+    double, guild = running.double, running.guild
     member = await double.add_member(guild.id, "bench")
 
     began = time.perf_counter()
@@ -60,9 +43,7 @@ async def main(count: int) -> None:
                 await response.read()
         baseline_rate = count / (time.perf_counter() - began)
 
-    await bot.close()
-    await task
-    await double.stop()
+    await running.stop()
     print(f"double + bot ready:               {ready * 1000:7.0f} ms (target < 500 ms)")
     print(f"/about, {count} sequential:    {bot_rate:7.0f} interactions/s")
     print(f"baseline, {count} bare REST calls: {baseline_rate:7.0f} requests/s")

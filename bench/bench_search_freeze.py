@@ -19,11 +19,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.app import HubBot
-from bot.clock import OffsetClock
-from bot.settings import load_settings
+from bench.running import start
 from cogs.experts.cog import ExpertsCog
-from sandbox.double import DiscordDouble
 
 
 def summary(samples: list[float]) -> str:
@@ -50,22 +47,8 @@ async def main(count: int) -> None:
         sys.executable, "-m", "bench.bench_expert_search", "--seed", str(path), str(count)
     )
     assert await seeding.wait() == 0
-    double = DiscordDouble(rate_limit_per_second=1e9)
-    await double.start()
-    guild = double.create_guild("Bench")
-    settings = load_settings(
-        discord_token=double.bot_token,
-        database_path=path,
-        guild_ids=[guild.id],
-        discord_api_base=double.api_base,
-        discord_gateway_url=double.gateway_url,
-        guild_ready_timeout=0.01,
-    )
-    bot = HubBot(settings, clock=OffsetClock())
-    task = asyncio.create_task(bot.start(double.bot_token))
-    double.watch_client(task)
-    await double.wait_until_ready()
-    await bot.wait_until_ready()
+    running = await start(path)
+    double, guild, bot = running.double, running.guild, running.bot
     member = await double.add_member(guild.id, "bench")
     cog = bot.get_cog("ExpertsCog")
     assert isinstance(cog, ExpertsCog)
@@ -86,9 +69,7 @@ async def main(count: int) -> None:
     print(f"  during a rebuild ({time.perf_counter() - began:.1f} s): /about {summary(during)}")
     quiet = [await probe(ask, lambda: False) for _ in range(200)]
     print(f"  baseline, nothing running: /about {summary([s for q in quiet for s in q])}")
-    await bot.close()
-    await task
-    await double.stop()
+    await running.stop()
 
 
 if __name__ == "__main__":
