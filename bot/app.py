@@ -212,7 +212,12 @@ class HubBot(commands.Bot):
         for guild_id in self.settings.guild_ids:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden:  # removed from it: its data waits for the retention
+                log.warning("not in server %d (HUB_GUILD_IDS): its commands were not synced",
+                            guild_id)  # fmt: skip
+                continue
             self.command_ids[guild_id] = {c.name: c.id for c in synced}
             log.info("synced %d command(s) to server %d", len(synced), guild_id)
 

@@ -59,6 +59,11 @@ SENTENCES: dict[str, str] = {
     "announce.run_failed": "{target} could not be posted.",
     "hub.config_set": "{actor} changed a setting for this server.",
     "hub.config_reset": "{actor} put a setting for this server back to its default.",
+    "hub.server_left": (
+        "The bot was removed from this server; its data is deleted unless it is added back."
+    ),
+    "hub.server_returned": "The bot was added back to this server in time: nothing was deleted.",
+    "hub.server_deleted": "The bot deleted this server's data, kept since it was removed.",
     "job.failed": "A scheduled task ({target}) failed after its retries.",
     "job.missed": "A scheduled task ({target}) was missed: it fell due too long ago.",
     "job.*": "A scheduled task ({target}) needs attention.",
@@ -75,6 +80,7 @@ LABELS: dict[str, str] = {
     "channel": "Channel",
     "channel_id": "Channel",
     "deleted": "Deleted",
+    "deleted_after": "Deleted after",
     "due_at": "Was due",
     "fix": "What to do",
     "from": "Was",
@@ -111,13 +117,14 @@ JOB_KINDS: dict[str, str] = {
     "experts.enquiry_close": "the closing of an enquiry",
     "experts.search_purge": "the clean-up of saved searches",
     "profiles.purge": "the removal of departed members' profiles",
+    "hub.server_purge": "the deletion of a server's data after the bot was removed",
 }
 
 TOLD = {"DM": "by direct message", "THREAD": "in their private thread", "FAILED": "could not"}
 _MEMBER = re.compile(r"^member:(\d+)$")
 _NUMBERED = re.compile(r"^([a-z]+) #(\d+)$")
 _JOB = re.compile(r"^(\S+) job (\d+)$")
-_TIME_KEYS = {"due_at", "starts_at"}
+_TIME_KEYS = {"deleted_after", "due_at", "starts_at"}
 MAX_FIELDS = 25
 
 

@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         default=timedelta(days=30),
         description="How long a departed member's data is kept in case they return, e.g. 30d.",
     )
+    left_server_retention: Duration = Field(
+        default=timedelta(days=30),
+        description="How long a server's data is kept after the bot is removed from it, in "
+        "case it is added back, e.g. 30d; then all of it is deleted.",
+    )
     profile_nudge_after: Duration = Field(
         default=timedelta(days=180),
         description="After this long without confirmation a member is asked to check "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.hub.cog import HubCog
+from cogs.hub.servers import ServersCog
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -12,3 +13,4 @@ if TYPE_CHECKING:
 
 async def setup(bot: HubBot) -> None:
     await bot.add_cog(HubCog(bot))
+    await bot.add_cog(ServersCog(bot))

@@ -1,4 +1,5 @@
-"""The gateway websocket: HELLO, IDENTIFY to READY, GUILD_CREATE, heartbeats, RESUME.
+"""The gateway websocket: HELLO, IDENTIFY to READY, GUILD_CREATE, heartbeats, RESUME, and
+the bot removed from and added to a server (GUILD_DELETE, GUILD_CREATE).
 
 Dispatches are numbered per session and kept, so a client that reconnects with RESUME gets
 everything it missed, the way Discord replays a resumed session.
@@ -17,6 +18,7 @@ from aiohttp import WSMsgType, web
 
 if TYPE_CHECKING:
     from sandbox.double.server import DiscordDouble
+    from sandbox.double.state import Guild
 
 log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL_MS = 41_250
@@ -30,6 +32,7 @@ class Session:
     sent: list[dict[str, Any]] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    large_threshold: int = 50
 
 
 class Gateway:
@@ -39,6 +42,7 @@ class Gateway:
         self.current: Session | None = None
         self.identified = asyncio.Event()
         self.resumes = 0
+        self.left: dict[int, Guild] = {}  # servers the bot was removed from, for bot_added
         # Seconds between READY and the servers' GUILD_CREATE: Discord sends a busy or large
         # server late, after a bot has already decided it is ready.
         self.servers_after = 0.0
@@ -100,7 +104,7 @@ class Gateway:
         })  # fmt: skip
         if self.servers_after:
             await asyncio.sleep(self.servers_after)
-        threshold = int(data.get("large_threshold") or 50)
+        threshold = session.large_threshold = int(data.get("large_threshold") or 50)
         for guild in double.guilds.values():
             await self.send(session, "GUILD_CREATE", self._guild_create(guild.payload(), threshold))
         session.ready.set()
@@ -162,6 +166,27 @@ class Gateway:
                 await session.socket.send_str(json.dumps(payload))
             except ConnectionResetError:
                 session.socket = None
+
+    async def bot_removed(self, guild_id: int) -> None:
+        """The bot is removed from a server (kicked, or the server deleted): Discord sends
+        GUILD_DELETE without ``unavailable``, and the server is gone from REST (404). The
+        server is kept aside so ``bot_added`` can bring it back as it was."""
+        guild = self.double.guilds.pop(guild_id)
+        self.left[guild_id] = guild
+        self.double.commands.pop(guild_id, None)  # an app's server commands go with it
+        await self.dispatch("GUILD_DELETE", {"id": str(guild_id)})
+        await self.double.settle()
+
+    async def bot_added(self, guild_id: int) -> None:
+        """The bot is added to a server (again): GUILD_CREATE with the whole server and no
+        ``unavailable`` field (that is for a server back from an outage), which discord.py
+        reports as a join."""
+        guild = self.left.pop(guild_id)
+        self.double.guilds[guild_id] = guild
+        threshold = self.current.large_threshold if self.current else 50
+        payload = {k: v for k, v in guild.payload().items() if k != "unavailable"}
+        await self.dispatch("GUILD_CREATE", self._guild_create(payload, threshold))
+        await self.double.settle()
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send an event to the connected bot (kept for replay if it is reconnecting)."""

@@ -1,0 +1,119 @@
+"""A server that removed the bot: its data is kept for a while, then deleted, all of it.
+
+Each network owns its members' data, so when a server removes the bot nothing of it should
+stay for ever; but a removal by mistake (or a moderator re-inviting the bot after a clean-up)
+must not cost the network its profiles, events and mentoring pairs. So the removal only
+schedules the deletion (``HUB_LEFT_SERVER_RETENTION`` later, a row in ``scheduled_jobs``, so a
+restart neither loses nor repeats it); adding the bot back before then cancels it, and
+everything is as it was.
+
+The deletion covers every table with a column ending in ``guild_id``, found from the schema
+itself, so a table a later migration adds is covered without a change here. It runs in one
+transaction; afterwards the write-ahead log is truncated, as for a member's erasure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.audit import AuditLog
+from bot.clock import Clock, from_db_time
+from bot.db import Database
+from bot.scheduler import Scheduler
+
+PURGE_JOB = "hub.server_purge"
+
+
+def purge_key(guild_id: int) -> str:
+    return f"server:{guild_id}"
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What a deletion removed: rows per table, and the members whose profiles went (their
+    search index entries must go too)."""
+
+    rows: dict[str, int]
+    profile_user_ids: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+class ServerDepartures:
+    def __init__(self, db: Database, clock: Clock, scheduler: Scheduler, audit: AuditLog) -> None:
+        self._db = db
+        self._clock = clock
+        self._scheduler = scheduler
+        self._audit = audit
+
+    async def left(self, guild_id: int, keep: timedelta) -> datetime:
+        """The bot was removed: schedule the deletion ``keep`` from now (an earlier pending
+        one stands, so a second removal event does not push it back)."""
+        due = self._clock.now() + keep
+        async with self._db.transaction():
+            await self._scheduler.schedule(
+                PURGE_JOB, due, {}, guild_id=guild_id, key=purge_key(guild_id), replace=False
+            )
+            pending = await self.pending_until(guild_id)
+            await self._audit.record(
+                guild_id, "hub.server_left", details={"deleted_after": pending or due}
+            )
+        return pending or due
+
+    async def returned(self, guild_id: int) -> bool:
+        """The bot is back in time: the deletion is cancelled. False when none was pending."""
+        cancelled = await self._scheduler.cancel_key(PURGE_JOB, purge_key(guild_id))
+        if cancelled:
+            await self._audit.record(guild_id, "hub.server_returned")
+        return cancelled > 0
+
+    async def pending_until(self, guild_id: int) -> datetime | None:
+        """When this server's data will be deleted, if a deletion is pending."""
+        due = await self._db.fetchval(
+            "SELECT due_at FROM scheduled_jobs WHERE kind = ? AND job_key = ? "
+            "AND status = 'pending'",
+            (PURGE_JOB, purge_key(guild_id)),
+        )
+        return None if due is None else from_db_time(due)
+
+    async def purge(self, guild_id: int, keep_job_id: int | None = None) -> Purged:
+        """Delete every row of the server in one transaction, then record that it happened
+        (counts only). ``keep_job_id`` is the running purge job, left for the scheduler to
+        mark done."""
+        async with self._db.transaction() as tx:
+            await tx.execute("PRAGMA defer_foreign_keys = ON")
+            users = await tx.fetchall(
+                "SELECT user_id FROM profiles WHERE guild_id = ?", (guild_id,)
+            )
+            rows: dict[str, int] = {}
+            for table, column in await self._server_columns():
+                sql = f'DELETE FROM "{table}" WHERE "{column}" = ?'  # names from the schema
+                params: tuple[int, ...] = (guild_id,)
+                if table == "scheduled_jobs" and keep_job_id is not None:
+                    sql += " AND id != ?"
+                    params = (guild_id, keep_job_id)
+                rows[table] = rows.get(table, 0) + await tx.execute(sql, params)
+            await self._audit.record(
+                guild_id, "hub.server_deleted", details={"rows": sum(rows.values())}
+            )
+        await self._db.forget_old_pages()
+        return Purged({t: n for t, n in rows.items() if n}, [int(u["user_id"]) for u in users])
+
+    async def _server_columns(self) -> list[tuple[str, str]]:
+        """(table, column) for every column that names a server (``guild_id``,
+        ``partner_guild_id``…). The order does not matter: foreign keys are checked at the
+        commit (``defer_foreign_keys``), when every row of the server is gone."""
+        tables = await self._db.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+        found: list[tuple[str, str]] = []
+        for table in tables:
+            name = str(table["name"])
+            columns = await self._db.fetchall(f"PRAGMA table_info('{name}')")
+            names = [str(column["name"]) for column in columns]
+            found += [(name, column) for column in names if column.endswith("guild_id")]
+        return found

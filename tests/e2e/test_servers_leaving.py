@@ -1,0 +1,125 @@
+"""The bot removed from a server: the server's data is kept for HUB_LEFT_SERVER_RETENTION in
+case it is added back (then everything is as it was), and deleted after it, all of it,
+audited, without touching the other server the same bot serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import OffsetClock
+from sandbox.double import DiscordDouble
+from tests.e2e.harness import Hub
+from tests.e2e.intro_steps import introduce
+from tests.e2e.servers_steps import Servers, audit_actions, build_servers, on_disk, rows_of
+
+WORD = "zephyrquaxlor"  # in the partner member's expertise: found only where it is kept
+
+
+@pytest.fixture
+async def servers(
+    discord_double: DiscordDouble, tmp_path: Path, clock: OffsetClock
+) -> AsyncIterator[Servers]:
+    harness = build_servers(discord_double, tmp_path / "hub.sqlite3", clock)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def find(hub: Hub, user_id: int, query: str) -> str:
+    """What /expert find shows a member, as text."""
+    result = await hub.double.run_command(hub.guild_id, user_id, "expert find", {"query": query})
+    return str(result.content) + str(result.embeds)
+
+
+async def vocabulary(servers: Servers, prefix: str) -> list[Any]:
+    """The words the search index on disk holds from ``prefix`` on."""
+    assert servers.bot is not None
+    engine = servers.bot.get_cog("ExpertsCog").service.engine  # type: ignore[union-attr]
+    return list(await engine.run(lambda index: index.vocabulary(prefix)))
+
+
+async def two_members(servers: Servers) -> tuple[int, int, int]:
+    """A member with a profile in each server, and a searcher in the partner server."""
+    partner = servers.other()
+    amira = await servers.double.add_member(servers.guild_id, "amira")
+    await introduce(servers, amira.id, name="Amira Haddad")
+    quillon = await servers.double.add_member(partner.guild_id, "quillon")
+    await introduce(partner, quillon.id, name="Quillon Varnebright",
+                    affiliation="Institute Zephyrqua", expertise=f"{WORD} ledgers")  # fmt: skip
+    seeker = await servers.double.add_member(partner.guild_id, "seeker")
+    return amira.id, quillon.id, seeker.id
+
+
+async def test_the_data_is_kept_through_a_restart_then_deleted_all_of_it(
+    servers: Servers, clock: OffsetClock
+) -> None:
+    partner = servers.other()
+    amira, _quillon, seeker = await two_members(servers)
+    assert "Quillon Varnebright" in await find(partner, seeker, WORD)
+    assert await vocabulary(servers, WORD) == [(WORD, 1)]  # the test can fail: it was written
+    assert rows_of(servers.db_path, partner.guild_id).get("profiles") == 1
+
+    await servers.double.gateway.bot_removed(partner.guild_id)
+    await servers.double.wait_for(
+        lambda: "hub.server_left" in audit_actions(servers.db_path, partner.guild_id),
+        5, "the removal to be recorded",
+    )  # fmt: skip
+    clock.advance(timedelta(days=29))
+    await servers.restart()  # the pending deletion is a row: a restart keeps it
+    assert rows_of(servers.db_path, partner.guild_id).get("profiles") == 1
+
+    clock.advance(timedelta(days=1, minutes=1))
+    await servers.double.wait_for(
+        lambda: "hub.server_deleted" in audit_actions(servers.db_path, partner.guild_id),
+        10, "the server's data to be deleted",
+    )  # fmt: skip
+    # Nothing of the server is left but the record that it was deleted (and its job, done).
+    assert rows_of(servers.db_path, partner.guild_id) == {"audit_log": 1, "scheduled_jobs": 1}
+    for words in (b"Quillon Varnebright", b"Institute Zephyrqua", WORD.encode()):
+        assert words not in on_disk(servers.db_path)
+
+    async def gone_from_index() -> bool:
+        return await vocabulary(servers, WORD) == []
+
+    for _ in range(100):
+        if await gone_from_index():
+            break
+        await servers.double.settle(0.05)
+    assert await gone_from_index()
+    # The hub itself is untouched: its member is still found there.
+    first = servers.double.guilds[servers.guild_id]
+    searcher = await servers.double.add_member(first.id, "hub-seeker")
+    assert "Amira Haddad" in await find(servers, searcher.id, "radicalisation")
+    assert rows_of(servers.db_path, servers.guild_id).get("profiles") == 1
+    assert amira
+
+
+async def test_added_back_in_time_everything_is_as_it_was(
+    servers: Servers, clock: OffsetClock
+) -> None:
+    partner = servers.other()
+    _amira, _quillon, seeker = await two_members(servers)
+    before = rows_of(servers.db_path, partner.guild_id)
+
+    await servers.double.gateway.bot_removed(partner.guild_id)
+    await servers.double.wait_for(
+        lambda: "hub.server_left" in audit_actions(servers.db_path, partner.guild_id),
+        5, "the removal to be recorded",
+    )  # fmt: skip
+    clock.advance(timedelta(days=20))
+    await servers.double.gateway.bot_added(partner.guild_id)
+    said = await partner.next_message("audit-log", "added back to this server in time")
+    assert "nothing was deleted" in said.content
+
+    clock.advance(timedelta(days=30))
+    await servers.double.settle(0.2)
+    assert "hub.server_deleted" not in audit_actions(servers.db_path, partner.guild_id)
+    after = rows_of(servers.db_path, partner.guild_id)
+    assert after["profiles"] == before["profiles"] == 1
+    # Its commands are back, and its members are found as before.
+    assert "Quillon Varnebright" in await find(partner, seeker, WORD)
