@@ -22,7 +22,7 @@ from bot.text import excerpt
 from bot.textmatch import fold
 from cogs.experts.search_engine import IndexBuilding, SearchEngine, to_doc
 from cogs.experts.search_index import Filters, Hits, SearchIndex
-from cogs.experts.search_query import Scope, correction, ranking
+from cogs.experts.search_query import Scope, correction, ranking, typing
 from cogs.experts.search_text import ParsedQuery, Word, parse, plain, stem, stems_of, words
 from cogs.profiles.fields import CareerStage, OpenTo, Profile
 from cogs.profiles.service import ProfileService
@@ -160,7 +160,7 @@ class ExpertService:
                 meant = stems_of(better.term)
                 word = Word(word.typed, meant if better.alone else (*word.stems, *meant))
             fixed.append(word)
-        parsed = replace(parsed, words=fixed)
+        parsed = typing(index, replace(parsed, words=fixed))
         boost = {slug for slug, found in self._area_stems.items() if found & self._matched(parsed)}
         if scope.filters.area:
             boost.add(scope.filters.area)

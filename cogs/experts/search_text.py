@@ -64,6 +64,11 @@ def plain(word: str) -> str:
     return found[0] if found else ""
 
 
+def plain_words(text: str) -> list[str]:
+    """Every word of a text as the vocabulary holds it."""
+    return _PLAIN.analyze(text)
+
+
 _ANALYZER = build_analyzer()
 
 
