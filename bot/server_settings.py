@@ -51,6 +51,9 @@ CONFIGURABLE: dict[str, Configurable] = {
         Configurable("announce_require_approval", "Announcements: second moderator approves",
                      "announcements", "whether a new announcement waits for another "
                      "moderator's Approve before it goes live"),
+        Configurable("report_monthly", "Reports: monthly impact report", "reports",
+                     "whether last month's impact report is posted to the moderators' channel "
+                     "on the first working day of each month"),
     )
 }  # fmt: skip
 MENTOR_WEIGHTS = ("mentor_weight_areas", "mentor_weight_text", "mentor_weight_hours",

@@ -22,6 +22,8 @@ from cogs.hub.audit_targets import register_audit_targets
 from cogs.hub.config import effect, setting_choices, show_embed, value_choices
 from cogs.hub.service import AboutFacts, HealthReport, HubService
 from cogs.profiles.service import ProfileService
+from cogs.reports.cog import ReportsCog
+from cogs.reports.periods import CHOICES as PERIODS
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -120,6 +122,29 @@ class HubCog(commands.Cog):
         report = await self.service.health()
         embed = health_embed(report, self.bot.latency)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @hub.command(name="report", description="The network's impact in numbers and charts")
+    @app_commands.describe(
+        period="Which period (or leave it out and give from and to)",
+        from_="First day, e.g. 2026-03-01 or 1 March 2026",
+        to="Last day, e.g. 2026-03-31",
+    )
+    @app_commands.rename(from_="from")
+    @app_commands.choices(
+        period=[app_commands.Choice(name=label, value=key) for key, label in PERIODS.items()]
+    )
+    @moderator_only()
+    async def report(
+        self,
+        interaction: discord.Interaction[HubBot],
+        period: str | None = None,
+        from_: Span | None = None,
+        to: Span | None = None,
+    ) -> None:
+        reports = self.bot.get_cog("ReportsCog")
+        if not isinstance(reports, ReportsCog):
+            raise UserError("The reports feature is not loaded, so there is no report to make.")
+        await reports.answer(interaction, period, from_, to)
 
     # -- /hub config -----------------------------------------------------------------------
 

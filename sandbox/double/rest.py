@@ -201,14 +201,7 @@ class RestRoutes:
         files = body.get("_files", [])
         if not (body.get("content") or body.get("embeds") or files or body.get("components")):
             self.refuse(["Cannot send an empty message"])
-        attachments = [
-            {
-                "id": str(snowflake()), "filename": f["filename"], "size": len(f["bytes"]),
-                "url": f"https://cdn.double/{f['filename']}", "proxy_url": "",
-                "data": f["bytes"].decode("utf-8", "replace"),
-            }
-            for f in files
-        ]  # fmt: skip
+        attachments = self.new_attachments(body)
         message = Message(
             id=snowflake(),
             channel_id=channel.id,
@@ -224,6 +217,30 @@ class RestRoutes:
         )
         self.d.messages[message.id] = message
         return message
+
+    def new_attachments(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The uploaded files, each with the description (alt text) its entry in the body's
+        ``attachments`` gave it: Discord matches an entry's id to the ``files[id]`` part and
+        refuses a description over 1,024 characters. ``data`` is the text, ``bytes`` the file."""
+        described = {
+            str(a.get("id")): a.get("description")
+            for a in body.get("attachments") or []
+            if isinstance(a, dict)
+        }
+        found = []
+        for f in body.get("_files", []):
+            description = described.get(str(f.get("index")))
+            if description is not None and len(description) > 1024:
+                self.refuse(["attachments.description: must be 1024 or fewer in length"])
+            attachment = {
+                "id": str(snowflake()), "filename": f["filename"], "size": len(f["bytes"]),
+                "url": f"https://cdn.double/{f['filename']}", "proxy_url": "",
+                "data": f["bytes"].decode("utf-8", "replace"), "bytes": f["bytes"],
+            }  # fmt: skip
+            if description is not None:
+                attachment["description"] = description
+            found.append(attachment)
+        return found
 
     async def send_message(self, request: web.Request, params: Params, body: Any) -> web.Response:
         channel = self.channel(params)
@@ -265,6 +282,7 @@ class RestRoutes:
         if "attachments" in body or body.get("_files"):
             kept = {str(a.get("id")) for a in body.get("attachments") or []}
             message.attachments = [a for a in message.attachments if a["id"] in kept]
+            message.attachments += self.new_attachments(body)  # files sent with the edit
         message.edited = True
 
     async def edit_message(self, request: web.Request, params: Params, body: Any) -> web.Response:

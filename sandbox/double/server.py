@@ -181,7 +181,8 @@ class DiscordDouble(Actors, ChannelOverwrites, ConformanceHooks):
             for key, value in form.items():
                 if key.startswith("files[") and isinstance(value, web.FileField):
                     raw = value.file.read()
-                    files.append({"filename": value.filename, "bytes": raw})
+                    index = key.removeprefix("files[").removesuffix("]")
+                    files.append({"filename": value.filename, "bytes": raw, "index": index})
             payload["_files"] = files
             return payload
         if request.can_read_body:

@@ -244,7 +244,9 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [{k: v for k, v in a.items() if k != "data"} for a in self.attachments],
+            "attachments": [
+                {k: v for k, v in a.items() if k not in ("data", "bytes")} for a in self.attachments
+            ],
             "embeds": self.embeds,
             "pinned": self.pinned,
             "type": 0,

@@ -1,0 +1,128 @@
+"""``/hub report`` (the command lives in the hub feature and calls ``answer``) and the
+monthly report posted to the moderators' channel: thin adapters over ReportService."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord.ext import commands
+
+from bot.errors import UserError
+from bot.lookup import find_text_channel
+from bot.scheduler import Job
+from cogs.reports.periods import PeriodError, choose_period
+from cogs.reports.service import (
+    Report,
+    ReportService,
+    SourcesFactory,
+    month_reported,
+    next_monthly_post,
+)
+
+if TYPE_CHECKING:
+    from bot.app import HubBot
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[Any]
+MONTHLY_JOB = "reports.monthly"
+MONTHLY_SETTING = "report_monthly"
+
+
+def files_of(report: Report) -> list[discord.File]:
+    """The charts, each with its alt text as Discord's attachment description, and the CSV."""
+    charts = [
+        discord.File(io.BytesIO(c.png), filename=c.filename, description=c.alt)
+        for c in report.charts
+    ]
+    table = discord.File(
+        io.BytesIO(report.csv.encode("utf-8")),
+        filename=report.csv_name,
+        description=f"Every number of the impact report for {report.period.label}, as CSV.",
+    )
+    return [*charts, table]
+
+
+class ReportsCog(commands.Cog):
+    def __init__(self, bot: HubBot) -> None:
+        self.bot = bot
+        areas = {area.slug: area.name for area in bot.areas.areas}
+        last_checkin = max(bot.settings.mentor_checkins)
+        self.service = ReportService(bot.db, bot.clock, SourcesFactory(areas, last_checkin))
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.register(MONTHLY_JOB, self._monthly)
+
+    @property
+    def zone(self) -> str:
+        return self.bot.settings.server_timezone
+
+    @property
+    def minimum(self) -> int:
+        return self.bot.settings.report_min_count
+
+    # -- /hub report -------------------------------------------------------------------------
+
+    async def answer(
+        self, interaction: Interaction, period: str | None, start: str | None, end: str | None
+    ) -> None:
+        today = self.bot.clock.now().astimezone(ZoneInfo(self.zone)).date()
+        try:
+            chosen = choose_period(period, start, end, today, self.zone)
+        except PeriodError as exc:
+            raise UserError(str(exc)) from exc
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self.service.build(interaction.guild_id, chosen, self.minimum)
+        await interaction.followup.send(
+            report.summary, files=files_of(report), ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )  # fmt: skip
+
+    # -- the monthly report ----------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        for guild in self.bot.guilds:
+            await self.schedule_monthly(guild.id, replace=False)
+
+    async def schedule_monthly(self, guild_id: int, *, replace: bool, after: Any = None) -> None:
+        due = next_monthly_post(after or self.bot.clock.now(), self.zone)
+        await self.bot.scheduler.schedule(
+            MONTHLY_JOB, due, {}, guild_id=guild_id, key=str(guild_id), replace=replace
+        )
+
+    async def _monthly(self, job: Job) -> None:
+        """Post last month's report if the server switched it on; always plan the next."""
+        guild = self.bot.get_guild(job.guild_id or 0)
+        if guild is not None and await self.bot.server_settings.get(guild.id, MONTHLY_SETTING):
+            await self._post_month(guild, job)
+        if guild is not None:
+            await self.schedule_monthly(guild.id, replace=True, after=job.due_at)
+
+    async def _post_month(self, guild: discord.Guild, job: Job) -> None:
+        period = month_reported(job.due_at, self.zone)
+        month = f"{period.first:%Y-%m}"
+        channel = find_text_channel(guild, self.bot.settings.audit_channel)
+        if channel is None:
+            log.warning("no moderators' channel for the monthly report of server %d", guild.id)
+            return
+        if not await self.service.claim_month(guild.id, month):
+            return
+        try:
+            report = await self.service.build(
+                guild.id, period, self.minimum, "Monthly impact report"
+            )
+            late = "\nDelivered late: the bot was offline when this was due." if job.late else ""
+            message = await channel.send(
+                report.summary + late,
+                files=files_of(report),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except Exception:
+            await self.service.release_month(guild.id, month)
+            raise
+        await self.service.month_sent(guild.id, month, channel.id, message.id)

@@ -1,0 +1,125 @@
+"""/hub report's periods (bad ones answered privately, saying what to type) and the monthly
+report: off unless switched on, then posted once a month, also across a restart."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import Hub
+from tests.e2e.report_steps import moderator, report
+
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+
+
+async def test_bad_periods_are_answered_privately_with_what_to_type(hub: Hub) -> None:
+    hub.clock.set(NOW)
+    mod = await moderator(hub)
+    cases = {
+        ("2026-03-31", "2026-03-01"): "The to date (1 March 2026) is before the from date "
+        "(31 March 2026). Swap them and try again.",
+        ("March", "2026-03-31"): "'March' is not a date I can read for from. Type a date such "
+        "as 2026-03-01 or 1 March 2026.",
+        ("2027-01-05", "2027-02-01"): "5 January 2027 has not come yet, so there is nothing "
+        "to report. Pick a from date up to today.",
+        ("2020-01-01", "2026-01-01"): "A report covers up to three years. Pick dates closer "
+        "together.",
+        ("2026-03-01", None): "Give the to date too (a date such as 2026-03-01 or 1 March "
+        "2026), or pick a period.",
+    }
+    for (start, end), said in cases.items():
+        options = {"from": start} | ({"to": end} if end else {})
+        answer = await report(hub, mod, **options)
+        assert answer.ephemeral and answer.content == said, (start, end, answer.content)
+        assert not answer.attachments
+    both = await report(hub, mod, period="last_year", **{"from": "2026-01-01", "to": "2026-02-01"})
+    assert both.ephemeral and both.content == (
+        "Give either a period from the list or the from and to dates, not both."
+    )
+
+
+async def test_typed_dates_and_named_periods_say_which_days_they_cover(hub: Hub) -> None:
+    hub.clock.set(NOW)
+    mod = await moderator(hub)
+    typed = await report(hub, mod, **{"from": "1 March 2026", "to": "2026-05-31"})
+    assert typed.content.startswith(
+        "**Impact report, 1 March 2026 to 31 May 2026** (1 March 2026 to 31 May 2026, server time)"
+    )
+    for period, heading in (
+        ("this_month", "December 2026 so far** (1 December 2026 to 7 December 2026"),
+        ("last_quarter", "Q3 2026** (1 July 2026 to 30 September 2026"),
+        ("this_year", "2026 so far** (1 January 2026 to 7 December 2026"),
+    ):
+        answer = await report(hub, mod, period=period)
+        assert answer.content.startswith(f"**Impact report, {heading}"), answer.content
+        assert len(answer.attachments) == 6
+
+
+def monthly_jobs(hub: Hub) -> list[tuple[str, str]]:
+    with sqlite3.connect(hub.db_path) as db:
+        return db.execute(
+            "SELECT status, due_at FROM scheduled_jobs WHERE kind = 'reports.monthly' ORDER BY id"
+        ).fetchall()
+
+
+def due_at(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def posts(hub: Hub) -> list[Any]:
+    return [m for m in hub.messages("audit-log") if "Monthly impact report" in m.content]
+
+
+async def next_due(hub: Hub, after: datetime) -> datetime:
+    def planned() -> bool:
+        return any(s == "pending" and due_at(d) > after for s, d in monthly_jobs(hub))
+
+    await hub.double.wait_for(planned, what="the next monthly report to be planned")
+    [pending] = [due_at(d) for s, d in monthly_jobs(hub) if s == "pending"]
+    return pending
+
+
+@pytest.mark.hub_settings(server_timezone="Europe/London")
+async def test_the_monthly_report_is_off_by_default_then_posted_once_a_month(hub: Hub) -> None:
+    await hub.double.wait_for(lambda: bool(monthly_jobs(hub)), what="the first monthly job")
+    [(status, first)] = monthly_jobs(hub)
+    january = due_at(first)
+    assert status == "pending" and january == datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
+    hub.clock.set(january + timedelta(seconds=1))
+    february = await next_due(hub, january)
+    assert february == datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # a Monday, 09:00 London
+    assert posts(hub) == []  # off unless a moderator switches it on
+
+    mod = await moderator(hub)
+    on = await hub.double.run_command(
+        hub.guild_id, mod, "hub config set", {"setting": "report_monthly", "value": "on"}
+    )
+    assert on.content.startswith("Reports: monthly impact report is now on on this server")
+    hub.clock.set(february + timedelta(seconds=1))
+    await hub.double.wait_for(lambda: len(posts(hub)) == 1, what="the monthly report")
+    march = await next_due(hub, february)
+    assert march == datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    [post] = posts(hub)
+    assert post.content.startswith(
+        "**Monthly impact report, January 2027** (1 January 2027 to 31 January 2027"
+    )
+    assert len(post.attachments) == 6
+    assert all(a.get("description") for a in post.attachments)
+
+    # As if the bot had crashed after posting but before marking the job done:
+    with sqlite3.connect(hub.db_path) as db:
+        db.execute("DELETE FROM scheduled_jobs WHERE kind = 'reports.monthly' "
+                   "AND status = 'pending'")  # fmt: skip
+        db.execute("UPDATE scheduled_jobs SET status = 'pending' WHERE kind = 'reports.monthly' "
+                   "AND status = 'done' AND due_at LIKE '2027-02-01%'")  # fmt: skip
+    await hub.restart()
+    await hub.double.settle()
+    assert hub.bot is not None
+    await hub.bot.scheduler.run_due()
+    await hub.double.settle()
+    assert len(posts(hub)) == 1
+    pending = [d for s, d in monthly_jobs(hub) if s == "pending"]
+    assert [due_at(d) for d in pending] == [march]
