@@ -64,6 +64,36 @@ SENTENCES: dict[str, str] = {
     ),
     "hub.server_returned": "The bot was added back to this server in time: nothing was deleted.",
     "hub.server_deleted": "The bot deleted this server's data, kept since it was removed.",
+    "partners.invited": "{actor} made a one-time code to link with a partner network.",
+    "partners.linked": "{actor} linked this server with the partner network {target}.",
+    "partners.linked_by_partner": (
+        "A moderator of {target} redeemed this server's code: the two networks are linked."
+    ),
+    "partners.ended": "{actor} ended the link with the partner network {target}.",
+    "partners.ended_by_partner": "A moderator of {target} ended its link with this server.",
+    "partners.introduction_requested": (
+        "{actor} asked a member of the partner network {target} for an introduction."
+    ),
+    "partners.introduction_received": (
+        "A member of a partner network asked {target} for an introduction."
+    ),
+    "partners.introduction_answered": (
+        "{actor} answered an introduction request from a partner network."
+    ),
+    "partners.introduction_outcome": (
+        "An introduction request by {target} to a partner network was answered."
+    ),
+    "partners.introduction_expired": (
+        "An introduction request across networks, concerning {target}, expired."
+    ),
+    "partners.enquiry_sent": "{actor} sent an enquiry to partner networks too.",
+    "partners.enquiry_received": (
+        "An enquiry from the partner network {target} reached members here."
+    ),
+    "partners.enquiry_answered": "{actor} offered help with an enquiry from a partner network.",
+    "partners.enquiry_helper": (
+        "A member of the partner network {target} offered help with an enquiry from here."
+    ),
     "job.failed": "A scheduled task ({target}) failed after its retries.",
     "job.missed": "A scheduled task ({target}) was missed: it fell due too long ago.",
     "job.*": "A scheduled task ({target}) needs attention.",

@@ -8,6 +8,7 @@ shown to anyone.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -21,9 +22,16 @@ from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
 from cogs.experts.delivery import FAILED, PrivateDelivery
-from cogs.experts.enquiries import NEEDS, Enquiry, EnquiryDraft, EnquiryError, EnquiryService
+from cogs.experts.enquiries import (
+    NEEDS,
+    Enquiry,
+    EnquiryDraft,
+    EnquiryError,
+    EnquiryService,
+    Recipient,
+)
 from cogs.experts.views import EnquiryModal, enquiry_view
-from cogs.profiles.fields import can_see_details
+from cogs.profiles.fields import Viewer, can_see_details
 from cogs.profiles.service import ProfileService
 
 if TYPE_CHECKING:
@@ -49,9 +57,10 @@ class Brokering:
     async def start(self, interaction: Interaction, draft: EnquiryDraft) -> None:
         """Check there is someone to ask before the enquirer writes the details."""
         assert interaction.guild_id is not None
-        if not await self.enquiries.audience(interaction.guild_id, interaction.user.id, draft):
+        if not await self.enquiries.recipients(interaction.guild_id, interaction.user.id, draft):
             raise UserError(
-                "No member open to government enquiries matches those areas"
+                ("No member here or in a partner network " if draft.partners else "No member ")
+                + "open to government enquiries matches those areas"
                 + (", countries or languages" if draft.countries or draft.languages else "")
                 + ". Add an area, or drop the country or language."
             )
@@ -69,21 +78,30 @@ class Brokering:
         await interaction.response.defer(ephemeral=True, thinking=True)
         named = await self.profiles.name_of(guild.id, interaction.user.id)
         card = self._card(enquiry, named or interaction.user.display_name)
+        across = await self._card_across(enquiry, named or interaction.user.display_name)
         failed = 0
-        for user_id in recipients:
-            how, message = await self.delivery.deliver(
-                guild, user_id, CLOSED_DMS, embed=card, view=enquiry_view(enquiry.id)
-            )
-            await self.enquiries.record_delivery(enquiry.id, user_id, how)
+        for recipient in recipients:
+            home = self.bot.get_guild(recipient.guild_id)
+            how, message = FAILED, None
+            if home is not None:
+                how, message = await self.delivery.deliver(
+                    home, recipient.user_id, CLOSED_DMS,
+                    embed=card if home.id == guild.id else across,
+                    view=enquiry_view(enquiry.id),
+                )  # fmt: skip
+            await self.enquiries.record_delivery(enquiry.id, recipient.user_id, how)
             await self._remember(guild.id, [enquiry.enquirer_id], message)
             failed += how == FAILED
+        await self._audit_sent(enquiry, recipients)
         unreached = (
             f" {failed} of them could not be reached (DMs closed); moderators have been told."
             if failed
             else ""
         )
+        partners = sum(r.guild_id != guild.id for r in recipients)
+        abroad = f", {partners} of them in partner networks," if partners else ""
         await interaction.followup.send(
-            f"Your enquiry went privately to {len(recipients)} members open to government "
+            f"Your enquiry went privately to {len(recipients)} members{abroad} open to government "
             f"enquiries in {self._areas(enquiry)}.{unreached} As each one says 'I can help' "
             "you get a message and a private thread with them; no one else's answer is shown. "
             f"It closes {discord_time(int(enquiry.deadline.timestamp()), 'D')}. "
@@ -114,6 +132,35 @@ class Brokering:
         )
         return embed
 
+    async def _card_across(self, enquiry: Enquiry, enquirer: str) -> discord.Embed:
+        """The card for a partner network's member: who asks, from which organisation and
+        network, since they share no server."""
+        card = self._card(enquiry, enquirer)
+        profile = await self.profiles.get(enquiry.guild_id, enquiry.enquirer_id)
+        parts = [enquirer, profile.affiliation if profile else "", self._network(enquiry.guild_id)]
+        sender = escape_markdown(", ".join(p for p in parts if p))
+        card.set_field_at(0, name="From", value=sender[:1024], inline=True)
+        return card
+
+    def _network(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild is not None else "a partner network"
+
+    async def _audit_sent(self, enquiry: Enquiry, recipients: list[Recipient]) -> None:
+        """An enquiry to partners is audited here and in each partner server reached."""
+        if not enquiry.partners:
+            return
+        counts = Counter(r.guild_id for r in recipients if r.guild_id != enquiry.guild_id)
+        await self.bot.audit.record(
+            enquiry.guild_id, "partners.enquiry_sent", actor_id=enquiry.enquirer_id,
+            details={"networks": [self._network(g) for g in counts], "enquiry": enquiry.id},
+        )  # fmt: skip
+        for guild_id, count in counts.items():
+            await self.bot.audit.record(
+                guild_id, "partners.enquiry_received", target=self._network(enquiry.guild_id),
+                details={"recipients": count},
+            )  # fmt: skip
+
     async def answer(self, interaction: Interaction, enquiry_id: int, yes: bool) -> None:
         try:
             enquiry = await self.enquiries.answer(enquiry_id, interaction.user.id, yes)
@@ -127,6 +174,10 @@ class Brokering:
         await interaction.response.defer()
         guild = self.bot.get_guild(enquiry.guild_id)
         assert guild is not None
+        home = await self.enquiries.recipient_guild(enquiry.id, interaction.user.id)
+        if home is not None and home != enquiry.guild_id:
+            await self._answer_across(interaction, enquiry, guild, home)
+            return
         summary = await self._helper_summary(enquiry, interaction.user.id)
         text = (
             f"<@{enquiry.enquirer_id}> meet <@{interaction.user.id}>, who can help with the "
@@ -149,15 +200,50 @@ class Brokering:
             content=f"Thank you. The enquirer has been told.{where}", view=None
         )
 
-    async def _helper_summary(self, enquiry: Enquiry, user_id: int) -> str:
-        """The helper as the enquirer may see them: name, and affiliation if visible."""
-        profile = await self.profiles.get(enquiry.guild_id, user_id)
+    async def _answer_across(
+        self, interaction: Interaction, enquiry: Enquiry, guild: discord.Guild, home: int
+    ) -> None:
+        """A partner network's member can help: they share no server with the enquirer, so
+        the enquirer is told by DM who it is and how to write to them; audited on both sides."""
+        helper = interaction.user.id
+        summary = await self._helper_summary(enquiry, helper, home)
+        await self._tell(
+            guild, enquiry.enquirer_id,
+            f"{summary} can help with your enquiry '{escape_markdown(enquiry.topic)}'. Write "
+            f"to them directly: <@{helper}>.",
+            about=[helper], about_guild=home,
+        )  # fmt: skip
+        await self.bot.audit.record(
+            home, "partners.enquiry_answered", actor_id=helper,
+            details={"network": self._network(enquiry.guild_id)},
+        )  # fmt: skip
+        await self.bot.audit.record(
+            enquiry.guild_id, "partners.enquiry_helper", target=self._network(home),
+            details={"enquiry": enquiry.id},
+        )  # fmt: skip
+        await interaction.edit_original_response(
+            content="Thank you. The enquirer has been told and will write to you; you can "
+            f"write to them too: <@{enquiry.enquirer_id}>.",
+            view=None,
+        )
+
+    async def _helper_summary(self, enquiry: Enquiry, user_id: int, home: int | None = None) -> str:
+        """The helper as the enquirer may see them: name, and affiliation if visible; a
+        partner network's member also by their network, seen as by a member of another
+        network (no moderator or verified rights cross a border)."""
+        home = home or enquiry.guild_id
+        profile = await self.profiles.get(home, user_id)
         if profile is None:
             return f"<@{user_id}>"
-        viewer = await self.profiles.viewer_for(enquiry.guild_id, enquiry.enquirer_id, False)
+        if home == enquiry.guild_id:
+            viewer = await self.profiles.viewer_for(enquiry.guild_id, enquiry.enquirer_id, False)
+        else:
+            viewer = Viewer(enquiry.enquirer_id)
         parts = [countries.name(profile.country)]
         if can_see_details(profile, viewer):
             parts.insert(0, profile.affiliation)
+        if home != enquiry.guild_id:
+            parts.append(self._network(home))
         return f"**{escape_markdown(profile.name)}** ({escape_markdown(', '.join(parts))})"
 
     async def listing(self, guild_id: int, enquirer_id: int) -> str:
@@ -166,7 +252,7 @@ class Brokering:
         for enquiry in await self.enquiries.mine(guild_id, enquirer_id):
             helpers = await self.enquiries.helpers(enquiry.id)
             asked = await self.enquiries.recipient_count(enquiry.id)
-            names = [await self._helper_summary(enquiry, h.user_id) for h in helpers]
+            names = [await self._helper_summary(enquiry, h.user_id, h.guild_id) for h in helpers]
             state = "open until" if enquiry.status == "open" else "closed"
             when = discord_time(int(enquiry.deadline.timestamp()), "D")
             lines.append(
@@ -184,21 +270,33 @@ class Brokering:
         helpers = await self.enquiries.helpers(enquiry.id)
         topic = escape_markdown(enquiry.topic)
         if helpers:
-            names = "; ".join([await self._helper_summary(enquiry, h.user_id) for h in helpers])
+            shown = [await self._helper_summary(enquiry, h.user_id, h.guild_id) for h in helpers]
+            names = "; ".join(shown)
             text = f"Your enquiry '{topic}' has closed. {len(helpers)} offered help: {names}."
         else:
             text = (
                 f"Your enquiry '{topic}' has closed with no offers of help. Try wider areas, "
                 "or search with /expert find."
             )
-        await self._tell(
-            guild, enquiry.enquirer_id, text[:2000], about=[h.user_id for h in helpers]
+        _, message = await self.delivery.deliver(
+            guild, enquiry.enquirer_id, text[:2000], content=text[:2000]
         )
+        for home in {h.guild_id for h in helpers}:  # each helper's copy, under their server
+            named = [h.user_id for h in helpers if h.guild_id == home]
+            await self._remember(home, named, message)
 
-    async def _tell(self, guild: discord.Guild, user_id: int, text: str, about: list[int]) -> None:
-        """A message naming helpers (their name, maybe affiliation), recorded for them."""
+    async def _tell(
+        self,
+        guild: discord.Guild,
+        user_id: int,
+        text: str,
+        about: list[int],
+        about_guild: int | None = None,
+    ) -> None:
+        """A message naming helpers (their name, maybe affiliation), recorded for them under
+        their own server, so their erasure there takes it back."""
         _, message = await self.delivery.deliver(guild, user_id, text, content=text)
-        await self._remember(guild.id, about, message)
+        await self._remember(about_guild or guild.id, about, message)
 
     async def _remember(
         self, guild_id: int, user_ids: list[int], message: discord.Message | None

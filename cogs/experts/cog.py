@@ -251,6 +251,7 @@ class ExpertsCog(commands.Cog):
         second_area="Another area it touches",
         country="Only members in this country",
         language="Only members who work in this language",
+        partners="Also ask members of linked partner networks who chose to be found",
     )
     @app_commands.choices(
         need=[app_commands.Choice(name=label, value=key) for key, label in NEEDS.items()]
@@ -265,6 +266,7 @@ class ExpertsCog(commands.Cog):
         second_area: Reference | None = None,
         country: CountryName | None = None,
         language: LanguageName | None = None,
+        partners: bool = False,
     ) -> None:
         assert interaction.guild_id is not None
         profile = await self.profiles.get(interaction.guild_id, interaction.user.id)
@@ -292,6 +294,7 @@ class ExpertsCog(commands.Cog):
             countries=(self._country_code(country),) if country else (),
             languages=(self._language_code(language),) if language else (),
             deadline=when,
+            partners=partners,
         )
         await self.brokering.start(interaction, draft)
 

@@ -17,6 +17,7 @@ import dateparser
 
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.partners import are_linked, linked_guild_ids
 from bot.scheduler import Scheduler
 from bot.text import discord_stamp, excerpt
 from cogs.profiles.fields import OpenTo
@@ -44,6 +45,15 @@ class EnquiryDraft:
     countries: tuple[str, ...]
     languages: tuple[str, ...]
     deadline: datetime
+    partners: bool = False  # also to opted-in members of linked partner networks
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A member an enquiry goes to, in their own server."""
+
+    guild_id: int
+    user_id: int
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class Enquiry(EnquiryDraft):
             countries=tuple(json.loads(row["countries"])),
             languages=tuple(json.loads(row["languages"])),
             deadline=from_db_time(row["deadline"]),
+            partners=bool(row["partners"]),
             id=int(row["id"]),
             guild_id=int(row["guild_id"]),
             enquirer_id=int(row["enquirer_id"]),
@@ -78,6 +89,7 @@ class Helper:
 
     user_id: int
     answered_at: datetime
+    guild_id: int = 0  # the helper's own server
 
 
 def parse_deadline(text: str, zone: ZoneInfo, now: datetime) -> datetime:
@@ -123,6 +135,27 @@ class EnquiryService:
     async def audience(self, guild_id: int, enquirer_id: int, draft: EnquiryDraft) -> list[int]:
         """Active members open to government enquiries, in one of the areas, matching the
         optional countries and languages, and not pausing their requests."""
+        return await self._matching(guild_id, enquirer_id, draft, partners_only=False)
+
+    async def recipients(
+        self, guild_id: int, enquirer_id: int, draft: EnquiryDraft
+    ) -> list[Recipient]:
+        """This server's audience and, for a draft to partners, the matching members of each
+        linked server who chose to be found by partner networks; one card per person."""
+        found = [Recipient(guild_id, u) for u in await self.audience(guild_id, enquirer_id, draft)]
+        if not draft.partners:
+            return found
+        seen = {r.user_id for r in found} | {enquirer_id}
+        for other in await linked_guild_ids(self._db, guild_id):
+            for user_id in await self._matching(other, enquirer_id, draft, partners_only=True):
+                if user_id not in seen:
+                    seen.add(user_id)
+                    found.append(Recipient(other, user_id))
+        return found
+
+    async def _matching(
+        self, guild_id: int, enquirer_id: int, draft: EnquiryDraft, *, partners_only: bool
+    ) -> list[int]:
         areas, countries, languages = list(draft.areas), list(draft.countries), draft.languages
         sql = (
             "SELECT p.user_id FROM profiles p WHERE p.guild_id = ? AND p.status = 'active' "
@@ -133,6 +166,8 @@ class EnquiryService:
             "AND NOT EXISTS (SELECT 1 FROM expert_pauses x WHERE x.guild_id = p.guild_id "
             "  AND x.user_id = p.user_id AND x.until > ?) "
         )
+        if partners_only:  # never anyone who has not opted in, or hides from search
+            sql += "AND p.partner_visible = 1 AND p.searchable = 1 "
         params: list[Any] = [guild_id, enquirer_id, OpenTo.GOVERNMENT.value, *areas]
         params.append(to_db_time(self._clock.now()))
         if countries:
@@ -150,7 +185,7 @@ class EnquiryService:
 
     async def create(
         self, guild_id: int, enquirer_id: int, draft: EnquiryDraft
-    ) -> tuple[Enquiry, list[int]]:
+    ) -> tuple[Enquiry, list[Recipient]]:
         """Store the enquiry, its recipients and its closing job together, or nothing."""
         if not draft.topic.strip():
             raise EnquiryError("Give the enquiry a topic.")
@@ -165,7 +200,7 @@ class EnquiryService:
                     f"You have {MAX_OPEN_PER_ENQUIRER} open enquiries. Wait for one to close "
                     "(or close one with /expert enquiries) before sending another."
                 )
-            recipients = await self.audience(guild_id, enquirer_id, draft)
+            recipients = await self.recipients(guild_id, enquirer_id, draft)
             if not recipients:
                 raise EnquiryError(
                     "No member open to government enquiries matches those areas"
@@ -174,16 +209,17 @@ class EnquiryService:
                 )
             enquiry_id = await tx.insert(
                 "INSERT INTO expert_enquiries (guild_id, enquirer_id, topic, details, need, areas, "
-                "countries, languages, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "countries, languages, deadline, created_at, partners) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, enquirer_id, draft.topic.strip(), draft.details.strip(), draft.need,
                  json.dumps(draft.areas), json.dumps(draft.countries),
                  json.dumps(draft.languages), to_db_time(draft.deadline),
-                 to_db_time(self._clock.now())),
+                 to_db_time(self._clock.now()), int(draft.partners)),
             )  # fmt: skip
             await tx.executemany(
                 "INSERT INTO expert_enquiry_recipients (enquiry_id, guild_id, user_id) "
                 "VALUES (?, ?, ?)",
-                [(enquiry_id, guild_id, user_id) for user_id in recipients],
+                [(enquiry_id, r.guild_id, r.user_id) for r in recipients],
             )
             await self._scheduler.schedule(
                 CLOSE_JOB, draft.deadline, {"enquiry_id": enquiry_id, "user_id": enquirer_id},
@@ -207,11 +243,18 @@ class EnquiryService:
         if enquiry is None:
             raise EnquiryError("This enquiry no longer exists.")
         row = await self._db.fetchone(
-            "SELECT answer FROM expert_enquiry_recipients WHERE enquiry_id = ? AND user_id = ?",
+            "SELECT answer, guild_id FROM expert_enquiry_recipients "
+            "WHERE enquiry_id = ? AND user_id = ?",
             (enquiry_id, user_id),
         )
         if row is None:
             raise EnquiryError("This enquiry was sent to someone else.")
+        home = int(row["guild_id"])
+        if home != enquiry.guild_id and not await are_linked(self._db, home, enquiry.guild_id):
+            raise EnquiryError(
+                "This enquiry came from a partner network that is no longer linked with your "
+                "server, so it cannot be answered. Nothing more is needed."
+            )
         if row["answer"] is not None:
             said = "I can help" if row["answer"] == "yes" else "Not for me"
             raise EnquiryError(f"You already answered '{said}'. Nothing more is needed.")
@@ -231,11 +274,22 @@ class EnquiryService:
     async def helpers(self, enquiry_id: int) -> list[Helper]:
         """Only the yes answers, in the order they came: all the enquirer may see."""
         rows = await self._db.fetchall(
-            "SELECT user_id, answered_at FROM expert_enquiry_recipients "
+            "SELECT user_id, answered_at, guild_id FROM expert_enquiry_recipients "
             "WHERE enquiry_id = ? AND answer = 'yes' ORDER BY answered_at, user_id",
             (enquiry_id,),
         )
-        return [Helper(int(r["user_id"]), from_db_time(r["answered_at"])) for r in rows]
+        return [
+            Helper(int(r["user_id"]), from_db_time(r["answered_at"]), int(r["guild_id"]))
+            for r in rows
+        ]
+
+    async def recipient_guild(self, enquiry_id: int, user_id: int) -> int | None:
+        """The server a recipient was asked as a member of (another one for a partner)."""
+        value = await self._db.fetchval(
+            "SELECT guild_id FROM expert_enquiry_recipients WHERE enquiry_id = ? AND user_id = ?",
+            (enquiry_id, user_id),
+        )
+        return None if value is None else int(value)
 
     async def recipient_count(self, enquiry_id: int) -> int:
         return int(

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.partners import linked_guild_ids
 from bot.scheduler import Scheduler
 from bot.text import calendar_date, discord_stamp, plural
 
@@ -41,12 +42,22 @@ class IntroRequest:
     by_when: str
     status: str
     expires_at: datetime
+    expert_guild_id: int = 0  # the expert's server: another one for a partner network's member
+
+    @property
+    def crosses(self) -> bool:
+        """Requester and expert are in different (linked) servers."""
+        return self.expert_guild_id != self.guild_id
 
     @classmethod
     def from_row(cls, row: Row) -> IntroRequest:
+        home = row["expert_guild"] if row["expert_guild"] is not None else row["guild_id"]
         return cls(int(row["id"]), int(row["guild_id"]), int(row["requester_id"]),
                    int(row["expert_id"]), row["who"], row["topic"], row["by_when"], row["status"],
-                   from_db_time(row["expires_at"]))  # fmt: skip
+                   from_db_time(row["expires_at"]), int(home))  # fmt: skip
+
+
+EXPERT_HOME = "COALESCE(expert_guild, guild_id)"  # the expert's own server, in SQL
 
 
 class RequestService:
@@ -90,22 +101,32 @@ class RequestService:
         )
 
     async def check(
-        self, guild_id: int, requester_id: int, expert_id: int, expert_name: str
+        self,
+        guild_id: int,
+        requester_id: int,
+        expert_id: int,
+        expert_name: str,
+        expert_guild_id: int | None = None,
     ) -> None:
-        """Every reason a request cannot be made; checked when the form opens and on send."""
+        """Every reason a request cannot be made; checked when the form opens and on send.
+
+        Limits count across the federation: a member's requests from this server and every
+        linked one, and an expert's waiting requests from anywhere."""
+        expert_home = expert_guild_id or guild_id
         if requester_id == expert_id:
             raise RequestError("That is your own profile. Search for someone else to meet.")
-        until = await self.paused_until(guild_id, expert_id)
+        until = await self.paused_until(expert_home, expert_id)
         if until is not None:
             raise RequestError(
                 f"{expert_name} is not taking requests until {calendar_date(until)}."
             )
         now = self._clock.now()
+        mine = [guild_id, *await linked_guild_ids(self._db, guild_id)]
         row = await self._db.fetchone(
             "SELECT SUM(created_at >= ?) AS today, SUM(status = 'pending') AS pending, "
-            "SUM(status = 'pending' AND expert_id = ?) AS same FROM expert_requests "
-            "WHERE guild_id = ? AND requester_id = ?",
-            (to_db_time(now - timedelta(days=1)), expert_id, guild_id, requester_id),
+            f"SUM(status = 'pending' AND expert_id = ? AND {EXPERT_HOME} = ?) AS same "
+            f"FROM expert_requests WHERE requester_id = ? AND guild_id IN ({_marks(mine)})",
+            (to_db_time(now - timedelta(days=1)), expert_id, expert_home, requester_id, *mine),
         )
         assert row is not None
         if (row["same"] or 0) > 0:
@@ -121,10 +142,11 @@ class RequestService:
                 "answer. "
                 "Wait for one of them, or let them expire."
             )
+        theirs = [expert_home, *await linked_guild_ids(self._db, expert_home)]
         waiting = await self._db.fetchval(
-            "SELECT COUNT(*) FROM expert_requests WHERE guild_id = ? AND expert_id = ? "
-            "AND status = 'pending'",
-            (guild_id, expert_id),
+            f"SELECT COUNT(*) FROM expert_requests WHERE {EXPERT_HOME} IN ({_marks(theirs)}) "
+            "AND expert_id = ? AND status = 'pending'",
+            (*theirs, expert_id),
         )
         if int(waiting or 0) >= self.limits.pending_per_expert:
             raise RequestError(
@@ -138,17 +160,21 @@ class RequestService:
         expert_id: int,
         expert_name: str,
         text: dict[str, str],
+        expert_guild_id: int | None = None,
     ) -> IntroRequest:
+        """Store the request and its expiry job together; ``expert_guild_id`` names the
+        expert's server when it is a linked partner's."""
         who, topic, by_when = (text.get(k, "").strip() for k in ("who", "topic", "by_when"))
         if not who or not topic:
             raise RequestError("Say who you are and what you would like to discuss.")
         now = self._clock.now()
         expires = now + self.limits.expiry
         async with self._db.transaction() as tx:
-            await self.check(guild_id, requester_id, expert_id, expert_name)
+            await self.check(guild_id, requester_id, expert_id, expert_name, expert_guild_id)
+            other = expert_guild_id if expert_guild_id not in (None, guild_id) else None
             request_id = await tx.insert(
                 "INSERT INTO expert_requests (guild_id, requester_id, expert_id, who, topic, "
-                "by_when, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "by_when, created_at, expires_at, expert_guild) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     guild_id,
                     requester_id,
@@ -158,6 +184,7 @@ class RequestService:
                     by_when,
                     to_db_time(now),
                     to_db_time(expires),
+                    other,
                 ),
             )
             await self._scheduler.schedule(
@@ -201,11 +228,30 @@ class RequestService:
         )
         return await self.get(request_id) if changed == 1 else None
 
-    async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
+    async def pending_across(self, guild_id: int, other_guild_id: int) -> list[IntroRequest]:
+        """Requests waiting between two servers, in either direction (for an unlink)."""
         rows = await self._db.fetchall(
-            "SELECT * FROM expert_requests WHERE guild_id = ? "
-            "AND (requester_id = ? OR expert_id = ?)",
-            (guild_id, user_id, user_id),
+            "SELECT * FROM expert_requests WHERE status = 'pending' AND expert_guild IS NOT NULL "
+            "AND ((guild_id = ? AND expert_guild = ?) OR (guild_id = ? AND expert_guild = ?)) "
+            "ORDER BY id",
+            (guild_id, other_guild_id, other_guild_id, guild_id),
+        )
+        return [IntroRequest.from_row(r) for r in rows]
+
+    async def expire_now(self, request_id: int) -> IntroRequest | None:
+        """Expire before the due date (the link it crossed ended), with its job cancelled."""
+        request = await self.expire(request_id)
+        if request is not None:
+            await self._scheduler.cancel_key(EXPIRY_JOB, f"request:{request_id}")
+        return request
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Requests the member made from this server, and those made to them as a member of
+        this server (from here or from a partner network)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM expert_requests WHERE (guild_id = ? AND requester_id = ?) "
+            f"OR ({EXPERT_HOME} = ? AND expert_id = ?)",
+            (guild_id, user_id, guild_id, user_id),
         )
         pause = await self.paused_until(guild_id, user_id)
         return {
@@ -215,10 +261,14 @@ class RequestService:
 
     async def erase(self, guild_id: int, user_id: int) -> int:
         removed = await self._db.execute(
-            "DELETE FROM expert_requests WHERE guild_id = ? "
-            "AND (requester_id = ? OR expert_id = ?)",
-            (guild_id, user_id, user_id),
+            "DELETE FROM expert_requests WHERE (guild_id = ? AND requester_id = ?) "
+            f"OR ({EXPERT_HOME} = ? AND expert_id = ?)",
+            (guild_id, user_id, guild_id, user_id),
         )
         return removed + await self._db.execute(
             "DELETE FROM expert_pauses WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
+
+
+def _marks(values: list[int]) -> str:
+    return ", ".join("?" for _ in values)

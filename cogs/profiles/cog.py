@@ -17,7 +17,7 @@ from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import zone_choices
 from cogs.profiles.cards import profile_embed
-from cogs.profiles.fields import ProfileInputError, Visibility
+from cogs.profiles.fields import Profile, ProfileInputError, Visibility
 from cogs.profiles.flow import ProfileFlow
 from cogs.profiles.service import PURGE_JOB, ProfileService
 from cogs.profiles.views import DYNAMIC_ITEMS, erase_view, nudge_view, welcome_view
@@ -192,6 +192,7 @@ class ProfilesCog(commands.Cog):
     @app_commands.describe(
         details="Who may see your affiliation, bio and what you are open to",
         searchable="Whether you appear in expert search",
+        partners="Whether members of linked partner networks may find you (off until you choose)",
     )
     @app_commands.choices(
         details=[app_commands.Choice(name=v.label, value=v.value) for v in Visibility]
@@ -201,23 +202,25 @@ class ProfilesCog(commands.Cog):
         interaction: Interaction,
         details: app_commands.Choice[str] | None = None,
         searchable: bool | None = None,
+        partners: bool | None = None,
     ) -> None:
         guild_id = _guild_id(interaction)
-        if details is None and searchable is None:
-            raise UserError("Choose what to change: details, searchable, or both.")
+        if details is None and searchable is None and partners is None:
+            raise UserError("Choose what to change: details, searchable or partners.")
         try:
             profile = await self.service.set_privacy(
                 guild_id,
                 interaction.user.id,
                 Visibility(details.value) if details else None,
                 searchable,
+                partners,
             )
         except ProfileInputError as exc:
             raise UserError(str(exc)) from exc
         search = "appear in" if profile.searchable else "are hidden from"
         await interaction.response.send_message(
             f"Saved. {profile.visibility.label} see your affiliation, bio and what you are "
-            f"open to, and you {search} expert search.",
+            f"open to, and you {search} expert search. {partner_note(profile)}",
             ephemeral=True,
         )
         self.bot.dispatch("profile_changed", guild_id, interaction.user.id)
@@ -257,3 +260,15 @@ class ProfilesCog(commands.Cog):
             view=nudge_view(),
             ephemeral=True,
         )
+
+
+def partner_note(profile: Profile) -> str:
+    """What the partner-network choice means, said with every privacy change."""
+    if profile.partner_visible and profile.searchable:
+        return (
+            "Members of linked partner networks can find you and ask for an introduction; "
+            "they see your card as members of another network do."
+        )
+    if profile.partner_visible:
+        return "Partner networks cannot find you while you are hidden from expert search."
+    return "Partner networks cannot find you (turn it on with partners:true)."

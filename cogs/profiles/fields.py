@@ -194,6 +194,7 @@ class Profile:
     areas: tuple[str, ...] = ()
     visibility: Visibility = Visibility.MEMBERS
     searchable: bool = True
+    partner_visible: bool = False  # findable by linked partner networks (opt-in)
     verification: str = "none"
     confirmed_at: str = ""
     status: str = "active"

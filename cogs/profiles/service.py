@@ -256,15 +256,23 @@ class ProfileService:
         return None if value is None else int(value)
 
     async def set_privacy(
-        self, guild_id: int, user_id: int, visibility: Visibility | None, searchable: bool | None
+        self,
+        guild_id: int,
+        user_id: int,
+        visibility: Visibility | None,
+        searchable: bool | None,
+        partners: bool | None = None,
     ) -> Profile:
+        """Each choice left as None keeps its value; ``partners`` is whether linked partner
+        networks may find the member (off until they turn it on)."""
         profile = await self._require(guild_id, user_id)
         await self._db.execute(
-            "UPDATE profiles SET visibility = ?, searchable = ?, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ?",
+            "UPDATE profiles SET visibility = ?, searchable = ?, partner_visible = ?, "
+            "updated_at = ? WHERE guild_id = ? AND user_id = ?",
             (
                 (visibility or profile.visibility).value,
                 int(profile.searchable if searchable is None else searchable),
+                int(profile.partner_visible if partners is None else partners),
                 to_db_time(self._clock.now()),
                 guild_id,
                 user_id,
@@ -444,6 +452,7 @@ def profile_from_row(row: Row, areas: tuple[str, ...]) -> Profile:
         areas=areas,
         visibility=Visibility(row["visibility"]),
         searchable=bool(row["searchable"]),
+        partner_visible=bool(row["partner_visible"]),
         verification=row["verification"],
         confirmed_at=row["confirmed_at"],
         status=row["status"],

@@ -53,7 +53,7 @@ async def test_one_answer_each_and_none_after_the_deadline(
     enquiries: EnquiryService, clock: OffsetClock
 ) -> None:
     enquiry, recipients = await enquiries.create(G, 5, draft(clock))
-    assert recipients == [1, 2]
+    assert [r.user_id for r in recipients] == [1, 2]
     await enquiries.answer(enquiry.id, 1, yes=True)
     with pytest.raises(EnquiryError, match="already answered 'I can help'"):
         await enquiries.answer(enquiry.id, 1, yes=False)
