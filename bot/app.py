@@ -168,6 +168,7 @@ class HubBot(commands.Bot):
             policy,
             reporter=self._report_job,
             ready=self.wait_until_members_known,
+            worker=settings.worker_name,
         )
         self._personal_data = PersonalData(self._db)
         self._personal_data.register(

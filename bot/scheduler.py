@@ -59,8 +59,12 @@ class Scheduler:
         policy: SchedulerPolicy | None = None,
         reporter: JobReporter | None = None,
         ready: Callable[[], Awaitable[Any]] | None = None,
+        worker: str = "main",
     ) -> None:
         self._db = db
+        # Which process claimed a job: several may share one database, each with its own
+        # stable name (HUB_WORKER_NAME), and each re-queues only its own after a crash.
+        self.worker = worker
         # Handlers need Discord's view of the servers; work that fell due while the bot
         # was down must not run (and find no server) before it has arrived.
         self._ready = ready
@@ -98,11 +102,13 @@ class Scheduler:
         return self._stopping
 
     async def start(self) -> None:
-        """Re-queue work a crash left claimed, then arm for the earliest pending row."""
+        """Re-queue work a crash of this worker left claimed (another worker's running jobs
+        are its own), then arm for the earliest pending row."""
         requeued = await self._db.execute(
             "UPDATE scheduled_jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), "
-            "updated_at = ? WHERE status = 'running'",
-            (to_db_time(self._clock.now()),),
+            "updated_at = ? WHERE status = 'running' "
+            "AND (claimed_by = ? OR claimed_by IS NULL)",
+            (to_db_time(self._clock.now()), self.worker),
         )
         if requeued:
             log.warning("re-queued %d job(s) left running by an earlier stop", requeued)
@@ -378,10 +384,13 @@ class Scheduler:
         if overdue > self.policy.grace_period:
             return await self._mark_missed(job, overdue)
         late = overdue > self.policy.late_after
+        # The claim: one UPDATE that only a pending row passes, so of several fires, or
+        # several processes on one database, exactly one gets the job (SQLite serialises
+        # writers; PostgreSQL re-checks the WHERE after the winner commits).
         claimed = await self._db.execute(
             "UPDATE scheduled_jobs SET status = 'running', attempts = attempts + 1, late = ?, "
-            "updated_at = ? WHERE id = ? AND status = 'pending'",
-            (int(late), to_db_time(now), job_id),
+            "claimed_by = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+            (int(late), self.worker, to_db_time(now), job_id),
         )
         if claimed != 1:
             return "skipped"

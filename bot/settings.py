@@ -266,20 +266,6 @@ class Settings(BaseSettings):
         "/mentor-admin match.",
     )
     # -- end of mentoring ---------------------------------------------------------------------
-    # -- impact reports (issue 21) -------------------------------------------------------------
-    report_min_count: int = Field(
-        default=3,
-        ge=2,
-        le=100,
-        description="Impact reports show any number under this as 'fewer than N', so no "
-        "member can be picked out (2 to 100).",
-    )
-    report_monthly: bool = Field(
-        default=False,
-        description="Whether last month's impact report is posted to the audit channel on the "
-        "first working day of each month, 09:00 server time (true or false).",
-    )
-    # -- end of impact reports ---------------------------------------------------------------
     late_grace_period: Duration = Field(
         default=timedelta(hours=6),
         description="How late scheduled work may still be delivered after downtime, e.g. 6h; "
@@ -296,6 +282,13 @@ class Settings(BaseSettings):
     job_retry_delay: Duration = Field(
         default=timedelta(seconds=30),
         description="First retry delay of a failing scheduled job; doubles on each attempt.",
+    )
+    worker_name: str = Field(
+        default="main",
+        min_length=1,
+        max_length=100,
+        description="This process's name in the scheduler, the same after each restart; give "
+        "each process its own when several share one database.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="One of DEBUG, INFO, WARNING, ERROR."
