@@ -266,6 +266,20 @@ class Settings(BaseSettings):
         "/mentor-admin match.",
     )
     # -- end of mentoring ---------------------------------------------------------------------
+    # -- impact reports (issue 21) -------------------------------------------------------------
+    report_min_count: int = Field(
+        default=3,
+        ge=2,
+        le=100,
+        description="Impact reports show any number under this as 'fewer than N', so no "
+        "member can be picked out (2 to 100).",
+    )
+    report_monthly: bool = Field(
+        default=False,
+        description="Whether last month's impact report is posted to the audit channel on the "
+        "first working day of each month, 09:00 server time (true or false).",
+    )
+    # -- end of impact reports ---------------------------------------------------------------
     late_grace_period: Duration = Field(
         default=timedelta(hours=6),
         description="How late scheduled work may still be delivered after downtime, e.g. 6h; "
