@@ -402,3 +402,24 @@ async def test_a_hostile_partner_learns_nothing_about_members_who_did_not_opt_in
     leaked = [t for t in everything if "Amira" in t or "Leeds" in t or str(amira) in t]
     assert leaked == [], leaked[0]
     assert fed.double.dms_of(amira) == []
+
+
+async def test_an_unanswered_request_across_servers_expires_on_both_sides(
+    fed: Federation,
+) -> None:
+    hub, youth = fed.side(0), fed.side(1)
+    await link(fed, 0, 1)
+    amira = await expert(youth, "Amira Haddad", partners=True)
+    seeker = (await hub.double.add_member(hub.guild_id, "seeker")).id
+    await ask_across(hub, seeker, youth.guild_id, amira)
+    card = fed.double.dms_of(amira)[-1]
+    fed.clock.advance(timedelta(days=14, minutes=1))
+    await fed.double.wait_for(
+        lambda: len(fed.double.dms_of(seeker)) == 1 and fed.double.dms_of(amira)[-1] is not card,
+        what="the expiry notes to both",
+    )
+    assert "expired without an answer" in fed.double.dms_of(seeker)[-1].content
+    assert "expired without an answer" in fed.double.dms_of(amira)[-1].content
+    await fed.double.settle()
+    for side in (hub, youth):
+        assert any("An introduction request across networks" in t for t in audit_texts(side))
