@@ -58,10 +58,11 @@ class Doc:
 
     def digest(self) -> int:
         """A fingerprint of the indexed content, to tell a stale index from SQLite."""
-        lists = [sorted(x) for x in (self.areas, self.open_to, self.languages)]
-        body = repr((self.key, sorted(self.fields.items()), self.verified, self.country,
-                     self.stage, lists))  # fmt: skip
-        return int.from_bytes(hashlib.blake2b(body.encode(), digest_size=8).digest(), "big")
+        lists = (",".join(sorted(x)) for x in (self.areas, self.open_to, self.languages))
+        parts = [self.key, *(self.fields[name] for name in sorted(self.fields)),
+                 "1" if self.verified else "0", self.country, self.stage, *lists]  # fmt: skip
+        body = "\x1f".join(parts).encode()
+        return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big")
 
 
 @dataclass(frozen=True)

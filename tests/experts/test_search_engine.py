@@ -16,7 +16,7 @@ from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
-from cogs.experts.search_engine import doc_from_row, to_doc
+from cogs.experts.search_engine import DOC_COLUMNS, doc_from_row, to_doc
 from cogs.experts.search_index import STATE_FILE, Filters
 from cogs.experts.search_service import ExpertInputError, ExpertService
 from cogs.experts.search_text import stems_of
@@ -265,9 +265,10 @@ async def test_a_build_and_a_profile_change_index_a_profile_alike(
     await person(db, clock, 2, "policing")
     profiles = ProfileService(db, clock, load_areas())
     connection = sqlite3.connect(db_path)
-    connection.row_factory = sqlite3.Row
     for user in (1, 2):
-        row = connection.execute("SELECT * FROM profiles WHERE user_id = ?", (user,)).fetchone()
+        row = connection.execute(
+            f"SELECT {DOC_COLUMNS} FROM profiles WHERE user_id = ?", (user,)
+        ).fetchone()
         profile = await profiles.get(G, user)
         assert profile is not None
         assert doc_from_row(row, profile.areas) == to_doc(profile)
