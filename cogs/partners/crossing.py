@@ -16,6 +16,8 @@ from bot.audit import member_target
 from bot.member_messages import CARD
 from bot.text import escape_markdown
 
+TOLD = {"dm": "DM", "channel": "THREAD", "failed": "FAILED"}  # as the audit text reads them
+
 if TYPE_CHECKING:
     import discord
 
@@ -51,7 +53,7 @@ class Federation:
         await self.bot.audit.record(
             request.expert_guild_id, "partners.introduction_received",
             target=member_target(request.expert_id),
-            details={"network": self.network(request.guild_id), "member_told": how.upper()},
+            details={"network": self.network(request.guild_id), "member_told": TOLD[how]},
         )  # fmt: skip
 
     async def answered(self, request: IntroRequest) -> None:
