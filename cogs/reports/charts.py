@@ -59,10 +59,13 @@ def draw_all(cells: list[Cell], minimum: int, title: str) -> list[Chart]:
     return [draw(cells, minimum, title) for draw in drawers]
 
 
-def _figure() -> Figure:
+def _figure(left: float = 0.12, bottom: float = 0.1, wspace: float = 0.45) -> Figure:
+    """A figure with fixed margins: a constrained layout measured every label again and
+    took most of the drawing time."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    figure.subplots_adjust(left=left, right=0.95, bottom=bottom, top=0.86, wspace=wspace)
     figure.set_facecolor("white")
     return figure
 
@@ -72,7 +75,7 @@ def _png(figure: Figure) -> bytes:
 
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 
@@ -99,7 +102,7 @@ def _bars(axes: Axes, cells: list[Cell], minimum: int, colour: str, heading: str
 def members_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
     countries = of(cells, m.MEMBERS_BY_COUNTRY)
     stages = of(cells, m.MEMBERS_BY_STAGE)
-    figure = _figure()
+    figure = _figure(left=0.2, wspace=0.55)
     left, right = figure.subplots(1, 2, width_ratios=(3, 2))
     top = countries[:MOST_COUNTRIES]
     heading = "Members by country"
@@ -116,7 +119,7 @@ def members_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
 def ties_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
     monthly = of(cells, m.TIES_BY_MONTH)
     months = list(dict.fromkeys(c.period for c in monthly))
-    figure = _figure()
+    figure = _figure(left=0.08, bottom=0.22 if len(months) > 4 else 0.1)
     axes = figure.subplots()
     bottom = [0.0] * len(months)
     for side, colour in ((m.WITHIN, OKABE_ITO[1]), (m.ACROSS, OKABE_ITO[0])):
@@ -159,7 +162,7 @@ def matrix_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
             grid[i][j], text[i][j] = value, label
             if cell.covered:
                 covered.add((i, j))
-    figure = _figure()
+    figure = _figure(left=0.05, bottom=0.22)
     axes = figure.subplots()
     if size:
         from matplotlib.patches import Rectangle
@@ -184,7 +187,7 @@ def matrix_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
     heading = "New ties between countries"
     if len(_all_countries(pairs)) > size:
         heading += f" ({size} countries with the most ties)"
-    axes.set_title(f"{heading}, {title}", fontsize=12, loc="left")
+    figure.suptitle(f"{heading}, {title}", fontsize=13, x=0.02, ha="left")
     items = [(c.breakdown, c.shown(minimum)) for c in pairs]
     alt = alt_text(f"Heatmap of new ties between members' countries, {title}", items)
     return Chart("ties-between-countries.png", _png(figure), alt)
@@ -213,7 +216,7 @@ def _matrix_countries(pairs: list[Cell]) -> list[str]:
 
 
 def areas_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
-    figure = _figure()
+    figure = _figure(left=0.3, wspace=0.35)
     panels = figure.subplots(1, 3, sharey=True)
     sets = (
         (m.AREA_MEMBERS, "Members"),
@@ -234,7 +237,7 @@ def areas_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
 
 
 def mentoring_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
-    figure = _figure()
+    figure = _figure(left=0.28, wspace=0.95)
     left, right = figure.subplots(1, 2)
     now = of(cells, m.MENTORING_NOW)
     ended = of(cells, m.ENDINGS)
