@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 
-import langcodes
 import pycountry
 
 from bot.textmatch import fold
+
+# langcodes (~30 ms with its data) is imported where a name is first looked up, not at start-up.
 
 # The network's working languages, offered first where a select holds at most 25 options.
 # Its countries' languages (Israel, the Nordic countries, Kenya, India...) and the languages
@@ -30,6 +31,8 @@ def _english_name(code: str) -> str | None:
     """CLDR's English name, or None when langcodes has no name for the code."""
     if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
         return None
+    import langcodes
+
     try:
         language = langcodes.Language.get(code.lower())
     except ValueError:  # langcodes' LanguageTagError
@@ -59,6 +62,8 @@ def find(text: str) -> str | None:
         return None
     if fold(wanted) in _by_name():
         return _by_name()[fold(wanted)]
+    import langcodes
+
     try:
         if len(wanted) <= 3 and wanted.isascii() and wanted.isalpha():
             tag = langcodes.standardize_tag(wanted.lower(), macro=True)

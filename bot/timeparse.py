@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from bot.clock_text import (
     ClockError,
     is_relative,
@@ -289,6 +287,8 @@ def _refuse_now_or_odd_span(rest: str, typed: str, now: datetime) -> None:
 
 def _relative(rest: str, local_now: datetime, languages: tuple[str, ...], typed: str) -> datetime:
     """ "in 2 hours": now plus the span, counted in real time across a clock change."""
+    import dateparser  # here, not at start-up: ~30 ms
+
     base = local_now.replace(tzinfo=None)
     parsed = dateparser.parse(
         rest, languages=list(languages), settings={**_DATE_SETTINGS, "RELATIVE_BASE": base}
@@ -343,6 +343,8 @@ def _numeric_day(year: int | None, month: int, day: int, local_now: datetime, at
 
 
 def _day_in_words(rest: str, local_now: datetime, languages: tuple[str, ...], typed: str) -> date:
+    import dateparser  # here, not at start-up: ~30 ms
+
     base = local_now.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
     settings = {**_DATE_SETTINGS, "RELATIVE_BASE": base}
     parsed = dateparser.parse(rest, languages=list(languages), settings=settings)

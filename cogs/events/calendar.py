@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vDuration, vRecur
-from icalendar import Event as VEvent
-
 from cogs.events.model import Event, nth_start
+
+if TYPE_CHECKING:  # icalendar is imported where a file is written: ~15 ms at start-up
+    from icalendar import Event as VEvent
+    from icalendar import vRecur
 
 PRODID = "-//research-hub-bot//events//EN"
 FEED_POLL = timedelta(hours=1)
@@ -86,6 +87,8 @@ def _revision(item: VEvent, sequence: int, modified: datetime) -> None:
 
 def _single(stamped: Stamped, item_uid: str, sequence: int | None = None) -> VEvent:
     """One occurrence as its own entry (one-off, feed entry, or an override's body)."""
+    from icalendar import Event as VEvent
+
     event = stamped.event
     item = VEvent()
     item.add("uid", item_uid)
@@ -104,6 +107,8 @@ def _rule_for_file(rule: str, zone: ZoneInfo, last: int | None) -> vRecur:
     """RFC 5545 wants UNTIL in UTC when DTSTART has a TZID; we store it on the local clock.
     ``last``: an ended series stops at its last occurrence (COUNT), so a series cancelled
     part way shows no dates after it."""
+    from icalendar import vRecur
+
     recur = vRecur.from_ical(rule)
     if last is not None:
         recur.pop("UNTIL", None)
@@ -129,6 +134,8 @@ def _differs(event: Event, rule_start: datetime, template: dict[str, Any]) -> bo
 
 def _master(series: SeriesRecord, rows: list[Stamped], item_uid: str) -> VEvent:
     """The series' own VEVENT: the template at the rule's times, with its EXDATEs."""
+    from icalendar import Event as VEvent
+
     template, zone = series.template, series.zone
     cancelled = [r.event for r in rows if r.event.state == "cancelled"]
     item = VEvent()
@@ -172,6 +179,8 @@ def _overrides(series: SeriesRecord, rows: list[Stamped], item_uid: str) -> list
 
 
 def _calendar(name: str, components: Iterable[VEvent], poll: timedelta | None = None) -> bytes:
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

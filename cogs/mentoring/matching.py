@@ -25,9 +25,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
-
 from bot import countries
 from bot import languages as language_names
 from bot.textmatch import tokens
@@ -42,7 +39,12 @@ from cogs.mentoring.rules import (
 )
 
 if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix  # scipy is imported where it is used: ~0.4 s at start
+    # numpy and scipy are imported where they are used: ~0.1 s and ~0.4 s at start-up.
+    import numpy as np
+    from numpy.typing import NDArray
+    from scipy.sparse import csr_matrix
+
+    Grid = NDArray[np.float32]  # one score per (mentee, mentor): half the memory of float64
 
 __all__ = ["Blocked", "Mentee", "Mentor", "Pair", "Round", "Rules", "Unmatched", "Weights",
            "feasible", "greedy", "solve"]  # fmt: skip
@@ -148,6 +150,8 @@ class Scores:
     def total(self, weights: Weights) -> NDArray[np.float64]:
         """The weighted sum, in float64 (the components are float32 to halve the memory;
         each is a share in [0, 1], where float32 is exact far past the 4 digits shown)."""
+        import numpy as np
+
         total = np.multiply(self.areas, weights.areas, dtype=np.float64)
         total += weights.text * self.text
         total += weights.hours * self.hours
@@ -160,11 +164,9 @@ class Scores:
         return shared[:limit]
 
 
-Grid = NDArray[np.float32]
-"""One score component per (mentee, mentor): float32, half the memory of float64."""
-
-
 def _area_share(mentees: list[Mentee], mentors: list[Mentor]) -> Grid:
+    import numpy as np
+
     names = sorted({a for m in mentees for a in m.areas} | {a for m in mentors for a in m.areas})
     vocabulary = {name: i for i, name in enumerate(names)}
     wanted = indicator([m.areas for m in mentees], vocabulary).astype(np.float32)
@@ -182,6 +184,8 @@ def _tfidf(
     left: list[str], right: list[str]
 ) -> tuple[Grid, tuple[list[TermWeights], list[TermWeights]]]:
     """Cosine similarity of TF-IDF vectors (sublinear tf), over the words of both sides."""
+    import numpy as np
+
     counted = [Counter(tokens(text)) for text in [*left, *right]]
     frequency: Counter[str] = Counter(t for c in counted for t in c)
     total = len(counted)
@@ -215,6 +219,8 @@ def _hour_share(mentees: list[Mentee], mentors: list[Mentor]) -> tuple[Grid, Gri
     """The share of the smaller side's free time that overlaps, and the overlap in quarter
     hours (float32 products are exact for counts this small, and halve the memory)."""
 
+    import numpy as np
+
     def weeks(people: Sequence[Mentee | Mentor]) -> Grid:
         rows = np.zeros((len(people), SLOTS_IN_WEEK), dtype=np.float32)
         for i, person in enumerate(people):
@@ -229,6 +235,8 @@ def _hour_share(mentees: list[Mentee], mentors: list[Mentor]) -> tuple[Grid, Gri
 
 
 def _country_bonus(mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.bool_]:
+    import numpy as np
+
     theirs = np.array([m.country for m in mentors], dtype=object)
     rows = []
     for mentee in mentees:
@@ -255,6 +263,8 @@ def solve(
 ) -> Round:
     """The globally best round: most mentees matched, then the highest total score; with
     ``with_blocked``, also every pair the rules keep apart and why (for the dry run)."""
+    import numpy as np
+
     scores = Scores(mentees, mentors, rules)
     total = scores.total(weights)
     places = np.array([max(0, m.capacity) for m in mentors], dtype=np.int64)
@@ -286,6 +296,7 @@ def _assign(
     negated (``maximize`` would copy it) and with the shorter side first (the solver would
     copy it transposed): one mentees x places matrix in memory where there were five.
     """
+    import numpy as np
     from scipy.optimize import linear_sum_assignment  # here, not at start-up: ~0.4 s
 
     rows = np.flatnonzero(feasible.any(axis=1)) if feasible.size else np.array([], np.int64)
@@ -320,6 +331,8 @@ def greedy(
 ) -> tuple[int, float]:
     """First come, first served: each mentee in queue order takes their best free mentor.
     The baseline the benchmark compares with; returns (matched, total score)."""
+    import numpy as np
+
     scores = Scores(mentees, mentors, rules)
     total = scores.total(weights)
     places = np.array([max(0, m.capacity) for m in mentors])
@@ -400,6 +413,8 @@ def shared_time(mentee: Mentee, mentor: Mentor) -> str:
 def blocked_pairs(scores: Scores) -> list[Blocked]:
     """Each mentee and mentor who both take part but may not be paired, with every rule
     that keeps them apart, so a moderator can see which rule blocked which pair."""
+    import numpy as np
+
     rules = scores.rules
     candidates = (
         rules.other

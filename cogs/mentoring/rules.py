@@ -19,14 +19,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
-
 from bot import countries
 from bot.institutions import Institutions
 from cogs.mentoring.availability import SLOT_MINUTES, SLOTS_IN_WEEK, duration
 
 if TYPE_CHECKING:
+    import numpy as np  # imported where it is used: ~0.1 s at start-up
+    from numpy.typing import NDArray
+
     from cogs.mentoring.matching import Mentee, Mentor
 
 _AVOID_SEPARATORS = re.compile(r"[,;\n]+")
@@ -129,6 +129,8 @@ def feasible(mentee: Mentee, mentor: Mentor, rules: Rules | None = None) -> bool
 
 
 def indicator(rows: list[frozenset[str]], vocabulary: dict[str, int]) -> NDArray[np.float64]:
+    import numpy as np
+
     matrix = np.zeros((len(rows), max(1, len(vocabulary))))
     for i, values in enumerate(rows):
         for value in values:
@@ -140,6 +142,8 @@ def indicator(rows: list[frozenset[str]], vocabulary: dict[str, int]) -> NDArray
 def _stretch_starts(weeks: list[frozenset[int]], length: int) -> NDArray[np.float32]:
     """1 where a person is free for ``length`` quarter hours from that slot on (around the
     end of the week too): two people share such a stretch exactly when their rows meet."""
+    import numpy as np
+
     rows = np.zeros((len(weeks), SLOTS_IN_WEEK), dtype=bool)
     for i, slots in enumerate(weeks):
         rows[i, list(slots)] = True
@@ -154,6 +158,8 @@ class Constraints:
     explanations read the same facts."""
 
     def __init__(self, mentees: list[Mentee], mentors: list[Mentor], rules: Rules) -> None:
+        import numpy as np
+
         n, m = len(mentees), len(mentors)
         self.rules = rules
         languages = sorted(
@@ -196,6 +202,8 @@ class Constraints:
     def _institutions(self, mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.bool_]:
         """False where the two institutions conflict; each distinct pair of names is
         compared once."""
+        import numpy as np
+
         table = self.rules.institutions
         theirs = sorted({p.institution for p in mentors})
         where = {name: k for k, name in enumerate(theirs)}
@@ -209,6 +217,8 @@ class Constraints:
 
     def _avoided(self, mentees: list[Mentee], mentors: list[Mentor]) -> NDArray[np.bool_]:
         """False where an entry of the mentee's avoid list names the mentor."""
+        import numpy as np
+
         table = self.rules.institutions
         allowed = np.ones((len(mentees), len(mentors)), dtype=bool)
         hits: dict[str, NDArray[np.bool_]] = {}
