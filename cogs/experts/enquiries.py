@@ -13,8 +13,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.partners import are_linked, linked_guild_ids
@@ -99,6 +97,8 @@ def parse_deadline(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     try:
         day = date.fromisoformat(cleaned)
     except ValueError:
+        import dateparser  # here, not at start-up: ~30 ms
+
         parsed = dateparser.parse(
             cleaned,
             languages=["en"],

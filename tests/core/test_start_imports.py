@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each costs 15 ms to 0.4 s to import, and only some commands need it.
-HEAVY = ("numpy", "scipy", "icalendar", "langcodes")
+HEAVY = ("numpy", "scipy", "icalendar", "langcodes", "dateparser")
 LOAD_EVERY_FEATURE = """
 import importlib, json, sys
 from bot.app import feature_packages
