@@ -240,7 +240,9 @@ class ProfilesCog(commands.Cog):
             "everything else the bot stores about you, in every feature, and takes back the "
             "bot's messages that carry your words or name. It cannot be undone.\n"
             "Messages people wrote themselves stay, yours included: delete your own in Discord "
-            "first if you want them gone. /profile export gives you a copy of your data.",
+            "first if you want them gone. /profile export gives you a copy of your data.\n"
+            "Impact reports already posted stay as they were (they hold counts, never names); "
+            "reports made after this no longer count you.",
             view=erase_view(interaction.user.id),
             ephemeral=True,
         )

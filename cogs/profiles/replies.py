@@ -53,6 +53,8 @@ ERASED = (
     "(you can delete your own messages in Discord);\n"
     "- copies people made, such as screenshots, notes or forwarded text;\n"
     "- backups the server's operator keeps, until they are rotated;\n"
+    "- impact reports already posted, which stay as they were: they hold counts, never "
+    "names, and reports made from now on no longer count you;\n"
     "- reports and summaries already shared outside Discord."
 )
 

@@ -27,11 +27,13 @@ async def report(hub: Hub, user_id: int, **options: Any) -> Any:
     return result
 
 
-async def delete_profile(hub: Hub, user_id: int) -> Any:
+async def delete_profile(hub: Hub, user_id: int) -> tuple[str, str]:
+    """/profile delete, confirmed: what the question said, and what the answer said."""
     asked = await hub.double.run_command(hub.guild_id, user_id, "profile delete")
+    question = asked.content
     done = await hub.double.click(hub.guild_id, user_id, asked.message, f"profiles:erase:{user_id}")
     await hub.double.settle()
-    return done
+    return question, done.content
 
 
 def attachment(result: Any, suffix: str) -> dict[str, Any]:

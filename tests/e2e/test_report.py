@@ -96,7 +96,12 @@ async def test_the_csv_holds_exactly_the_known_numbers_and_forgets_an_erased_mem
     assert counted[("New members", "All")] == "3"
     assert counted[("Event attendance", "Disinformation")] == "5"
 
-    await delete_profile(hub, erased)
+    asked, done = await delete_profile(hub, erased)
+    assert (
+        "Impact reports already posted stay as they were (they hold counts, never names); "
+        "reports made after this no longer count you." in asked
+    )
+    assert "- impact reports already posted, which stay as they were" in done
     after = await report(hub, mod, period="last_month")
     assert after.ephemeral
     table = attachment(after, ".csv")
