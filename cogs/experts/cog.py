@@ -31,10 +31,17 @@ from cogs.experts.enquiries import (
 from cogs.experts.introductions import Introductions
 from cogs.experts.requests import EXPIRY_JOB, RequestError, RequestLimits, RequestService
 from cogs.experts.search_index import Filters
-from cogs.experts.service import ExpertInputError, ExpertService, SavedSearches, SearchPage
+from cogs.experts.service import (
+    ExpertInputError,
+    ExpertService,
+    SavedSearch,
+    SavedSearches,
+    SearchPage,
+)
 from cogs.experts.views import (
     AnswerButton,
     AskButton,
+    AsTypedButton,
     EnquiryAnswerButton,
     results_view,
 )
@@ -70,7 +77,7 @@ class ExpertsCog(commands.Cog):
         self.brokering = Brokering(bot, self.enquiries, self.profiles, delivery)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(AskButton, AnswerButton, EnquiryAnswerButton)
+        self.bot.add_dynamic_items(AskButton, AnswerButton, AsTypedButton, EnquiryAnswerButton)
         self.bot.pages.register("experts", self._show_page)
         self.bot.scheduler.register(EXPIRY_JOB, self.introductions.expire)
         self.bot.scheduler.register(CLOSE_JOB, self.brokering.close)
@@ -187,13 +194,23 @@ class ExpertsCog(commands.Cog):
         return found.slug
 
     async def _search(
-        self, interaction: Interaction, query: str, filters: Filters, page: int
+        self,
+        interaction: Interaction,
+        query: str,
+        filters: Filters,
+        page: int,
+        as_typed: bool = False,
     ) -> SearchPage:
         """The searcher is left out of their own results."""
         assert interaction.guild_id is not None
         try:
             return await self.service.find(
-                interaction.guild_id, query, filters, page, searcher=interaction.user.id
+                interaction.guild_id,
+                query,
+                filters,
+                page,
+                searcher=interaction.user.id,
+                as_typed=as_typed,
             )
         except ExpertInputError as exc:
             raise UserError(str(exc)) from exc
@@ -201,18 +218,34 @@ class ExpertsCog(commands.Cog):
     async def _show_page(self, interaction: Interaction, key: str, page: int) -> None:
         assert interaction.guild_id is not None
         search_id = int(key)
+        saved = await self._saved(interaction, search_id)
+        result = await self._search(interaction, saved.query, saved.filters, page, saved.as_typed)
+        embed = await self._render(interaction, saved.query, result, saved.as_typed)
+        view = self._view(search_id, result)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def search_as_typed(self, interaction: Interaction, search_id: int) -> None:
+        """The "Search as typed" button: the same search, no word corrected."""
+        assert interaction.guild_id is not None
+        saved = await self._saved(interaction, search_id)
+        result = await self._search(interaction, saved.query, saved.filters, 0, as_typed=True)
+        new_id = await self.searches.save(
+            interaction.guild_id, interaction.user.id, saved.query, saved.filters, as_typed=True
+        )
+        embed = await self._render(interaction, saved.query, result, as_typed=True)
+        view = self._view(new_id, result)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def _saved(self, interaction: Interaction, search_id: int) -> SavedSearch:
         saved = await self.searches.get(search_id, interaction.user.id)
         if saved is None:
             raise UserError("That search is no longer available. Run /expert find again.")
-        query, filters = saved
-        result = await self._search(interaction, query, filters, page)
-        embed = await self._render(interaction, query, result)
-        await interaction.response.edit_message(embed=embed, view=self._view(search_id, result))
+        return saved
 
     @staticmethod
     def _view(search_id: int, page: SearchPage) -> discord.ui.View | None:
         experts = [(r.profile.user_id, r.profile.name) for r in page.results]
-        return results_view(search_id, page.page, page.pages, experts)
+        return results_view(search_id, page.page, page.pages, experts, bool(page.corrected))
 
     @expert.command(name="pause", description="Stop receiving introduction requests until a date")
     @app_commands.describe(until="The date to start again, as year-month-day")
@@ -307,7 +340,7 @@ class ExpertsCog(commands.Cog):
         )
 
     async def _render(
-        self, interaction: Interaction, query: str, page: SearchPage
+        self, interaction: Interaction, query: str, page: SearchPage, as_typed: bool = False
     ) -> discord.Embed:
         assert interaction.guild_id is not None
         viewer = await self.profiles.viewer_for(
@@ -321,6 +354,10 @@ class ExpertsCog(commands.Cog):
             f"Showing results for '{excerpt(c)}' instead of '{excerpt(w)}'."
             for w, c in page.corrected.items()
         ]
+        if page.corrected:
+            notes.append("To search exactly what you typed, press “Search as typed”.")
+        elif as_typed:
+            notes.append("Searched exactly as typed, without spelling corrections.")
         if not page.results and page.without_filters:
             found = plural(page.without_filters, "member")
             notes.append(

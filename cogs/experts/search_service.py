@@ -109,8 +109,10 @@ class ExpertService:
         filters: Filters,
         page: int = 0,
         searcher: int | None = None,
+        as_typed: bool = False,
     ) -> SearchPage:
-        """One page of results; ``searcher`` (the member searching) is never among them."""
+        """One page of results; ``searcher`` (the member searching) is never among them.
+        ``as_typed``: no word is corrected (the member asked for their own spelling)."""
         text = query.strip()
         if len(text) > MAX_QUERY:
             raise ExpertInputError(
@@ -125,7 +127,7 @@ class ExpertService:
                 "filter such as area or country."
             )
         scope = Scope(guild_id, filters, searcher, shared=self.engine.shared(guild_id))
-        job = functools.partial(self._search, parsed, scope, page)
+        job = functools.partial(self._search, parsed, scope, page, as_typed)
         try:
             found = await self.engine.run(job)
         except IndexBuilding:
@@ -139,7 +141,7 @@ class ExpertService:
         if not results and not parsed.empty and not filters.empty:
             words_alone = replace(scope, filters=Filters())
             unfiltered = await self.engine.run(
-                functools.partial(self._search, parsed, words_alone, 0)
+                functools.partial(self._search, parsed, words_alone, 0, as_typed)
             )
             without_filters = unfiltered.hits.total
         if not results and not without_filters:
@@ -149,12 +151,14 @@ class ExpertService:
             results, found.hits.total, found.page, pages, corrected, suggestion, without_filters
         )
 
-    def _search(self, parsed: ParsedQuery, scope: Scope, page: int, index: SearchIndex) -> _Found:
+    def _search(
+        self, parsed: ParsedQuery, scope: Scope, page: int, as_typed: bool, index: SearchIndex
+    ) -> _Found:
         """On a worker thread: typos corrected against the live index, then the query."""
         corrected: dict[str, str] = {}
         fixed: list[Word] = []
         for word in parsed.words:
-            better = correction(index, scope.guild_id, word)
+            better = None if as_typed else correction(index, scope.guild_id, word)
             if better is not None:
                 corrected[word.typed] = better.term
                 meant = stems_of(better.term)

@@ -4,6 +4,7 @@ tantivy index kept off the event loop); its names are re-exported here for the c
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock, to_db_time
@@ -18,8 +19,16 @@ from cogs.experts.search_service import (
     SearchPage,
 )
 
-__all__ = ["PAGE_SIZE", "ExpertInputError", "ExpertService", "Result", "SavedSearches",
-           "SearchPage"]  # fmt: skip
+__all__ = ["PAGE_SIZE", "ExpertInputError", "ExpertService", "Result", "SavedSearch",
+           "SavedSearches", "SearchPage"]  # fmt: skip
+AS_TYPED = "as_typed"  # kept with the filters: the search asked for no corrections
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    query: str
+    filters: Filters
+    as_typed: bool = False
 
 
 class SavedSearches:
@@ -29,20 +38,29 @@ class SavedSearches:
         self._db = db
         self._clock = clock
 
-    async def save(self, guild_id: int, user_id: int, query: str, filters: Filters) -> int:
-        body = json.dumps({k: v for k, v in filters.__dict__.items() if v is not None})
+    async def save(
+        self, guild_id: int, user_id: int, query: str, filters: Filters, as_typed: bool = False
+    ) -> int:
+        options: dict[str, object] = {k: v for k, v in filters.__dict__.items() if v is not None}
+        if as_typed:
+            options[AS_TYPED] = True
+        body = json.dumps(options)
         return await self._db.insert(
             "INSERT INTO expert_searches (guild_id, user_id, query, filters, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (guild_id, user_id, query, body, to_db_time(self._clock.now())),
         )
 
-    async def get(self, search_id: int, user_id: int) -> tuple[str, Filters] | None:
+    async def get(self, search_id: int, user_id: int) -> SavedSearch | None:
         row = await self._db.fetchone(
             "SELECT query, filters FROM expert_searches WHERE id = ? AND user_id = ?",
             (search_id, user_id),
         )
-        return None if row is None else (str(row["query"]), Filters(**json.loads(row["filters"])))
+        if row is None:
+            return None
+        options = json.loads(row["filters"])
+        as_typed = bool(options.pop(AS_TYPED, False))
+        return SavedSearch(str(row["query"]), Filters(**options), as_typed)
 
     async def export(self, guild_id: int, user_id: int) -> list[dict[str, object]]:
         rows = await self._db.fetchall(

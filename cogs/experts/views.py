@@ -15,17 +15,51 @@ if TYPE_CHECKING:
 
 
 def results_view(
-    search_id: int, page: int, pages: int, experts: list[tuple[int, str]]
+    search_id: int,
+    page: int,
+    pages: int,
+    experts: list[tuple[int, str]],
+    offer_as_typed: bool = False,
 ) -> discord.ui.View | None:
-    """A "Request introduction" button per result, then Previous and Next."""
-    if pages <= 1 and not experts:
+    """A "Request introduction" button per result, then Previous and Next, and "Search as
+    typed" when a word was corrected (the member may have meant their own spelling)."""
+    if pages <= 1 and not experts and not offer_as_typed:
         return None
     view = discord.ui.View(timeout=None)
     for expert_id, name in experts:
         view.add_item(AskButton(expert_id, f"Introduce me: {name}"))
     for button in page_buttons("experts", str(search_id), page, pages):
         view.add_item(button)
+    if offer_as_typed:
+        view.add_item(AsTypedButton(search_id))
     return view
+
+
+class AsTypedButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"experts:astyped:(?P<search>\d+)"
+):
+    """ "Search as typed" under results shown for a corrected word."""
+
+    def __init__(self, search_id: int) -> None:
+        button = discord.ui.Button[Any](
+            label="Search as typed",
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"experts:astyped:{search_id}",
+        )
+        super().__init__(button)
+        self.search_id = search_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        return cls(int(match["search"]))
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
+        assert cog is not None
+        await cog.search_as_typed(interaction, self.search_id)
 
 
 class AskButton(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sandbox.double.state import iter_components
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
 
@@ -27,8 +30,20 @@ async def test_a_typo_of_a_word_introduced_after_start_is_corrected(hub: Hub) ->
         hub.guild_id, seeker.id, "expert find", {"query": "extremsim"}
     )
     embed = found.embeds[0]
-    assert embed["description"] == "Showing results for 'extremism' instead of 'extremsim'."
+    assert embed["description"] == (
+        "Showing results for 'extremism' instead of 'extremsim'.\n"
+        "To search exactly what you typed, press “Search as typed”."
+    )
     assert [f["name"] for f in embed["fields"]] == ["Amira Haddad"]
+    as_typed = await hub.double.click(
+        hub.guild_id, seeker.id, found.message, button_id(found.components, "Search as typed")
+    )
+    embed = as_typed.embeds[0]
+    assert embed["description"] == (
+        "Searched exactly as typed, without spelling corrections.\n"
+        "No one matched. Try 'violent extremism'. Fewer words, or fewer filters, may find someone."
+    )
+    assert embed.get("fields", []) == []
     american = await hub.double.run_command(
         hub.guild_id, seeker.id, "expert find", {"query": "counseling modeling"}
     )
@@ -51,3 +66,7 @@ async def test_a_quoted_phrase_must_match(hub: Hub) -> None:
         hub.guild_id, seeker.id, "expert find", {"query": "hate speech"}
     )
     assert [f["name"] for f in loose.embeds[0]["fields"]] == ["Amira Haddad", "Ben Ortiz"]
+
+
+def button_id(components: list[dict[str, Any]], label: str) -> str:
+    return next(str(c["custom_id"]) for c in iter_components(components) if c.get("label") == label)
