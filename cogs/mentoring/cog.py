@@ -31,6 +31,7 @@ from cogs.mentoring.service import PREFERENCES, MentoringConfig, MentoringError,
 from cogs.mentoring.status import overview_text, pages_of, status_text
 from cogs.mentoring.views import CheckinButton, ProposalButton, pages_view
 from cogs.profiles.service import ProfileService
+from cogs.reports.cog import ReportsCog
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -338,7 +339,13 @@ class MentoringCog(commands.Cog):
     async def overview(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         data = await self.pairings.overview(interaction.guild_id)
-        await interaction.response.send_message(overview_text(data), ephemeral=True)
+        reports = self.bot.get_cog("ReportsCog")
+        if not isinstance(reports, ReportsCog):
+            await interaction.response.send_message(overview_text(data), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        chart = await reports.mentoring_overview_file(interaction.guild_id)
+        await interaction.followup.send(overview_text(data), file=chart, ephemeral=True)
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:

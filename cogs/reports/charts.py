@@ -250,3 +250,43 @@ def mentoring_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
     alt = alt_text(f"Bar charts of mentoring now and of pairings ended, {title}; "
                    f"early-career members {shown}", items)  # fmt: skip
     return Chart("next-generation.png", _png(figure), alt)
+
+
+OVERVIEW_STATES = ("Waiting", "Proposed", "Paired", "Ended")
+
+
+def mentoring_overview_chart(counts: dict[str, dict[str, int]]) -> Chart:
+    """/mentor-admin overview's picture: mentees waiting, proposed, paired and ended, by their
+    career stage (``counts[state][stage]``). Moderators see the exact numbers in its text, so
+    the chart shows them exactly too."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    stages = [s for s in m.STAGES if any(counts.get(state, {}).get(s) for state in counts)]
+    stages = stages or ["early-career"]
+    figure = _figure(left=0.08)
+    axes = figure.subplots()
+    width = 0.8 / len(stages)
+    for index, stage in enumerate(stages):
+        values = [counts.get(state, {}).get(stage, 0) for state in OVERVIEW_STATES]
+        places = [x + (index - (len(stages) - 1) / 2) * width for x in range(len(OVERVIEW_STATES))]
+        bars = axes.bar(places, values, width, label=m.STAGE_NAMES[stage],
+                        color=OKABE_ITO[index % len(OKABE_ITO)])  # fmt: skip
+        axes.bar_label(bars, padding=2, fontsize=10)
+    axes.set_xticks(range(len(OVERVIEW_STATES)), OVERVIEW_STATES, fontsize=11)
+    axes.set_title("Mentoring now, by the mentee's career stage", fontsize=14, loc="left")
+    axes.legend(fontsize=10, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.margins(y=0.15)
+    items = [
+        (
+            f"{state.lower()}, {m.STAGE_NAMES[stage].lower()}",
+            str(counts.get(state, {}).get(stage, 0)),
+        )
+        for state in OVERVIEW_STATES
+        for stage in stages
+    ]
+    alt = alt_text(
+        "Bar chart of mentees waiting, proposed, paired and ended, by career stage", items
+    )
+    return Chart("mentoring-overview.png", _png(figure), alt)

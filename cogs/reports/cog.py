@@ -82,6 +82,11 @@ class ReportsCog(commands.Cog):
             allowed_mentions=discord.AllowedMentions.none(),
         )  # fmt: skip
 
+    async def mentoring_overview_file(self, guild_id: int) -> discord.File:
+        """The chart /mentor-admin overview shows beside its text."""
+        chart = await self.service.mentoring_overview(guild_id)
+        return discord.File(io.BytesIO(chart.png), filename=chart.filename, description=chart.alt)
+
     # -- the monthly report ----------------------------------------------------------------------
 
     @commands.Cog.listener()

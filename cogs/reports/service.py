@@ -17,12 +17,23 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from cogs.reports import metrics as m
-from cogs.reports.charts import Chart, draw_all
+from cogs.reports.charts import Chart, draw_all, mentoring_overview_chart
 from cogs.reports.metrics import Sources, connect, gather
 from cogs.reports.periods import Period, named_period
 from cogs.reports.privacy import Cell, protect
 from cogs.reports.table import csv_text
 
+OVERVIEW_SQL = {
+    "Waiting": "SELECT p.career_stage, COUNT(*) AS n FROM mentee_requests r JOIN profiles p "
+    "ON p.guild_id = r.guild_id AND p.user_id = r.user_id WHERE r.guild_id = ? "
+    "AND r.status = 'open' GROUP BY p.career_stage",
+    **{
+        state: "SELECT p.career_stage, COUNT(*) AS n FROM mentor_pairings m JOIN profiles p "
+        "ON p.guild_id = m.guild_id AND p.user_id = m.mentee_id WHERE m.guild_id = ? "
+        f"AND m.status = '{status}' GROUP BY p.career_stage"
+        for state, status in (("Proposed", "proposed"), ("Paired", "active"), ("Ended", "ended"))
+    },
+}
 POST_HOUR = 9  # the monthly report goes out at 09:00, server time
 
 
@@ -130,6 +141,14 @@ class ReportService:
         sources = self._sources_of(guild_id)
         path = self._db.path
         return await asyncio.to_thread(build_report, path, sources, period, now, minimum, heading)
+
+    async def mentoring_overview(self, guild_id: int) -> Chart:
+        """Mentees waiting, proposed, paired and ended, by career stage, drawn off the loop."""
+        counts: dict[str, dict[str, int]] = {}
+        for state, sql in OVERVIEW_SQL.items():
+            rows = await self._db.fetchall(sql, (guild_id,))
+            counts[state] = {str(r["career_stage"]): int(r["n"]) for r in rows}
+        return await asyncio.to_thread(mentoring_overview_chart, counts)
 
     # -- the monthly post ------------------------------------------------------------------------
 

@@ -3,14 +3,17 @@ report: off unless switched on, then posted once a month, also across a restart.
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.e2e.harness import Hub
 from tests.e2e.report_steps import moderator, report
+from tests.reports.seed import Seeder
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
@@ -123,3 +126,30 @@ async def test_the_monthly_report_is_off_by_default_then_posted_once_a_month(hub
     assert len(posts(hub)) == 1
     pending = [d for s, d in monthly_jobs(hub) if s == "pending"]
     assert [due_at(d) for d in pending] == [march]
+
+
+async def test_the_mentoring_overview_carries_a_chart_by_career_stage(hub: Hub) -> None:
+    mod = await moderator(hub)
+    with sqlite3.connect(hub.db_path) as db:
+        seed = Seeder(db, hub.guild_id)
+        for user, stage in ((1, "senior"), (2, "early-career"), (3, "early-career"),
+                            (4, "mid-career"), (5, "senior"), (6, "early-career")):  # fmt: skip
+            seed.profile(user, "KE", stage, "2026-09-01 10:00")
+        seed.request(2, "open", "2026-10-01 10:00")
+        seed.request(4, "open", "2026-10-01 10:00")
+        waiting = seed.request(3, "proposed", "2026-10-01 10:00")
+        seed.pairing(1, 3, waiting, "proposed", "2026-10-02 10:00")
+        paired = seed.request(6, "matched", "2026-10-01 10:00")
+        seed.pairing(5, 6, paired, "active", "2026-10-02 10:00", started="2026-10-03 10:00")
+    overview = await hub.double.run_command(hub.guild_id, mod, "mentor-admin overview")
+    assert overview.ephemeral and "Mentees waiting: 2" in overview.content
+    [chart] = overview.attachments
+    image = Image.open(io.BytesIO(chart["bytes"]))
+    assert (chart["filename"], image.format, image.size) == ("mentoring-overview.png", "PNG",
+                                                             (800, 500))  # fmt: skip
+    assert chart["description"] == (
+        "Bar chart of mentees waiting, proposed, paired and ended, by career stage: waiting, "
+        "early career 1; waiting, mid career 1; proposed, early career 1; proposed, mid career "
+        "0; paired, early career 1; paired, mid career 0; ended, early career 0; ended, mid "
+        "career 0."
+    )
