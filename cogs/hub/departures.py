@@ -7,13 +7,17 @@ schedules the deletion (``HUB_LEFT_SERVER_RETENTION`` later, a row in ``schedule
 restart neither loses nor repeats it); adding the bot back before then cancels it, and
 everything is as it was.
 
-The deletion covers every table with a column ending in ``guild_id``, found from the schema
-itself, so a table a later migration adds is covered without a change here. It runs in one
+The deletion covers every row with the server in a column whose name says ``guild``
+(``guild_id``; ``expert_guild``, ``used_by_guild``, ``guild_low`` and ``guild_high`` of the
+partner tables), found from the schema itself, so a table a later migration adds is covered
+without a change here: links with partner networks and requests across them go too. It runs in one
 transaction; afterwards the write-ahead log is truncated, as for a member's erasure.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +26,9 @@ from bot.clock import Clock, from_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
 
+log = logging.getLogger(__name__)
 PURGE_JOB = "hub.server_purge"
+CHECKPOINT_TRIES = 50
 
 
 def purge_key(guild_id: int) -> str:
@@ -99,13 +105,26 @@ class ServerDepartures:
             await self._audit.record(
                 guild_id, "hub.server_deleted", details={"rows": sum(rows.values())}
             )
-        await self._db.forget_old_pages()
+        await self._forget_old_pages()
         return Purged({t: n for t, n in rows.items() if n}, [int(u["user_id"]) for u in users])
+
+    async def _forget_old_pages(self) -> None:
+        """Truncate the write-ahead log, which still holds the deleted rows' old pages. A
+        search running at that moment holds a snapshot that makes the checkpoint partial, so
+        it is tried again until it is complete (a member's erasure leaves that to the next
+        one; a server's deletion has no next one)."""
+        for _ in range(CHECKPOINT_TRIES):
+            busy = await self._db.fetchval("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not busy:
+                return
+            await asyncio.sleep(0.1)
+        log.warning("the write-ahead log could not be truncated after a server's deletion; "
+                    "the next erasure or checkpoint will")  # fmt: skip
 
     async def _server_columns(self) -> list[tuple[str, str]]:
         """(table, column) for every column that names a server (``guild_id``,
-        ``partner_guild_id``…). The order does not matter: foreign keys are checked at the
-        commit (``defer_foreign_keys``), when every row of the server is gone."""
+        ``expert_guild``, ``guild_low``…). The order does not matter: foreign keys are
+        checked at the commit (``defer_foreign_keys``), when every row of the server is gone."""
         tables = await self._db.fetchall(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name"
@@ -115,5 +134,5 @@ class ServerDepartures:
             name = str(table["name"])
             columns = await self._db.fetchall(f"PRAGMA table_info('{name}')")
             names = [str(column["name"]) for column in columns]
-            found += [(name, column) for column in names if column.endswith("guild_id")]
+            found += [(name, column) for column in names if "guild" in column]
         return found

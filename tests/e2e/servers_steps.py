@@ -47,13 +47,13 @@ def build_servers(double: DiscordDouble, db_path: Path, clock: OffsetClock) -> S
 
 
 def rows_of(db_path: Path, guild_id: int) -> dict[str, int]:
-    """Rows per table that belong to ``guild_id`` (any column ending in guild_id)."""
+    """Rows per table that name ``guild_id`` (in any column whose name says guild)."""
     found: dict[str, int] = {}
     with sqlite3.connect(db_path) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
             for column in [r[1] for r in db.execute(f"PRAGMA table_info('{table}')")]:
-                if column.endswith("guild_id"):
+                if "guild" in column:
                     sql = f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" = ?'
                     count = db.execute(sql, (guild_id,)).fetchone()[0]
                     if count:

@@ -4,6 +4,7 @@ audited, without touching the other server the same bot serves."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,14 @@ from bot.clock import OffsetClock
 from sandbox.double import DiscordDouble
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import Servers, audit_actions, build_servers, on_disk, rows_of
+from tests.e2e.servers_steps import (
+    Servers,
+    audit_actions,
+    build_servers,
+    on_disk,
+    rows_of,
+    sql,
+)
 
 WORD = "zephyrquaxlor"  # in the partner member's expertise: found only where it is kept
 
@@ -55,6 +63,27 @@ async def two_members(servers: Servers) -> tuple[int, int, int]:
     return amira.id, quillon.id, seeker.id
 
 
+def purge_done(db_path: Path) -> bool:
+    """The deletion job finished (its rows are deleted a moment before, at its commit)."""
+    found = sql(db_path, "SELECT status FROM scheduled_jobs WHERE kind = 'hub.server_purge'")
+    return found == [("done",)]
+
+
+async def link(hub: Hub, partner: Hub) -> None:
+    """The two servers' moderators link them as partner networks."""
+    mod = await hub.double.add_member(hub.guild_id, "hub-mod", roles=[hub.moderator_role_id])
+    made = await hub.double.run_command(hub.guild_id, mod.id, "partners invite")
+    code = re.search(r"`(hub-[0-9a-f]+)`", made.content)
+    assert code is not None, made.content
+    other = await partner.double.add_member(
+        partner.guild_id, "partner-mod", roles=[partner.moderator_role_id]
+    )
+    linked = await partner.double.run_command(
+        partner.guild_id, other.id, "partners accept", {"code": code.group(1)}
+    )
+    assert linked.content.startswith("Linked with"), linked.content
+
+
 async def test_the_data_is_kept_through_a_restart_then_deleted_all_of_it(
     servers: Servers, clock: OffsetClock
 ) -> None:
@@ -63,6 +92,8 @@ async def test_the_data_is_kept_through_a_restart_then_deleted_all_of_it(
     assert "Quillon Varnebright" in await find(partner, seeker, WORD)
     assert await vocabulary(servers, WORD) == [(WORD, 1)]  # the test can fail: it was written
     assert rows_of(servers.db_path, partner.guild_id).get("profiles") == 1
+    await link(servers, partner)
+    assert rows_of(servers.db_path, partner.guild_id).get("partner_links") == 1
 
     await servers.double.gateway.bot_removed(partner.guild_id)
     await servers.double.wait_for(
@@ -75,9 +106,9 @@ async def test_the_data_is_kept_through_a_restart_then_deleted_all_of_it(
 
     clock.advance(timedelta(days=1, minutes=1))
     await servers.double.wait_for(
-        lambda: "hub.server_deleted" in audit_actions(servers.db_path, partner.guild_id),
-        10, "the server's data to be deleted",
-    )  # fmt: skip
+        lambda: purge_done(servers.db_path), 10, "the server's data to be deleted"
+    )
+    assert "hub.server_deleted" in audit_actions(servers.db_path, partner.guild_id)
     # Nothing of the server is left but the record that it was deleted (and its job, done).
     assert rows_of(servers.db_path, partner.guild_id) == {"audit_log": 1, "scheduled_jobs": 1}
     for words in (b"Quillon Varnebright", b"Institute Zephyrqua", WORD.encode()):
