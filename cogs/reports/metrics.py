@@ -75,12 +75,6 @@ class Sources:
 
 
 @dataclass
-class Tie:
-    at: str
-    kind: str
-
-
-@dataclass
 class Numbers:
     """Cells gathered so far, in the order they are read out."""
 
@@ -170,30 +164,34 @@ class Reader:
             int(r["user_id"]): str(r["country"])
             for r in self.rows("SELECT user_id, country FROM profiles WHERE guild_id = ?")
         }
-        first: dict[tuple[int, int], Tie] = {}
+        first: dict[tuple[int, int], tuple[str, str]] = {}  # pair -> (when, how), earliest
         for a, b, at, kind in self._tie_rows():
             if a == b or a not in countries or b not in countries:
                 continue
             pair = (a, b) if a < b else (b, a)
             known = first.get(pair)
-            if known is None or at < known.at:
-                first[pair] = Tie(at, kind)
-        new = {pair: tie for pair, tie in first.items() if self.in_period(tie.at)}
-        numbers.add(NEW_TIES, self.whole, ALL, len(new))
+            if known is None or at < known[0]:
+                first[pair] = (at, kind)
         by_month: Counter[tuple[str, str]] = Counter()
         by_kind: Counter[str] = Counter()
+        by_codes: Counter[tuple[str, str]] = Counter()
+        for (a, b), (at, kind) in first.items():
+            if not self.start <= at < self.end:
+                continue
+            here, there = countries[a], countries[b]
+            by_month[(self.month_of(at), WITHIN if here == there else ACROSS)] += 1
+            by_kind[kind] += 1
+            by_codes[(here, there) if here < there else (there, here)] += 1
+        numbers.add(NEW_TIES, self.whole, ALL, sum(by_kind.values()))
         by_countries: Counter[str] = Counter()
-        for (a, b), tie in new.items():
-            same = countries[a] == countries[b]
-            by_month[(self.month_of(tie.at), WITHIN if same else ACROSS)] += 1
-            by_kind[KINDS[tie.kind]] += 1
-            by_countries[_country_pair(countries[a], countries[b])] += 1
+        for (here, there), count in by_codes.items():
+            by_countries[_country_pair(here, there)] += count
         for year, month in self.period.months():
             label = month_text(year, month)
             for side in (WITHIN, ACROSS):
                 numbers.add(TIES_BY_MONTH, label, side, by_month[(label, side)], additive=True)
-        for kind in KINDS.values():
-            numbers.add(TIES_BY_KIND, self.whole, kind, by_kind[kind], additive=True)
+        for kind, label in KINDS.items():
+            numbers.add(TIES_BY_KIND, self.whole, label, by_kind[kind], additive=True)
         for between, count in sorted(by_countries.items(), key=lambda kv: (-kv[1], kv[0])):
             numbers.add(TIES_BY_COUNTRIES, self.whole, between, count, additive=True)
 

@@ -101,6 +101,9 @@ async def test_the_monthly_report_is_off_by_default_then_posted_once_a_month(hub
         hub.guild_id, mod, "hub config set", {"setting": "report_monthly", "value": "on"}
     )
     assert on.content.startswith("Reports: monthly impact report is now on on this server")
+    assert "Last month's impact report is posted in #audit-log on the first working day" in (
+        on.content
+    )
     hub.clock.set(february + timedelta(seconds=1))
     await hub.double.wait_for(lambda: len(posts(hub)) == 1, what="the monthly report")
     march = await next_due(hub, february)
