@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -43,6 +44,7 @@ from cogs.experts.views import (
     AskButton,
     AsTypedButton,
     EnquiryAnswerButton,
+    Found,
     results_view,
 )
 from cogs.profiles.fields import CareerStage, OpenTo, can_see_details
@@ -131,10 +133,15 @@ class ExpertsCog(commands.Cog):
         career_stage="Only members at this career stage",
         open_to="Only members open to this",
         language="Only members who work in this language",
+        scope="This server only (the default), or linked partner networks' members too",
     )
     @app_commands.choices(
         career_stage=[app_commands.Choice(name=s.label[:100], value=s.value) for s in CareerStage],
         open_to=[app_commands.Choice(name=o.label, value=o.value) for o in OpenTo],
+        scope=[
+            app_commands.Choice(name="This server", value="server"),
+            app_commands.Choice(name="Partner networks too", value="partners"),
+        ],
     )
     async def find(
         self,
@@ -145,8 +152,10 @@ class ExpertsCog(commands.Cog):
         career_stage: app_commands.Choice[str] | None = None,
         open_to: app_commands.Choice[str] | None = None,
         language: LanguageName | None = None,
+        scope: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
+        partners = scope is not None and scope.value == "partners"
         code = self._country_code(country) if country else None
         slug = self._area_slug(area) if area else None
         filters = Filters(
@@ -156,12 +165,13 @@ class ExpertsCog(commands.Cog):
             open_to=open_to.value if open_to else None,
             language=self._language_code(language) if language else None,
         )
-        page = await self._search(interaction, query, filters, 0)
+        saved = SavedSearch(query, filters, partners=partners)
+        page = await self._search(interaction, saved, 0)
         search_id = await self.searches.save(
-            interaction.guild_id, interaction.user.id, query, filters
+            interaction.guild_id, interaction.user.id, query, filters, partners=partners
         )
         embed = await self._render(interaction, query, page)
-        view = self._view(search_id, page)
+        view = self._view(interaction.guild_id, search_id, page)
         await interaction.response.send_message(
             embed=embed, view=view or discord.utils.MISSING, ephemeral=True
         )
@@ -193,24 +203,24 @@ class ExpertsCog(commands.Cog):
             )
         return found.slug
 
-    async def _search(
-        self,
-        interaction: Interaction,
-        query: str,
-        filters: Filters,
-        page: int,
-        as_typed: bool = False,
-    ) -> SearchPage:
+    async def _search(self, interaction: Interaction, saved: SavedSearch, page: int) -> SearchPage:
         """The searcher is left out of their own results."""
         assert interaction.guild_id is not None
         try:
+            served = self.bot.get_guild
+            partners = (
+                await self.service.partner_servers(interaction.guild_id, lambda g: bool(served(g)))
+                if saved.partners
+                else ()
+            )
             return await self.service.find(
                 interaction.guild_id,
-                query,
-                filters,
+                saved.query,
+                saved.filters,
                 page,
                 searcher=interaction.user.id,
-                as_typed=as_typed,
+                as_typed=saved.as_typed,
+                partners=partners,
             )
         except ExpertInputError as exc:
             raise UserError(str(exc)) from exc
@@ -219,21 +229,22 @@ class ExpertsCog(commands.Cog):
         assert interaction.guild_id is not None
         search_id = int(key)
         saved = await self._saved(interaction, search_id)
-        result = await self._search(interaction, saved.query, saved.filters, page, saved.as_typed)
+        result = await self._search(interaction, saved, page)
         embed = await self._render(interaction, saved.query, result, saved.as_typed)
-        view = self._view(search_id, result)
+        view = self._view(interaction.guild_id, search_id, result)
         await interaction.response.edit_message(embed=embed, view=view)
 
     async def search_as_typed(self, interaction: Interaction, search_id: int) -> None:
         """The "Search as typed" button: the same search, no word corrected."""
         assert interaction.guild_id is not None
-        saved = await self._saved(interaction, search_id)
-        result = await self._search(interaction, saved.query, saved.filters, 0, as_typed=True)
+        saved = replace(await self._saved(interaction, search_id), as_typed=True)
+        result = await self._search(interaction, saved, 0)
         new_id = await self.searches.save(
-            interaction.guild_id, interaction.user.id, saved.query, saved.filters, as_typed=True
-        )
+            interaction.guild_id, interaction.user.id, saved.query, saved.filters,
+            as_typed=True, partners=saved.partners,
+        )  # fmt: skip
         embed = await self._render(interaction, saved.query, result, as_typed=True)
-        view = self._view(new_id, result)
+        view = self._view(interaction.guild_id, new_id, result)
         await interaction.response.edit_message(embed=embed, view=view)
 
     async def _saved(self, interaction: Interaction, search_id: int) -> SavedSearch:
@@ -243,8 +254,11 @@ class ExpertsCog(commands.Cog):
         return saved
 
     @staticmethod
-    def _view(search_id: int, page: SearchPage) -> discord.ui.View | None:
-        experts = [(r.profile.user_id, r.profile.name) for r in page.results]
+    def _view(home: int, search_id: int, page: SearchPage) -> discord.ui.View | None:
+        experts = []
+        for result in page.results:
+            p = result.profile
+            experts.append(Found(p.user_id, p.name, None if p.guild_id == home else p.guild_id))
         return results_view(search_id, page.page, page.pages, experts, bool(page.corrected))
 
     @expert.command(name="pause", description="Stop receiving introduction requests until a date")
@@ -376,6 +390,8 @@ class ExpertsCog(commands.Cog):
             if can_see_details(p, viewer):
                 lines.append(escape_markdown(p.affiliation))
             areas = [a.name for a in (self.bot.areas.get(s) for s in p.areas) if a]
+            if p.guild_id != interaction.guild_id:
+                lines.append(f"Network: {self._network_name(p.guild_id)}")
             lines.append(f"{countries.name(p.country)} · local time {local}")
             if areas:
                 lines.append("Areas: " + ", ".join(areas))
@@ -390,6 +406,10 @@ class ExpertsCog(commands.Cog):
             )
         embed.set_footer(text=f"Page {page.page + 1} of {page.pages} · {page.total} found")
         return embed
+
+    def _network_name(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        return escape_markdown(guild.name) if guild else "a partner network"
 
     @find.autocomplete("query")
     async def _queries(

@@ -60,6 +60,7 @@ def to_doc(profile: Profile) -> Doc:
         stage=profile.career_stage.value,
         open_to=frozenset(o.value for o in profile.open_to),
         languages=frozenset(profile.languages),
+        partner_visible=profile.partner_visible,
     )
 
 
@@ -68,7 +69,7 @@ def to_doc(profile: Profile) -> Doc:
 # time of a build, which is what keeps it within a few seconds at 100,000 profiles.
 DOC_COLUMNS = (
     "guild_id, user_id, name, affiliation, methods, bio, country, career_stage, verification, "
-    "visibility, json_array(json(expertise), json(open_to), json(languages))"
+    "visibility, json_array(json(expertise), json(open_to), json(languages)), partner_visible"
 )
 
 
@@ -94,6 +95,7 @@ def doc_from_row(row: tuple[Any, ...], areas: tuple[str, ...]) -> Doc:
         stage=stage,
         open_to=frozenset(open_to),
         languages=frozenset(languages),
+        partner_visible=bool(row[11]),
     )
 
 
@@ -168,26 +170,29 @@ class SearchEngine:
         self.start()
         await asyncio.get_running_loop().run_in_executor(self._writer, self._rebuild)
 
-    def read_profiles(self, guild_id: int, user_ids: list[int]) -> list[Profile]:
-        """On a worker thread: the current profiles of a page of hits, in the hits' order.
-        A profile hidden or gone since the index's last commit is left out, so a result
-        always shows the profile as it stands now."""
-        if not user_ids:
-            return []
+    def read_profiles(self, home: int, keys: list[tuple[int, int]]) -> list[Profile]:
+        """On a worker thread: the current profiles of a page of hits (server, member), in
+        the hits' order. A profile hidden or gone since the index's last commit is left out,
+        and so is a partner network's member who no longer lets partners find them, so a
+        result always shows the profile as it stands now."""
         connection = self._reader()
-        marks = ", ".join("?" * len(user_ids))
-        rows = connection.execute(
-            # "+" keeps SQLite on the primary key: without statistics it picks the index on
-            # (guild_id, status) and reads every active profile (5 ms at 10,000).
-            f"SELECT * FROM profiles WHERE guild_id = ? AND user_id IN ({marks}) "
-            "AND +status = 'active' AND +searchable = 1",
-            (guild_id, *user_ids),
-        ).fetchall()
-        by_user = {int(r["user_id"]): r for r in rows}
+        by_key: dict[tuple[int, int], sqlite3.Row] = {}
+        for guild_id in dict.fromkeys(g for g, _ in keys):
+            users = [u for g, u in keys if g == guild_id]
+            marks = ", ".join("?" * len(users))
+            partner = "" if guild_id == home else " AND +partner_visible = 1"
+            rows = connection.execute(
+                # "+" keeps SQLite on the primary key: without statistics it picks the index
+                # on (guild_id, status) and reads every active profile (5 ms at 10,000).
+                f"SELECT * FROM profiles WHERE guild_id = ? AND user_id IN ({marks}) "
+                f"AND +status = 'active' AND +searchable = 1{partner}",
+                (guild_id, *users),
+            ).fetchall()
+            by_key.update({(guild_id, int(r["user_id"])): r for r in rows})
         return [
-            profile_from_row(by_user[u], self._areas(connection, guild_id, u))
-            for u in user_ids
-            if u in by_user
+            profile_from_row(by_key[key], self._areas(connection, *key))
+            for key in keys
+            if key in by_key
         ]
 
     def _reader(self) -> sqlite3.Connection:

@@ -23,7 +23,7 @@ import tantivy
 from cogs.experts.search_text import ANALYZER, PLAIN, build_analyzer, plain_words
 from cogs.experts.search_vocabulary import KnownWords
 
-VERSION = 1  # raise when what is indexed, or how, changes: the index is then rebuilt
+VERSION = 2  # raise when what is indexed, or how, changes: the index is then rebuilt
 FIELD_WEIGHTS = {"expertise": 3.0, "name": 2.0, "methods": 1.5, "affiliation": 1.0, "bio": 1.0}
 LISTS = ("areas", "open_to", "languages")
 WRITER_HEAP = 64_000_000
@@ -35,7 +35,7 @@ PHRASE_CANDIDATES = 20  # the best candidates checked for holding the words as a
 
 STATE_FILE = "hub-search.json"
 PHRASE_FIELDS = ("expertise", "methods", "bio")
-LAYOUT = "key guild user verified:fast area_bits:fast phrase-fields:position words raw-lists"
+LAYOUT = "key guild user verified:fast area_bits:fast partners phrase-fields:position words lists"
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Doc:
     stage: str = ""
     open_to: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
+    partner_visible: bool = False  # linked partner networks may find this member
 
     @property
     def key(self) -> str:
@@ -60,7 +61,8 @@ class Doc:
         """A fingerprint of the indexed content, to tell a stale index from SQLite."""
         lists = (",".join(sorted(x)) for x in (self.areas, self.open_to, self.languages))
         parts = [self.key, *(self.fields[name] for name in sorted(self.fields)),
-                 "1" if self.verified else "0", self.country, self.stage, *lists]  # fmt: skip
+                 "1" if self.verified else "0", self.country, self.stage, *lists,
+                 "1" if self.partner_visible else "0"]  # fmt: skip
         body = "\x1f".join(parts).encode()
         return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big")
 
@@ -83,6 +85,11 @@ class Hits:
     user_ids: list[int]
     total: int
     scores: list[float] = field(default_factory=list)
+    guild_ids: list[int] = field(default_factory=list)  # each hit's server, in the same order
+
+    @property
+    def keys(self) -> list[tuple[int, int]]:
+        return list(zip(self.guild_ids, self.user_ids, strict=True))
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("user", indexed=True, fast=True)
     builder.add_unsigned_field("verified", fast=True)
     builder.add_unsigned_field("area_bits", fast=True)
+    builder.add_unsigned_field("partners", indexed=True)
     for name in FIELD_WEIGHTS:  # positions only where phrases are looked for
         option = "position" if name in PHRASE_FIELDS else "freq"
         builder.add_text_field(name, tokenizer_name=ANALYZER, index_option=option)
@@ -138,6 +146,7 @@ def _document(doc: Doc) -> tantivy.Document:
         "user": doc.user_id,
         "verified": int(doc.verified),
         "area_bits": area_bits(doc.areas),
+        "partners": int(doc.partner_visible),
         "words": " ".join(doc.fields.values()),
         "country": doc.country,
         "stage": doc.stage,
@@ -261,22 +270,28 @@ class SearchIndex:
         found = searcher.search(ranking.scoring, limit=wanted, count=False).hits
         addresses = [address for _, address in found]
         users = [int(u or 0) for u in _values(searcher, "user", addresses)]
+        guilds = [int(g or 0) for g in _values(searcher, "guild", addresses)]
         verified = _values(searcher, "verified", addresses)
         bits = _values(searcher, "area_bits", addresses)
         phrased = _holding(searcher, ranking.phrase, users[:PHRASE_CANDIDATES])
         scored = []
-        for (score, address), user, is_verified, bits_of in zip(
-            found, users, verified, bits, strict=True
+        for (score, address), user, guild, is_verified, bits_of in zip(
+            found, users, guilds, verified, bits, strict=True
         ):
-            if user == ranking.leave_out:
+            if user == ranking.leave_out:  # the searcher, in this server or a partner's
                 continue
             score *= VERIFIED_BOOST if is_verified else 1.0
             score *= AREA_BOOST if int(bits_of or 0) & ranking.area_bits else 1.0
             score *= PHRASE_BOOST if _where(address) in phrased else 1.0
-            scored.append((score, user))
-        scored.sort(key=lambda item: (-item[0], item[1]))
+            scored.append((score, user, guild))
+        scored.sort(key=lambda item: (-item[0], item[1], item[2]))
         page = scored[offset : offset + limit]
-        return Hits([u for _, u in page], counted.result(), [s for s, _ in page])
+        return Hits(
+            [u for _, u, _ in page],
+            counted.result(),
+            [s for s, _, _ in page],
+            [g for _, _, g in page],
+        )
 
     @property
     def size(self) -> int:

@@ -57,28 +57,42 @@ def _term(name: str, value: object) -> tantivy.Query:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which profiles may appear at all: the server, the filters, never the searcher."""
+    """Which profiles may appear at all: the server (and the linked partner networks'
+    members who chose to be found), the filters, never the searcher."""
 
     guild_id: int
     filters: Filters
     exclude_user: int | None = None
     shared: bool = True  # the index holds other servers too (else the server is no filter)
+    partners: tuple[int, ...] = ()  # linked servers searched too (their opted-in members)
 
     def clauses(self) -> list[Clause]:
         """What a profile must be to appear (the searcher is left out afterwards, in
         ``SearchIndex.search``, which keeps the scoring query a plain union)."""
         f = self.filters
-        guild = self.guild_id if self.shared else None
+        guild = self.guild_id if self.shared and not self.partners else None
         wanted = [("guild", guild), ("areas", f.area), ("country", f.country),
                   ("stage", f.stage), ("open_to", f.open_to),
                   ("languages", f.language)]  # fmt: skip
-        return [(tantivy.Occur.Must, _term(n, v)) for n, v in wanted if v is not None]
+        found = [(tantivy.Occur.Must, _term(n, v)) for n, v in wanted if v is not None]
+        return found + self._networks()
+
+    def _networks(self) -> list[Clause]:
+        """This server's members, or a partner's who opted in (``partners`` = 1)."""
+        if not self.partners:
+            return []
+        theirs = _all([(tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, "guild",
+                                                                         list(self.partners))),
+                       (tantivy.Occur.Must, _term("partners", 1))])  # fmt: skip
+        either = [(tantivy.Occur.Should, _term("guild", self.guild_id)),
+                  (tantivy.Occur.Should, theirs)]  # fmt: skip
+        return [(tantivy.Occur.Must, _all(either))]
 
     def leaving_out(self) -> list[Clause]:
+        """The searcher, as a member of this server and of any partner's."""
         if self.exclude_user is None:
             return []
-        key = f"{self.guild_id}:{self.exclude_user}"
-        return [(tantivy.Occur.MustNot, _term("key", key))]
+        return [(tantivy.Occur.MustNot, _term("user", self.exclude_user))]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bot.challenge_areas import AreaCatalog
 from bot.db import Database
+from bot.partners import linked_guild_ids
 from bot.text import excerpt
 from bot.textmatch import fold
 from cogs.experts.search_engine import IndexBuilding, SearchEngine, to_doc
@@ -33,6 +35,11 @@ MAX_REASONS = 4
 SUGGESTIONS = 2_000
 SUGGESTIONS_TTL = 60.0
 REBUILDING = "The search index is being rebuilt; try again in a minute."
+NO_PARTNERS = (
+    "No partner network is linked with this server at the moment, so there is no one else "
+    "to search. Moderators link networks with /partners invite; search this server without "
+    "'partners'."
+)
 
 
 class ExpertInputError(ValueError):
@@ -78,6 +85,7 @@ class ExpertService:
         profiles: ProfileService,
         index_folder: Path | None = None,
     ) -> None:
+        self._db = db
         self._catalog = catalog
         self._profiles = profiles
         self.engine = SearchEngine(db.path, index_folder)
@@ -110,9 +118,12 @@ class ExpertService:
         page: int = 0,
         searcher: int | None = None,
         as_typed: bool = False,
+        partners: tuple[int, ...] = (),
     ) -> SearchPage:
         """One page of results; ``searcher`` (the member searching) is never among them.
-        ``as_typed``: no word is corrected (the member asked for their own spelling)."""
+        ``as_typed``: no word is corrected (the member asked for their own spelling).
+        ``partners``: linked servers whose members who chose to be found are searched too
+        (``partner_servers`` gives them)."""
         text = query.strip()
         if len(text) > MAX_QUERY:
             raise ExpertInputError(
@@ -126,7 +137,7 @@ class ExpertService:
                 "Type what you are looking for, e.g. 'online radicalisation', or choose a "
                 "filter such as area or country."
             )
-        scope = Scope(guild_id, filters, searcher, shared=self.engine.shared(guild_id))
+        scope = Scope(guild_id, filters, searcher, self.engine.shared(guild_id), partners)
         job = functools.partial(self._search, parsed, scope, page, as_typed)
         try:
             found = await self.engine.run(job)
@@ -174,7 +185,7 @@ class ExpertService:
         if page > last and hits.total:
             page = last
             hits = index.search(query, PAGE_SIZE, page * PAGE_SIZE)
-        people = self.engine.read_profiles(scope.guild_id, hits.user_ids)
+        people = self.engine.read_profiles(scope.guild_id, hits.keys)
         return _Found(hits, min(page, last), parsed, corrected, people)
 
     @staticmethod
@@ -195,6 +206,16 @@ class ExpertService:
             raise ExpertInputError(
                 f"'{excerpt(filters.open_to)}' is not one of the choices. Pick one from the list."
             )
+
+    async def partner_servers(
+        self, guild_id: int, served: Callable[[int], bool]
+    ) -> tuple[int, ...]:
+        """The linked servers a partner search covers: only those this bot still serves (a
+        server that removed the bot keeps its data for a while, but nobody searches it)."""
+        linked = tuple(g for g in await linked_guild_ids(self._db, guild_id) if served(g))
+        if not linked:
+            raise ExpertInputError(NO_PARTNERS)
+        return linked
 
     # -- why it matched ---------------------------------------------------------------------------
 

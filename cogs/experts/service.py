@@ -22,6 +22,7 @@ from cogs.experts.search_service import (
 __all__ = ["PAGE_SIZE", "ExpertInputError", "ExpertService", "Result", "SavedSearch",
            "SavedSearches", "SearchPage"]  # fmt: skip
 AS_TYPED = "as_typed"  # kept with the filters: the search asked for no corrections
+PARTNERS = "partners"  # kept with the filters: linked partner networks searched too
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class SavedSearch:
     query: str
     filters: Filters
     as_typed: bool = False
+    partners: bool = False
 
 
 class SavedSearches:
@@ -39,11 +41,16 @@ class SavedSearches:
         self._clock = clock
 
     async def save(
-        self, guild_id: int, user_id: int, query: str, filters: Filters, as_typed: bool = False
+        self,
+        guild_id: int,
+        user_id: int,
+        query: str,
+        filters: Filters,
+        as_typed: bool = False,
+        partners: bool = False,
     ) -> int:
         options: dict[str, object] = {k: v for k, v in filters.__dict__.items() if v is not None}
-        if as_typed:
-            options[AS_TYPED] = True
+        options.update({k: True for k, on in ((AS_TYPED, as_typed), (PARTNERS, partners)) if on})
         body = json.dumps(options)
         return await self._db.insert(
             "INSERT INTO expert_searches (guild_id, user_id, query, filters, created_at) "
@@ -59,8 +66,8 @@ class SavedSearches:
         if row is None:
             return None
         options = json.loads(row["filters"])
-        as_typed = bool(options.pop(AS_TYPED, False))
-        return SavedSearch(str(row["query"]), Filters(**options), as_typed)
+        as_typed, partners = (bool(options.pop(k, False)) for k in (AS_TYPED, PARTNERS))
+        return SavedSearch(str(row["query"]), Filters(**options), as_typed, partners)
 
     async def export(self, guild_id: int, user_id: int) -> list[dict[str, object]]:
         rows = await self._db.fetchall(

@@ -3,31 +3,47 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
 from bot.paging import page_buttons
 from bot.ui import HubModal, error_reporting
+from cogs.partners.views import PartnerAskButton
 
 if TYPE_CHECKING:
     from cogs.experts.cog import ExpertsCog
+
+
+@dataclass(frozen=True)
+class Found:
+    """A result as its button needs it; ``network`` is a partner's server, else None."""
+
+    user_id: int
+    name: str
+    network: int | None = None
 
 
 def results_view(
     search_id: int,
     page: int,
     pages: int,
-    experts: list[tuple[int, str]],
+    experts: list[Found],
     offer_as_typed: bool = False,
 ) -> discord.ui.View | None:
-    """A "Request introduction" button per result, then Previous and Next, and "Search as
-    typed" when a word was corrected (the member may have meant their own spelling)."""
+    """An "Introduce me" button per result (a partner network's member through the
+    partners' consent flow), then Previous and Next, and "Search as typed" when a word was
+    corrected (the member may have meant their own spelling)."""
     if pages <= 1 and not experts and not offer_as_typed:
         return None
     view = discord.ui.View(timeout=None)
-    for expert_id, name in experts:
-        view.add_item(AskButton(expert_id, f"Introduce me: {name}"))
+    for found in experts:
+        label = f"Introduce me: {found.name}"
+        if found.network is None:
+            view.add_item(AskButton(found.user_id, label))
+        else:
+            view.add_item(PartnerAskButton(found.network, found.user_id, label))
     for button in page_buttons("experts", str(search_id), page, pages):
         view.add_item(button)
     if offer_as_typed:
