@@ -28,7 +28,8 @@ async def test_about_answers_everyone_privately(hub: Hub) -> None:
     fields = field_values(result.embeds[0])
     assert fields["Version"] == "0.1.0"
     assert fields["Members with a profile"] == "0"
-    assert fields["Scheduled jobs pending"] == "1"  # the weekly area digest
+    # the weekly area digest and the monthly impact report (posted only when switched on)
+    assert fields["Scheduled jobs pending"] == "2"
 
 
 async def test_health_for_moderators(hub: Hub) -> None:
