@@ -136,7 +136,10 @@ def ties_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_title(f"New ties between members, {title}", fontsize=14, loc="left")
     axes.legend(fontsize=10, frameon=False)
-    axes.tick_params(axis="x", labelsize=9, rotation=45 if len(months) > 4 else 0)
+    if len(months) > 6:  # "Jan 2026": a year or three of months stay readable
+        axes.set_xticks(range(len(months)), [f"{p[:3]} {p[-4:]}" for p in months])
+    axes.tick_params(axis="x", labelsize=9 if len(months) <= 12 else 7,
+                     rotation=45 if len(months) > 4 else 0)  # fmt: skip
     axes.spines[["top", "right"]].set_visible(False)
     items = [(f"{c.period}, {c.breakdown.lower()}", c.shown(minimum)) for c in monthly]
     alt = alt_text(f"Stacked bar chart of new ties per month, within a country and across "

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import combinations
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.clock import from_db_time, to_db_time
@@ -88,7 +89,7 @@ class Numbers:
 
 def connect(path: str) -> sqlite3.Connection:
     """A read-only connection of the worker thread's own (WAL lets it read while the bot writes)."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     return connection
 
