@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -34,11 +35,13 @@ from cogs.areas.views import (
 from cogs.profiles.cog import ProfilesCog
 from cogs.profiles.fields import Profile, Viewer, can_see_details
 from cogs.profiles.service import ProfileService
+from cogs.reports.cog import ReportsCog
 
 if TYPE_CHECKING:
     from bot.app import HubBot
 
 Interaction = discord.Interaction[Any]
+log = logging.getLogger(__name__)
 DIGEST_JOB = "areas.digest"
 NEW_MEMBERS = "New members"
 
@@ -376,9 +379,13 @@ class AreasCog(commands.Cog):
                 continue
             try:
                 embed, named = await self._digest_embed(guild.id, area, since, week, job.late)
+                chart = await self._digest_chart(guild.id, area, job.due_at)
+                if chart is not None:
+                    embed.set_image(url=f"attachment://{chart.filename}")
                 message = await channel.send(
-                    embed=embed, allowed_mentions=discord.AllowedMentions.none()
-                )
+                    embed=embed, file=chart or discord.utils.MISSING,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )  # fmt: skip
             except Exception:
                 await self.service.release_digest(guild.id, area.slug, week)
                 raise
@@ -386,6 +393,18 @@ class AreasCog(commands.Cog):
             # Each newcomer named in it, so an erasure can take their name out again.
             await self.bot.member_messages.remember(guild.id, named, channel.id, message.id, DIGEST)
         await self.schedule_digest(guild.id, replace=True, after=job.due_at)
+
+    async def _digest_chart(self, guild_id: int, area: Area, end: datetime) -> discord.File | None:
+        """The area's last eight weeks as a small chart; the digest goes without it if the
+        reports feature is not loaded or the chart fails."""
+        reports = self.bot.get_cog("ReportsCog")
+        if not isinstance(reports, ReportsCog):
+            return None
+        try:
+            return await reports.area_activity_file(guild_id, area.slug, area.name, end)
+        except Exception:
+            log.exception("the digest chart of %s failed; the digest goes without it", area.slug)
+            return None
 
     async def _digest_embed(
         self, guild_id: int, area: Area, since: datetime, week: str, late: bool

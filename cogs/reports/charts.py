@@ -293,3 +293,37 @@ def mentoring_overview_chart(counts: dict[str, dict[str, int]]) -> Chart:
         "Bar chart of mentees waiting, proposed, paired and ended, by career stage", items
     )
     return Chart("mentoring-overview.png", _png(figure), alt)
+
+
+def area_activity_chart(area: str, weeks: list[str], series: dict[str, list[int]]) -> Chart:
+    """The weekly digest's small picture: an area's last weeks side by side, where a trend
+    reads better than a column of numbers. The digest already names the week's newcomers,
+    so its counts are shown as they are."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH, 3.0), dpi=DPI)
+    figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.84)
+    axes = figure.subplots()
+    width = 0.8 / max(len(series), 1)
+    for index, (label, values) in enumerate(series.items()):
+        places = [x + (index - (len(series) - 1) / 2) * width for x in range(len(weeks))]
+        bars = axes.bar(places, values, width, label=label, color=OKABE_ITO[index])
+        axes.bar_label(bars, labels=[str(v) if v else "" for v in values], padding=1, fontsize=8)
+    axes.set_xticks(range(len(weeks)), [f"week of {w}" for w in weeks], fontsize=8)
+    axes.set_title(f"{area}: the last {len(weeks)} weeks", fontsize=12, loc="left")
+    axes.legend(fontsize=9, frameon=False, ncols=len(series), loc="upper left",
+                bbox_to_anchor=(0.45, 1.2))  # fmt: skip
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.margins(y=0.2)
+    items = [
+        (
+            f"week of {week}",
+            ", ".join(f"{label.lower()} {values[i]}" for label, values in series.items()),
+        )
+        for i, week in enumerate(weeks)
+    ]
+    alt = alt_text(f"Bar chart of activity in {area} over the last {len(weeks)} weeks", items)
+    return Chart("area-activity.png", _png(figure), alt)

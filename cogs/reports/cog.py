@@ -87,6 +87,13 @@ class ReportsCog(commands.Cog):
         chart = await self.service.mentoring_overview(guild_id)
         return discord.File(io.BytesIO(chart.png), filename=chart.filename, description=chart.alt)
 
+    async def area_activity_file(
+        self, guild_id: int, slug: str, name: str, end: Any
+    ) -> discord.File:
+        """The small chart the weekly digest carries: the area's last eight weeks."""
+        chart = await self.service.area_activity(guild_id, slug, name, end, self.zone)
+        return discord.File(io.BytesIO(chart.png), filename=chart.filename, description=chart.alt)
+
     # -- the monthly report ----------------------------------------------------------------------
 
     @commands.Cog.listener()

@@ -8,6 +8,7 @@ the bot stays responsive while a year of a large server is counted and drawn.
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,9 +16,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, to_db_time
-from bot.db import Database
+from bot.db import Database, Row
 from cogs.reports import metrics as m
-from cogs.reports.charts import Chart, draw_all, mentoring_overview_chart
+from cogs.reports.charts import Chart, area_activity_chart, draw_all, mentoring_overview_chart
 from cogs.reports.metrics import Sources, connect, gather
 from cogs.reports.periods import Period, named_period
 from cogs.reports.privacy import Cell, protect
@@ -34,6 +35,7 @@ OVERVIEW_SQL = {
         for state, status in (("Proposed", "proposed"), ("Paired", "active"), ("Ended", "ended"))
     },
 }
+ACTIVITY_WEEKS = 8
 POST_HOUR = 9  # the monthly report goes out at 09:00, server time
 
 
@@ -103,6 +105,16 @@ def summary(cells: list[Cell], minimum: int, period: Period, heading: str) -> st
     return "\n".join(lines)
 
 
+def _per_week(rows: list[Row], edges: list[str]) -> list[int]:
+    """Sums of ``n`` per week, each row placed by comparing its time text with the edges."""
+    totals = [0] * (len(edges) - 1)
+    for row in rows:
+        index = bisect_right(edges, str(row["at"])) - 1
+        if 0 <= index < len(totals):
+            totals[index] += int(row["n"])
+    return totals
+
+
 def first_working_day(year: int, month: int) -> date:
     day = date(year, month, 1)
     while day.weekday() >= 5:
@@ -149,6 +161,37 @@ class ReportService:
             rows = await self._db.fetchall(sql, (guild_id,))
             counts[state] = {str(r["career_stage"]): int(r["n"]) for r in rows}
         return await asyncio.to_thread(mentoring_overview_chart, counts)
+
+    async def area_activity(
+        self, guild_id: int, slug: str, name: str, end: datetime, zone: str
+    ) -> Chart:
+        """An area's thread messages, new members and events in each of the 8 weeks before
+        ``end`` (the digest's time), drawn off the event loop."""
+        starts = [end - timedelta(weeks=ACTIVITY_WEEKS - i) for i in range(ACTIVITY_WEEKS)]
+        edges = [to_db_time(s) for s in [*starts, end]]
+        days = [s.strftime("%Y-%m-%d") for s in [*starts, end]]
+        messages = await self._db.fetchall(
+            "SELECT day AS at, messages AS n FROM area_thread_activity WHERE guild_id = ? "
+            "AND slug = ? AND day >= ? AND day < ?", (guild_id, slug, days[0], days[-1]),
+        )  # fmt: skip
+        joined = await self._db.fetchall(
+            "SELECT joined_at AS at, 1 AS n FROM profile_areas WHERE guild_id = ? "
+            "AND area_slug = ? AND joined_at >= ? AND joined_at < ?",
+            (guild_id, slug, edges[0], edges[-1]),
+        )
+        held = await self._db.fetchall(
+            "SELECT starts_at AS at, 1 AS n FROM events WHERE guild_id = ? AND area = ? "
+            "AND state = 'scheduled' AND starts_at >= ? AND starts_at < ?",
+            (guild_id, slug, edges[0], edges[-1]),
+        )
+        series = {
+            "Thread messages": _per_week(messages, days),
+            "New members": _per_week(joined, edges),
+            "Events": _per_week(held, edges),
+        }
+        tz = ZoneInfo(zone)
+        weeks = [f"{s.astimezone(tz).day} {s.astimezone(tz):%b}" for s in starts]
+        return await asyncio.to_thread(area_activity_chart, name, weeks, series)
 
     # -- the monthly post ------------------------------------------------------------------------
 

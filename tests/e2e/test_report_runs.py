@@ -7,6 +7,7 @@ import io
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -156,3 +157,51 @@ async def test_the_mentoring_overview_carries_a_chart_by_career_stage(hub: Hub) 
         "0; paired, early career 1; paired, mid career 0; ended, early career 0; ended, mid "
         "career 0."
     )
+
+
+def short(moment: datetime) -> str:
+    local = moment.astimezone(ZoneInfo("Europe/London"))
+    return f"{local.day} {local:%b}"
+
+
+@pytest.mark.hub_settings(digest_day="mon", digest_hour=9, server_timezone="Europe/London")
+async def test_the_weekly_digest_carries_a_chart_of_the_areas_last_eight_weeks(hub: Hub) -> None:
+    mod = await moderator(hub)
+    await hub.double.run_command(hub.guild_id, mod, "hub setup", {})
+    with sqlite3.connect(hub.db_path) as db:
+        (due_text,) = db.execute(
+            "SELECT due_at FROM scheduled_jobs WHERE kind = 'areas.digest' AND status = 'pending'"
+        ).fetchone()
+    due = due_at(due_text)
+    last, earlier = due - timedelta(days=6), due - timedelta(days=27)
+    with sqlite3.connect(hub.db_path) as db:
+        seed = Seeder(db, hub.guild_id)
+        seed.profile(1, "KE", "senior", last.strftime("%Y-%m-%d %H:%M"), ("disinformation",))
+        seed.profile(2, "NG", "senior", earlier.strftime("%Y-%m-%d %H:%M"), ("disinformation",))
+        seed.event("disinformation", earlier.strftime("%Y-%m-%d %H:%M"), [1, 2])
+        db.execute(
+            "INSERT INTO area_thread_activity (guild_id, slug, thread_id, day, messages) "
+            "VALUES (?, 'disinformation', 77, ?, 5)",
+            (hub.guild_id, last.strftime("%Y-%m-%d")),
+        )
+    hub.clock.set(due + timedelta(seconds=1))
+    room = hub.double.channel_by_name(hub.guild_id, "disinformation")
+    assert room is not None
+
+    def digest() -> Any:
+        found = [m for m in hub.double.messages_in(room.id) if m.embeds and m.attachments]
+        return found[0] if found else None
+
+    await hub.double.wait_for(lambda: digest() is not None, what="the digest with its chart")
+    message = digest()
+    [chart] = message.attachments
+    assert message.embeds[0]["image"]["url"] == "attachment://area-activity.png"
+    image = Image.open(io.BytesIO(chart["bytes"]))
+    assert (chart["filename"], image.format, image.size) == ("area-activity.png", "PNG",
+                                                             (800, 300))  # fmt: skip
+    alt = chart["description"]
+    assert alt.startswith("Bar chart of activity in Disinformation over the last 8 weeks: ")
+    week = due - timedelta(weeks=1)
+    assert f"week of {short(week)} thread messages 5, new members 1, events 0." in alt
+    four = due - timedelta(weeks=4)
+    assert f"week of {short(four)} thread messages 0, new members 1, events 1;" in alt
