@@ -101,6 +101,12 @@ class ReportsCog(commands.Cog):
         for guild in self.bot.guilds:
             await self.schedule_monthly(guild.id, replace=False)
 
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """A server that adds the bot while it runs gets its monthly job too (off until
+        switched on, like every server's)."""
+        await self.schedule_monthly(guild.id, replace=False)
+
     async def schedule_monthly(self, guild_id: int, *, replace: bool, after: Any = None) -> None:
         due = next_monthly_post(after or self.bot.clock.now(), self.zone)
         await self.bot.scheduler.schedule(

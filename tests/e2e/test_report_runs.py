@@ -205,3 +205,19 @@ async def test_the_weekly_digest_carries_a_chart_of_the_areas_last_eight_weeks(h
     assert f"week of {short(week)} thread messages 5, new members 1, events 0." in alt
     four = due - timedelta(weeks=4)
     assert f"week of {short(four)} thread messages 0, new members 1, events 1;" in alt
+
+
+async def test_a_server_that_adds_the_bot_back_gets_its_monthly_report_job_again(
+    hub: Hub,
+) -> None:
+    await hub.double.wait_for(lambda: bool(monthly_jobs(hub)), what="the first monthly job")
+    [(_, first)] = monthly_jobs(hub)
+    await hub.double.gateway.bot_removed(hub.guild_id)
+    hub.clock.set(due_at(first) + timedelta(seconds=1))
+
+    def ran() -> bool:
+        return [s for s, _ in monthly_jobs(hub)] == ["done"]
+
+    await hub.double.wait_for(ran, what="the job to run while the bot is not in the server")
+    await hub.double.gateway.bot_added(hub.guild_id)
+    assert await next_due(hub, due_at(first)) > due_at(first)
