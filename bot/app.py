@@ -274,8 +274,12 @@ class HubBot(commands.Bot):
     async def _mirror_audit(self, entry: AuditEntry) -> None:
         """The entry as a sentence for moderators (bot/audit_text.py); never pings."""
         guild = self.get_guild(entry.guild_id) if entry.guild_id else None
-        channel = find_text_channel(guild, self.settings.audit_channel) if guild else None
-        if guild is None or channel is None:
+        if guild is None:
+            return
+        # The server's own channel (/hub config), or the environment's.
+        settings = await self.server_settings.for_server(guild.id)
+        channel = find_text_channel(guild, settings.audit_channel)
+        if channel is None:
             return
         line, embed = await render_audit(entry, guild, self.audit_targets, self.areas)
         embeds = [embed] if embed is not None else []

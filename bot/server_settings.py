@@ -2,16 +2,19 @@
 
 A server's own value lives in ``server_settings`` (one row a setting, its value as JSON);
 without one, the ``HUB_`` environment variable (bot/settings.py) applies. Only the settings
-listed in ``CONFIGURABLE`` can be changed this way: each is validated against the same
-bounds as its environment variable, so a value a moderator types can never be one the bot
-would refuse at start-up.
+listed in ``CONFIGURABLE`` can be changed this way: each is validated by the same rules as
+its environment variable, so a value a moderator types can never be one the bot would refuse
+at start-up. ``for_server()`` gives a server's whole Settings, its own values over the
+environment's, for code that reads a setting where a server's value applies.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,6 +23,9 @@ from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.settings import Settings
 from bot.text import excerpt
+from bot.timeparse import format_duration
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Configurable:
     label: str
     group: str
     help: str
+    takes: str = ""  # what it accepts, in words, for settings other than numbers and switches
 
     @property
     def env(self) -> str:
@@ -51,6 +58,18 @@ CONFIGURABLE: dict[str, Configurable] = {
         Configurable("announce_require_approval", "Announcements: second moderator approves",
                      "announcements", "whether a new announcement waits for another "
                      "moderator's Approve before it goes live"),
+        Configurable("audit_channel", "Channels: moderators' audit channel", "channels",
+                     "where the audit log is mirrored for moderators",
+                     "a channel name or id, e.g. audit-log"),
+        Configurable("announcements_channel", "Channels: announcements", "channels",
+                     "where events without an area are announced",
+                     "a channel name or id, e.g. announcements"),
+        Configurable("profile_retention", "Members: keep a leaver's data", "members",
+                     "how long a departed member's data is kept in case they come back",
+                     "a length such as 30d or 12h"),
+        Configurable("event_reminder_offsets", "Events: default reminders", "events",
+                     "the reminders a new event gets before it starts",
+                     "lengths before the start, separated by commas, such as 1d,1h"),
         Configurable("report_monthly", "Reports: monthly impact report", "reports",
                      "whether last month's impact report is posted to the moderators' channel "
                      "on the first working day of each month"),
@@ -77,12 +96,47 @@ def is_switch(name: str) -> bool:
     return Settings.model_fields[name].annotation is bool
 
 
+def is_number(name: str) -> bool:
+    return Settings.model_fields[name].annotation in (float, int)
+
+
 def allowed(name: str) -> str:
     """What the setting accepts, in words."""
     if is_switch(name):
         return "on or off"
+    if not is_number(name):
+        return CONFIGURABLE[name].takes
     low, high = bounds(name)
     return f"a number from {low:g} to {high:g}"
+
+
+def _validated(name: str, value: Any) -> Any:
+    """``value`` through the Settings field's own rules (types, bounds, validators)."""
+    holder = Settings.model_construct()
+    Settings.__pydantic_validator__.validate_assignment(holder, name, value)
+    return getattr(holder, name)
+
+
+def _parse_other(name: str, text: str) -> Any:
+    """A name, a length or a list of lengths, read as its environment variable would be."""
+    label = CONFIGURABLE[name].label
+    typed = text.lstrip("#@").strip() if name.endswith(("_channel", "_role")) else text
+    if not typed:
+        raise SettingValueError(f"{label} needs a value: {allowed(name)}.")
+    try:
+        return _validated(name, typed)
+    except ValidationError as exc:
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ").rstrip(".")
+        raise SettingValueError(f"{reason}. {label} takes {allowed(name)}.") from None
+
+
+def stored(value: Any) -> Any:
+    """The value as JSON keeps it: a length as seconds."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, list):
+        return [stored(item) for item in value]
+    return value
 
 
 def parse(name: str, typed: str) -> Any:
@@ -90,6 +144,8 @@ def parse(name: str, typed: str) -> Any:
     ("on", "yes" and "true" all switch on; "1,5" is read as 1.5)."""
     text = typed.strip()
     label = CONFIGURABLE[name].label
+    if not is_switch(name) and not is_number(name):
+        return _parse_other(name, text)
     if is_switch(name):
         try:
             return TypeAdapter(bool).validate_python(text)
@@ -118,6 +174,10 @@ def shown(value: Any) -> str:
         return "on" if value else "off"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, list):
+        return ", ".join(shown(item) for item in value)
     return str(value)
 
 
@@ -145,13 +205,38 @@ class ServerSettings:
         row = await self._db.fetchone(
             "SELECT value FROM server_settings WHERE guild_id = ? AND name = ?", (guild_id, name)
         )
-        return json.loads(row["value"]) if row is not None else self.default(name)
+        if row is None:
+            return self.default(name)
+        return self._decoded(name, row["value"], self.default(name))
 
-    async def all(self, guild_id: int) -> list[Current]:
+    @staticmethod
+    def _decoded(name: str, text: str, default: Any) -> Any:
+        try:
+            return _validated(name, json.loads(text))
+        except (ValidationError, ValueError):  # stored by an older version with other rules
+            log.warning("server setting %s no longer valid; using the default", name)
+            return default
+
+    async def _own(self, guild_id: int) -> dict[str, Any]:
         rows = await self._db.fetchall(
             "SELECT name, value FROM server_settings WHERE guild_id = ?", (guild_id,)
         )
-        own = {str(r["name"]): json.loads(r["value"]) for r in rows}
+        return {
+            str(r["name"]): self._decoded(str(r["name"]), r["value"], self.default(r["name"]))
+            for r in rows
+            if str(r["name"]) in Settings.model_fields
+        }
+
+    async def for_server(self, guild_id: int | None) -> Settings:
+        """Every setting as it applies on this server: its own values over the environment's
+        (the environment's alone without a server)."""
+        if guild_id is None:
+            return self._settings
+        own = await self._own(guild_id)
+        return self._settings.model_copy(update=own) if own else self._settings
+
+    async def all(self, guild_id: int) -> list[Current]:
+        own = await self._own(guild_id)
         return [
             Current(c, own.get(name, self.default(name)), self.default(name), name in own)
             for name, c in CONFIGURABLE.items()
@@ -162,7 +247,7 @@ class ServerSettings:
             "INSERT INTO server_settings (guild_id, name, value, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id, name) DO UPDATE SET value = excluded.value, "
             "updated_at = excluded.updated_at",
-            (guild_id, name, json.dumps(value), to_db_time(self._clock.now())),
+            (guild_id, name, json.dumps(stored(value)), to_db_time(self._clock.now())),
         )
 
     async def reset(self, guild_id: int, name: str) -> bool:

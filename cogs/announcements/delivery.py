@@ -202,7 +202,8 @@ class Delivery:
             mirror=False,
         )
         guild = self.bot.get_guild(found.guild_id)
-        channel = find_text_channel(guild, self.bot.settings.audit_channel) if guild else None
+        audit = (await self.bot.server_settings.for_server(found.guild_id)).audit_channel
+        channel = find_text_channel(guild, audit) if guild else None
         if channel is None:
             log.warning("announcement %d failed and there is no audit channel to say so", found.id)
             return

@@ -69,7 +69,8 @@ class Review:
     async def ask_for_approval(self, guild: discord.Guild, found: Announcement) -> str:
         """Post the approval card (retiring an older one); return a note if it could not be."""
         await self.retire_card(found.id)
-        channel = find_text_channel(guild, self.bot.settings.audit_channel)
+        audit = (await self.bot.server_settings.for_server(guild.id)).audit_channel
+        channel = find_text_channel(guild, audit)
         if channel is None:
             return " There is no audit channel to ask in; create it (see /hub setup)."
         try:

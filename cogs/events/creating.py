@@ -85,10 +85,16 @@ class Creation:
         )  # fmt: skip
 
     def read(
-        self, options: dict[str, Any], context: TimeContext, now: datetime, chosen: bool
+        self,
+        options: dict[str, Any],
+        context: TimeContext,
+        now: datetime,
+        chosen: bool,
+        defaults: list[timedelta] | None = None,
     ) -> Draft:
         """Check every option; the first problem is the member's answer. ``chosen``: the
-        zone was picked in the command, so the event keeps it whatever the text names."""
+        zone was picked in the command, so the event keeps it whatever the text names;
+        ``defaults``: the server's usual reminders (/hub config), else the environment's."""
         with refusals():
             title = check_title(options["title"])
             location = check_location(options.get("location") or "")
@@ -99,9 +105,8 @@ class Creation:
             when = read_start(options["when"], context, now)
             start, zone = when.instant, context.zone_kept(when, chosen)
             end = read_end(start, options.get("duration"), options.get("ends"), zone)
-            reminders = read_offsets(
-                options.get("reminders"), self.bot.settings.event_reminder_offsets
-            )
+            usual = self.bot.settings.event_reminder_offsets if defaults is None else defaults
+            reminders = read_offsets(options.get("reminders"), usual)
             repeat = Repeat(
                 options.get("repeat") or "none", options.get("every") or 1,
                 options.get("until"), options.get("count"),
@@ -117,7 +122,10 @@ class Creation:
         require_organiser(interaction, self.bot.settings)
         context = await self.context_of(interaction, options.get("timezone"))
         chosen = bool(options.get("timezone"))
-        draft = self.read(options, context, self.bot.clock.now(), chosen)
+        server = await self.bot.server_settings.for_server(interaction.guild_id)
+        draft = self.read(
+            options, context, self.bot.clock.now(), chosen, server.event_reminder_offsets
+        )
 
         async def submitted(inner: Interaction, values: dict[str, str]) -> None:
             assert inner.guild_id is not None
@@ -177,9 +185,10 @@ class Creation:
         event = await self._draft(interaction, event_id)
         channel = await self.cog.delivery.channel_for(interaction.guild, event.area)
         if channel is None:
+            server = await self.bot.server_settings.for_server(interaction.guild.id)
             raise UserError(
                 "There is no channel to post the event in: create the area's channel with "
-                f"/hub setup, or a #{self.bot.settings.announcements_channel} channel."
+                f"/hub setup, or a #{server.announcements_channel} channel."
             )
         # Checked before anything goes live: an event without its card cannot be answered,
         # and a confirmed preview cannot be confirmed again once the problem is fixed.

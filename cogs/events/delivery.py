@@ -52,13 +52,15 @@ class Delivery:
             channel = guild.get_channel(made[0]) if made else None
             if isinstance(channel, discord.TextChannel):
                 return channel
-        return find_text_channel(guild, self.bot.settings.announcements_channel)
+        settings = await self.bot.server_settings.for_server(guild.id)
+        return find_text_channel(guild, settings.announcements_channel)
 
-    def event_channel(self, guild: discord.Guild, event: Event) -> discord.TextChannel | None:
+    async def event_channel(self, guild: discord.Guild, event: Event) -> discord.TextChannel | None:
         channel = guild.get_channel(event.channel_id) if event.channel_id else None
         if isinstance(channel, discord.TextChannel):
             return channel
-        return find_text_channel(guild, self.bot.settings.announcements_channel)
+        settings = await self.bot.server_settings.for_server(guild.id)
+        return find_text_channel(guild, settings.announcements_channel)
 
     # -- the card and the scheduled event ----------------------------------------------------
 
@@ -216,7 +218,7 @@ class Delivery:
 
         await asyncio.gather(*(one(u) for u in user_ids))
         note = f"{text}\n(Your direct messages are closed, so I am telling you here.)"
-        await self.mention_together(self.event_channel(guild, event), closed, note)
+        await self.mention_together(await self.event_channel(guild, event), closed, note)
         return closed
 
     async def tell_or_list(
@@ -390,7 +392,7 @@ class Delivery:
         closed = [u for u in closed if await self.service.claim_delivery(event, offset, u, run)]
         if not closed:
             return
-        channel = self.event_channel(guild, event)
+        channel = await self.event_channel(guild, event)
         if channel is None:
             await self.service.delivered(event, offset, closed, "failed")
             await self._tell_moderators(
@@ -428,7 +430,8 @@ class Delivery:
             guild.id, action, target=f"event #{event.id}",
             details={"members": user_ids}, mirror=False,
         )  # fmt: skip
-        channel = find_text_channel(guild, self.bot.settings.audit_channel)
+        settings = await self.bot.server_settings.for_server(guild.id)
+        channel = find_text_channel(guild, settings.audit_channel)
         if channel is None:
             log.warning("%s for event %d: no audit channel; members %s", action, event.id,
                         user_ids)  # fmt: skip

@@ -13,8 +13,10 @@ from discord.ext import commands
 
 from bot.checks import MODERATOR_PERMISSIONS, moderator_only
 from bot.errors import UserError
+from bot.lookup import find_text_channel
 from bot.options import Reference, Span
 from bot.server_settings import CONFIGURABLE, MENTOR_WEIGHTS, SettingValueError, parse, shown
+from bot.text import excerpt
 from bot.timeparse import format_duration
 from bot.ui import answer_leftover, discord_time
 from cogs.areas.cog import AreasCog
@@ -158,7 +160,7 @@ class HubCog(commands.Cog):
     @config.command(name="set", description="Change a setting for this server")
     @app_commands.describe(
         setting="Which setting (pick from the list)",
-        value="The new value: a number for a weight, on or off for a switch",
+        value="The new value: a number, on or off, a channel, or a length such as 30d",
         preview="true: only show what would change, save nothing",
     )
     @moderator_only()
@@ -175,6 +177,8 @@ class HubCog(commands.Cog):
             new = parse(name, value)
         except SettingValueError as exc:
             raise UserError(str(exc)) from exc
+        if name.endswith("_channel") and interaction.guild is not None:
+            self._check_channel(interaction.guild, str(new))
         old = await self.bot.server_settings.get(interaction.guild_id, name)
         said = await self._effect(interaction.guild_id, name, old, new)
         label = CONFIGURABLE[name].label
@@ -248,4 +252,14 @@ class HubCog(commands.Cog):
         if name in MENTOR_WEIGHTS:
             values = await self.bot.server_settings.mentor_weights(guild_id)
             weights = dict(zip(MENTOR_WEIGHTS, values, strict=True))
-        return effect(name, old, new, weights, self.bot.settings.audit_channel)
+        audit = (await self.bot.server_settings.for_server(guild_id)).audit_channel
+        return effect(name, old, new, weights, audit)
+
+    @staticmethod
+    def _check_channel(guild: discord.Guild, wanted: str) -> None:
+        """A channel setting must name a text channel this server has."""
+        if find_text_channel(guild, wanted) is None:
+            raise UserError(
+                f"There is no text channel '{excerpt(wanted)}' on this server. Create it "
+                "first, or give the name of one that exists."
+            )

@@ -17,6 +17,7 @@ from bot.server_settings import (
     Current,
     allowed,
     bounds,
+    is_number,
     is_switch,
     shown,
 )
@@ -26,6 +27,17 @@ SHORT = {
     "mentor_weight_text": "goals and expertise",
     "mentor_weight_hours": "shared working hours",
     "mentor_weight_country": "country",
+}
+# What a change means, for settings read each time they are used.
+FROM_NOW = {
+    "audit_channel": "The audit log is mirrored in #{new} from now on; entries already "
+    "posted stay where they are.",
+    "announcements_channel": "Events without an area are announced in #{new} from now on; "
+    "cards already posted stay where they are.",
+    "profile_retention": "Members who leave from now on have their data kept for {new}; "
+    "those who already left keep the date they were given.",
+    "event_reminder_offsets": "New events get reminders {new} before they start; events "
+    "already created keep theirs.",
 }
 
 
@@ -64,6 +76,8 @@ def effect(name: str, old: Any, new: Any, weights: dict[str, float] | None, audi
     """What changes for members and moderators when ``name`` goes from ``old`` to ``new``."""
     if old == new:
         return "That is already its value, so nothing changes."
+    if name in FROM_NOW:
+        return FROM_NOW[name].format(new=shown(new))
     if name in MENTOR_WEIGHTS and weights is not None:
         after = {**weights, name: float(new)}
         return (
@@ -105,6 +119,10 @@ def value_choices(name: str, current: Any, default: Any, typed: str) -> list[str
         return []
     if is_switch(name):
         options = ["on", "off"]
+    elif not is_number(name):
+        options = list(dict.fromkeys(shown(v) for v in (current, default)))
+        if typed.strip() and typed.strip() not in options:
+            options.insert(0, typed.strip()[:100])
     else:
         low, high = bounds(name)
         options = [f"{v:g}" for v in (current, default, low, 0.5, 1.0, 2.0, high) if v is not None]

@@ -301,7 +301,8 @@ class PairingFlow:
         """Post in the audit channel, pinging the moderator role and nobody else, so the
         moderators are notified; the member text is the bot's own, the other side is not told."""
         guild = self.bot.get_guild(pairing.guild_id)
-        channel = find_text_channel(guild, self.bot.settings.audit_channel) if guild else None
+        audit = (await self.bot.server_settings.for_server(pairing.guild_id)).audit_channel
+        channel = find_text_channel(guild, audit) if guild else None
         await self.bot.audit.record(
             pairing.guild_id, "mentoring.help", actor_id=user_id,
             target=f"pairing {pairing.id}", details={"stage": stage}, mirror=False,

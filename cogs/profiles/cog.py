@@ -111,7 +111,8 @@ class ProfilesCog(commands.Cog):
             profile = await self.service.get(guild_id, member.id)
             if profile is not None:
                 await self.flow.hide_card(member.guild, profile)
-            due = self.bot.clock.now() + self.bot.settings.profile_retention
+            keep = (await self.bot.server_settings.for_server(guild_id)).profile_retention
+            due = self.bot.clock.now() + keep
             await self.bot.scheduler.schedule(
                 PURGE_JOB,
                 due,
