@@ -56,12 +56,12 @@ def stamp(rng: random.Random, start: datetime, days: int) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def seed(path: Path, members: int, slugs: list[str]) -> dict[str, int]:
+def seed(path: Path, members: int, slugs: list[str], guild_id: int = GUILD) -> dict[str, int]:
     rng = random.Random(21)
     year = datetime(2026, 1, 1, tzinfo=UTC)
     counts = {"introductions": 0, "enquiries": 0, "pairs": 0, "events": 0, "rsvps": 0}
     with sqlite3.connect(path) as db:
-        s = Seeder(db, GUILD)
+        s = Seeder(db, guild_id)
         weights = [1 / (i + 1) for i in range(len(COUNTRIES))]
         for user in range(1, members + 1):
             joined = stamp(rng, year - timedelta(days=730), 730 + 360)

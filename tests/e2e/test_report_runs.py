@@ -3,6 +3,7 @@ report: off unless switched on, then posted once a month, also across a restart.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from bench.bench_report import seed
+from bot.challenge_areas import load_areas
 from tests.e2e.harness import Hub
 from tests.e2e.report_steps import moderator, report
 from tests.reports.seed import Seeder
@@ -221,3 +224,23 @@ async def test_a_server_that_adds_the_bot_back_gets_its_monthly_report_job_again
     await hub.double.wait_for(ran, what="the job to run while the bot is not in the server")
     await hub.double.gateway.bot_added(hub.guild_id)
     assert await next_due(hub, due_at(first)) > due_at(first)
+
+
+async def test_the_bot_answers_others_while_a_large_report_is_built(hub: Hub) -> None:
+    """The report is built in a worker thread: /about is answered at once meanwhile."""
+    hub.clock.set(datetime(2027, 1, 10, 12, tzinfo=UTC))
+    await hub.stop()  # a year of 5,000 members is written while the bot is not writing
+    seed(hub.db_path, 5000, [a.slug for a in load_areas().areas], guild_id=hub.guild_id)
+    await hub.start()
+    mod = await moderator(hub)
+    member = (await hub.double.add_member(hub.guild_id, "amira")).id
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    building = asyncio.create_task(report(hub, mod, period="last_year"))
+    await asyncio.sleep(0.3)  # the report is being built now
+    about = await hub.double.run_command(hub.guild_id, member, "about", settle=False)
+    answered = loop.time() - started
+    made = await building
+    finished = loop.time() - started
+    assert about.embeds and len(made.attachments) == 6
+    assert answered < finished - 0.2, (answered, finished)
