@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -88,7 +89,7 @@ class ReportsCog(commands.Cog):
         return discord.File(io.BytesIO(chart.png), filename=chart.filename, description=chart.alt)
 
     async def area_activity_file(
-        self, guild_id: int, slug: str, name: str, end: Any
+        self, guild_id: int, slug: str, name: str, end: datetime
     ) -> discord.File:
         """The small chart the weekly digest carries: the area's last eight weeks."""
         chart = await self.service.area_activity(guild_id, slug, name, end, self.zone)
@@ -107,7 +108,9 @@ class ReportsCog(commands.Cog):
         switched on, like every server's)."""
         await self.schedule_monthly(guild.id, replace=False)
 
-    async def schedule_monthly(self, guild_id: int, *, replace: bool, after: Any = None) -> None:
+    async def schedule_monthly(
+        self, guild_id: int, *, replace: bool, after: datetime | None = None
+    ) -> None:
         due = next_monthly_post(after or self.bot.clock.now(), self.zone)
         await self.bot.scheduler.schedule(
             MONTHLY_JOB, due, {}, guild_id=guild_id, key=str(guild_id), replace=replace
