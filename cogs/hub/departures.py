@@ -76,6 +76,16 @@ class ServerDepartures:
             await self._audit.record(guild_id, "hub.server_returned")
         return cancelled > 0
 
+    async def with_data(self) -> set[int]:
+        """Servers that have data here: profiles, own settings or work still to do."""
+        rows = await self._db.fetchall(
+            "SELECT guild_id FROM profiles UNION SELECT guild_id FROM server_settings "
+            "UNION SELECT guild_id FROM scheduled_jobs WHERE status = 'pending' "
+            "AND guild_id IS NOT NULL AND kind != ?",
+            (PURGE_JOB,),
+        )
+        return {int(row["guild_id"]) for row in rows}
+
     async def pending_until(self, guild_id: int) -> datetime | None:
         """When this server's data will be deleted, if a deletion is pending."""
         due = await self._db.fetchval(

@@ -32,11 +32,21 @@ class ServersCog(commands.Cog):
         self.bot.scheduler.register(PURGE_JOB, self._purge_server)
 
     @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
+    async def on_guild_remove(self, guild: discord.abc.Snowflake) -> None:
         """Removed from a server: its data stays for HUB_LEFT_SERVER_RETENTION, then goes."""
         due = await self.departures.left(guild.id, self.bot.settings.left_server_retention)
         log.info("removed from server %d: its data is deleted at %s unless the bot is added "
                  "back before then", guild.id, due.isoformat())  # fmt: skip
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Removed while the bot was offline: Discord sends no guild remove then, only a
+        READY without the server, so every server with data here but not in it counts as
+        removed now (an earlier pending deletion keeps its date)."""
+        present = {guild.id for guild in self.bot.guilds}
+        for guild_id in sorted(await self.departures.with_data() - present):
+            if await self.departures.pending_until(guild_id) is None:
+                await self.on_guild_remove(discord.Object(id=guild_id))
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

@@ -174,8 +174,9 @@ class Gateway:
         guild = self.double.guilds.pop(guild_id)
         self.left[guild_id] = guild
         self.double.commands.pop(guild_id, None)  # an app's server commands go with it
-        await self.dispatch("GUILD_DELETE", {"id": str(guild_id)})
-        await self.double.settle()
+        if self.connected:  # a bot that is offline is told nothing; its next READY lacks it
+            await self.dispatch("GUILD_DELETE", {"id": str(guild_id)})
+            await self.double.settle()
 
     async def bot_added(self, guild_id: int) -> None:
         """The bot is added to a server (again): GUILD_CREATE with the whole server and no
@@ -187,6 +188,11 @@ class Gateway:
         payload = {k: v for k, v in guild.payload().items() if k != "unavailable"}
         await self.dispatch("GUILD_CREATE", self._guild_create(payload, threshold))
         await self.double.settle()
+
+    @property
+    def connected(self) -> bool:
+        socket = self.current.socket if self.current is not None else None
+        return socket is not None and not socket.closed
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send an event to the connected bot (kept for replay if it is reconnecting)."""

@@ -154,3 +154,28 @@ async def test_added_back_in_time_everything_is_as_it_was(
     assert after["profiles"] == before["profiles"] == 1
     # Its commands are back, and its members are found as before.
     assert "Quillon Varnebright" in await find(partner, seeker, WORD)
+
+
+async def test_removed_while_the_bot_was_offline_counts_from_the_next_start(
+    servers: Servers, clock: OffsetClock
+) -> None:
+    """Discord sends no guild remove to a bot that is not connected: the next READY simply
+    lacks the server. Its data is then kept for the retention from that start."""
+    partner = servers.other()
+    await two_members(servers)
+    await servers.stop()
+    await servers.double.gateway.bot_removed(partner.guild_id)
+    await servers.start()
+    await servers.double.wait_for(
+        lambda: "hub.server_left" in audit_actions(servers.db_path, partner.guild_id),
+        5, "the removal to be noticed at start-up",
+    )  # fmt: skip
+    await servers.restart()  # noticed once: a second start keeps the first date
+    assert audit_actions(servers.db_path, partner.guild_id).count("hub.server_left") == 1
+    assert "hub.server_left" not in audit_actions(servers.db_path, servers.guild_id)
+    clock.advance(timedelta(days=30, minutes=1))
+    await servers.double.wait_for(
+        lambda: purge_done(servers.db_path), 10, "the server's data to be deleted"
+    )
+    assert rows_of(servers.db_path, partner.guild_id) == {"audit_log": 1, "scheduled_jobs": 1}
+    assert rows_of(servers.db_path, servers.guild_id).get("profiles") == 1
