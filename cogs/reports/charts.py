@@ -236,7 +236,7 @@ def areas_chart(cells: list[Cell], minimum: int, title: str) -> Chart:
     figure.suptitle(f"Activity per challenge area, {title}", fontsize=14)
     alt = alt_text(f"Bar charts of members, events and enquiries per challenge area, {title}",
                    items)  # fmt: skip
-    return Chart("areas.png", _png(figure), alt)
+    return Chart("challenge-areas.png", _png(figure), alt)
 
 
 def mentoring_chart(cells: list[Cell], minimum: int, title: str) -> Chart:

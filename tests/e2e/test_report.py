@@ -127,7 +127,7 @@ async def test_the_charts_are_pngs_of_the_expected_size_with_alt_text(hub: Hub) 
     result = await report(hub, mod, period="last_month")
     charts = [a for a in result.attachments if a["filename"].endswith(".png")]
     assert [c["filename"] for c in charts] == [
-        "members.png", "ties-by-month.png", "ties-between-countries.png", "areas.png",
+        "members.png", "ties-by-month.png", "ties-between-countries.png", "challenge-areas.png",
         "next-generation.png",
     ]  # fmt: skip
     for chart in charts:
