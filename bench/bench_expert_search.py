@@ -214,7 +214,7 @@ async def rebuild_while_searching(service: ExpertService) -> str:
 
 async def typo_precision(service: ExpertService) -> str:
     def fix(word: Word, index: SearchIndex) -> Correction | None:
-        return correction(index, GUILD, word)
+        return correction(index, None, word)
 
     reached, missed = 0, []
     for typo, intended in TYPOS:

@@ -302,11 +302,10 @@ class SearchIndex:
         dictionary)."""
         return self.searcher.doc_freq("words", term)
 
-    def doc_freq_in(self, guild_id: int, term: str) -> int:
-        """Profiles of this server holding the word (terms come in order: it comes first)."""
-        guild = tantivy.Query.term_query(SCHEMA, "guild", guild_id)
-        first = self.searcher.terms_with_prefix("words", term, filter_query=guild, limit=1)
-        return first[0][1] if first and first[0][0] == term else 0
+    def doc_freq_in(self, within: tantivy.Query, term: str) -> int:
+        """Profiles matching ``within`` (e.g. a server) that hold the word."""
+        found = self.searcher.terms_with_prefix("words", term, filter_query=within)
+        return next((count for word, count in found if word == term), 0)
 
     def vocabulary(self, prefix: str) -> list[tuple[str, int]]:
         """Indexed words starting with ``prefix``, with how many profiles hold each."""

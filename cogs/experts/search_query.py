@@ -77,6 +77,12 @@ class Scope:
         found = [(tantivy.Occur.Must, _term(n, v)) for n, v in wanted if v is not None]
         return found + self._networks()
 
+    def within(self) -> tantivy.Query | None:
+        """The servers searched, as a query (None: the index holds this server alone)."""
+        if self.partners:
+            return _all(self._networks())
+        return _term("guild", self.guild_id) if self.shared else None
+
     def _networks(self) -> list[Clause]:
         """This server's members, or a partner's who opted in (``partners`` = 1)."""
         if not self.partners:
@@ -101,14 +107,16 @@ class Correction:
     alone: bool  # the typed word is in no profile: searched instead of it, not beside it
 
 
-def correction(index: SearchIndex, guild_id: int, word: Word) -> Correction | None:
+def correction(index: SearchIndex, within: tantivy.Query | None, word: Word) -> Correction | None:
     """What this word was probably meant as, or None if it stands as typed.
 
     Frequency-aware: of the words within the allowed edits, the one most profiles use wins,
     so a common word beats someone's misspelling of it, even when that misspelling is in a
     profile or two (then both are searched, the typed one first). Candidates are the index's
     words starting with the typed first letter (or the second, for the first two swapped),
-    of about the right length; how many profiles use each is read from the live index."""
+    of about the right length; how many profiles use each is read from the live index. The
+    word offered must be in a profile the search can show (``within``: the servers
+    searched)."""
     distance = typo_distance(word.typed)
     typed = plain(word.typed)
     own = max((index.doc_freq(plain(s)) for s in spellings(typed)), default=0)
@@ -119,7 +127,7 @@ def correction(index: SearchIndex, guild_id: int, word: Word) -> Correction | No
     for df, _, term in ranked:
         if df < max(1, own * RATIO):
             break
-        if index.doc_freq_in(guild_id, term):
+        if within is None or index.doc_freq_in(within, term):
             return Correction(term, alone=own == 0)
     return None
 

@@ -169,7 +169,7 @@ class ExpertService:
         corrected: dict[str, str] = {}
         fixed: list[Word] = []
         for word in parsed.words:
-            better = None if as_typed else correction(index, scope.guild_id, word)
+            better = None if as_typed else correction(index, scope.within(), word)
             if better is not None:
                 corrected[word.typed] = better.term
                 meant = stems_of(better.term)

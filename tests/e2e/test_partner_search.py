@@ -100,3 +100,21 @@ async def test_a_partner_that_removed_the_bot_is_no_longer_searched(fed: Federat
     await fed.double.gateway.bot_added(youth.guild_id)
     back = await fed.double.run_command(hub.guild_id, seeker, "expert find", PARTNERS)
     assert shown(back) == ["Yara Nasser"]
+
+
+async def test_a_typo_is_corrected_to_a_word_only_a_partner_uses(fed: Federation) -> None:
+    hub, youth = fed.side(0), fed.side(1)
+    await link(fed, 0, 1)
+    await expert(youth, "Yara Nasser", partners=True, methods="Xenophobia surveys")
+    seeker = (await fed.double.add_member(hub.guild_id, "seeker")).id
+    typo = {"query": "xenophobai surveys"}
+    wide = await fed.double.run_command(
+        hub.guild_id, seeker, "expert find", {**typo, "scope": "partners"}
+    )
+    assert wide.embeds[0]["description"].startswith(
+        "Showing results for 'xenophobia' instead of 'xenophobai'."
+    )
+    assert shown(wide) == ["Yara Nasser"]
+    local = await fed.double.run_command(hub.guild_id, seeker, "expert find", typo)
+    assert shown(local) == []  # nobody here uses the word: nothing to correct it to
+    assert "Showing results for" not in (local.embeds[0].get("description") or "")
