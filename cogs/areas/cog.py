@@ -353,6 +353,12 @@ class AreasCog(commands.Cog):
         for guild in self.bot.guilds:
             await self.schedule_digest(guild.id, replace=False)
 
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """A server that adds the bot, or adds it back after a removal (when its digest
+        fell due with no server to post in), gets its weekly digest without a restart."""
+        await self.schedule_digest(guild.id, replace=False)
+
     async def schedule_digest(
         self, guild_id: int, *, replace: bool, after: datetime | None = None
     ) -> None:

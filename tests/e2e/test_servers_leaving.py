@@ -63,6 +63,12 @@ async def two_members(servers: Servers) -> tuple[int, int, int]:
     return amira.id, quillon.id, seeker.id
 
 
+def pending_digests(db_path: Path, guild_id: int) -> int:
+    found = sql(db_path, "SELECT COUNT(*) FROM scheduled_jobs WHERE guild_id = ? "
+                "AND kind = 'areas.digest' AND status = 'pending'", guild_id)  # fmt: skip
+    return int(found[0][0])
+
+
 def purge_done(db_path: Path) -> bool:
     """The deletion job finished (its rows are deleted a moment before, at its commit)."""
     found = sql(db_path, "SELECT status FROM scheduled_jobs WHERE kind = 'hub.server_purge'")
@@ -143,9 +149,15 @@ async def test_added_back_in_time_everything_is_as_it_was(
         5, "the removal to be recorded",
     )  # fmt: skip
     clock.advance(timedelta(days=20))
+    await servers.double.wait_for(
+        lambda: pending_digests(servers.db_path, partner.guild_id) == 0,
+        5, "the digest due while the bot was away to be handled",
+    )  # fmt: skip
     await servers.double.gateway.bot_added(partner.guild_id)
     said = await partner.next_message("audit-log", "added back to this server in time")
     assert "nothing was deleted" in said.content
+    # Its weekly digest, which fell due while the bot was away, is scheduled again.
+    assert pending_digests(servers.db_path, partner.guild_id) == 1
 
     clock.advance(timedelta(days=30))
     await servers.double.settle(0.2)
