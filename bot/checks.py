@@ -36,11 +36,18 @@ def is_moderator(member: discord.Member | discord.User, settings: Settings) -> b
     return any(str(role.id) == wanted or role.name == wanted for role in member.roles)
 
 
+async def server_settings_of(interaction: discord.Interaction[Any]) -> Settings:
+    """The settings as they apply on the interaction's server: its own values from /hub
+    config (the moderator role among them) over the environment's."""
+    settings: Settings = await interaction.client.server_settings.for_server(interaction.guild_id)
+    return settings
+
+
 def moderator_only() -> Callable[[T], T]:
-    """An app-command check against the moderator role named in the settings."""
+    """An app-command check against the moderator role named in the server's settings."""
 
     async def predicate(interaction: discord.Interaction[Any]) -> bool:
-        settings: Settings = interaction.client.settings
+        settings = await server_settings_of(interaction)
         if not is_moderator(interaction.user, settings):
             raise NotModerator(
                 f"This command is for moderators (the '{settings.moderator_role}' role). "

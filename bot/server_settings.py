@@ -64,6 +64,12 @@ CONFIGURABLE: dict[str, Configurable] = {
         Configurable("announcements_channel", "Channels: announcements", "channels",
                      "where events without an area are announced",
                      "a channel name or id, e.g. announcements"),
+        Configurable("moderator_role", "Roles: moderators", "roles",
+                     "whose members may use moderator commands (server administrators "
+                     "always may)", "a role name or id, e.g. Moderator"),
+        Configurable("event_organiser_role", "Roles: event organisers", "roles",
+                     "whose members may create events (moderators always may)",
+                     "a role name or id, e.g. Organiser"),
         Configurable("profile_retention", "Members: keep a leaver's data", "members",
                      "how long a departed member's data is kept in case they come back",
                      "a length such as 30d or 12h"),

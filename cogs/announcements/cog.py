@@ -9,7 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    is_moderator,
+    moderator_only,
+    server_settings_of,
+)
 from bot.clock import from_db_time
 from bot.errors import UserError
 from bot.options import Moment, Reference, Repeat, ZoneName
@@ -355,7 +360,9 @@ class AnnouncementsCog(commands.Cog):
     async def _announcements(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None or not is_moderator(interaction.user, self.bot.settings):
+        if interaction.guild_id is None or not is_moderator(
+            interaction.user, await server_settings_of(interaction)
+        ):
             return []
         found = await self.service.search(interaction.guild_id, current)
         return [

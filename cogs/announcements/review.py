@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from bot.errors import UserError
 from bot.lookup import find_text_channel
 from bot.settings import Settings
@@ -36,7 +36,7 @@ class Review:
 
     async def confirm(self, interaction: Interaction, draft_id: int) -> None:
         assert interaction.guild is not None
-        require_moderator(interaction, self.bot.settings)
+        require_moderator(interaction, await server_settings_of(interaction))
         draft = await self.service.get(interaction.guild.id, draft_id)
         if draft is not None and draft.state == "draft":
             check_channel_id(interaction.guild, draft.channel_id, draft.style)
@@ -101,7 +101,7 @@ class Review:
 
     async def review(self, interaction: Interaction, announcement_id: int, approve: bool) -> None:
         assert interaction.guild_id is not None
-        require_moderator(interaction, self.bot.settings)
+        require_moderator(interaction, await server_settings_of(interaction))
         guild_id, user_id = interaction.guild_id, interaction.user.id
         if approve:
             found = await unwrap(self.service.approve(guild_id, announcement_id, user_id))

@@ -13,7 +13,12 @@ from discord.ext import commands
 
 from bot.audit import member_target
 from bot.challenge_areas import Area
-from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    is_moderator,
+    moderator_only,
+    server_settings_of,
+)
 from bot.errors import UserError
 from bot.member_messages import DIGEST
 from bot.options import Reference
@@ -248,7 +253,7 @@ class AreasCog(commands.Cog):
         viewer = await self.profiles.viewer_for(
             interaction.guild_id,
             interaction.user.id,
-            is_moderator(interaction.user, self.bot.settings),
+            is_moderator(interaction.user, await server_settings_of(interaction)),
         )
         profiles, pages = await self.service.members(interaction.guild_id, area, viewer, page)
         page = min(max(page, 0), pages - 1)

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from bot.errors import UserError
 from bot.options import (
     Moment,
@@ -324,7 +324,7 @@ class EventsCog(commands.Cog):
         series: bool = False,
     ) -> None:
         found = await self._find(interaction, event)
-        self._require_manager(interaction, found)
+        await self._require_manager(interaction, found)
         options = {
             "title": title, "when": when, "duration": duration, "location": location,
             "timezone": timezone, "capacity": capacity, "area": area, "reminders": reminders,
@@ -346,7 +346,7 @@ class EventsCog(commands.Cog):
         series: bool = False,
     ) -> None:
         found = await self._find(interaction, event)
-        self._require_manager(interaction, found)
+        await self._require_manager(interaction, found)
         assert interaction.guild is not None
         with refusals():
             if series:
@@ -483,8 +483,8 @@ class EventsCog(commands.Cog):
         with refusals():
             return await self.service.require(interaction.guild_id, reference)
 
-    def _require_manager(self, interaction: Interaction, event: Event) -> None:
-        settings = self.bot.settings
+    async def _require_manager(self, interaction: Interaction, event: Event) -> None:
+        settings = await server_settings_of(interaction)
         if is_moderator(interaction.user, settings):
             return
         if event.organiser_id == interaction.user.id and is_organiser(interaction.user, settings):

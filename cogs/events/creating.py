@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from bot.errors import UserError
 from bot.lookup import find_role
 from bot.settings import Settings
@@ -119,7 +119,7 @@ class Creation:
         )  # fmt: skip
 
     async def start(self, interaction: Interaction, options: dict[str, Any]) -> None:
-        require_organiser(interaction, self.bot.settings)
+        require_organiser(interaction, await server_settings_of(interaction))
         context = await self.context_of(interaction, options.get("timezone"))
         chosen = bool(options.get("timezone"))
         server = await self.bot.server_settings.for_server(interaction.guild_id)

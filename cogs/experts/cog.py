@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot import countries
 from bot import languages as language_names
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from bot.errors import UserError
 from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
 from bot.scheduler import Job
@@ -317,7 +317,7 @@ class ExpertsCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         profile = await self.profiles.get(interaction.guild_id, interaction.user.id)
-        if not is_moderator(interaction.user, self.bot.settings) and (
+        if not is_moderator(interaction.user, await server_settings_of(interaction)) and (
             profile is None or profile.career_stage != CareerStage.POLICY
         ):
             raise UserError(
@@ -360,7 +360,7 @@ class ExpertsCog(commands.Cog):
         viewer = await self.profiles.viewer_for(
             interaction.guild_id,
             interaction.user.id,
-            is_moderator(interaction.user, self.bot.settings),
+            is_moderator(interaction.user, await server_settings_of(interaction)),
         )
         shown = escape_markdown(query.strip()) or "your filters"
         embed = discord.Embed(title=f"Experts for {shown}"[:256])

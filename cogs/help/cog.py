@@ -8,12 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from cogs.events.creating import is_organiser
 from cogs.help.listing import MEMBER, MODERATOR, ORGANISER, entries, for_member, line
 
 if TYPE_CHECKING:
     from bot.app import HubBot
+    from bot.settings import Settings
 
 FIELD_LIMIT = 1024
 INTRO = {
@@ -24,10 +25,11 @@ INTRO = {
 }
 
 
-def role_of(member: discord.Member | discord.User, bot: HubBot) -> str:
-    if is_moderator(member, bot.settings):
+def role_of(member: discord.Member | discord.User, settings: Settings) -> str:
+    """``settings`` as they apply on the member's server (its own roles)."""
+    if is_moderator(member, settings):
         return MODERATOR
-    return ORGANISER if is_organiser(member, bot.settings) else MEMBER
+    return ORGANISER if is_organiser(member, settings) else MEMBER
 
 
 def chunks(lines: list[str]) -> list[str]:
@@ -50,15 +52,18 @@ class HelpCog(commands.Cog):
     @app_commands.command(name="help", description="What you can do here, with the commands")
     @app_commands.guild_only()
     async def help(self, interaction: discord.Interaction[HubBot]) -> None:
-        await interaction.response.send_message(embed=self.help_embed(interaction), ephemeral=True)
+        embed = self.help_embed(interaction, await server_settings_of(interaction))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    def help_embed(self, interaction: discord.Interaction[HubBot]) -> discord.Embed:
+    def help_embed(
+        self, interaction: discord.Interaction[HubBot], settings: Settings
+    ) -> discord.Embed:
         guild = discord.Object(interaction.guild_id) if interaction.guild_id else None
         synced = self.bot.command_ids
         in_guild = interaction.guild_id in synced
         ids = synced.get(interaction.guild_id if in_guild else None, {})
         tree_commands = self.bot.tree.get_commands(guild=guild if in_guild else None)
-        role = role_of(interaction.user, self.bot)
+        role = role_of(interaction.user, settings)
         embed = discord.Embed(title="What you can do here", description=INTRO[role])
         for title, found in for_member(entries(tree_commands), role).items():
             lines = [line(entry, ids.get(entry.root)) for entry in found]

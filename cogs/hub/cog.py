@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.checks import MODERATOR_PERMISSIONS, moderator_only
 from bot.errors import UserError
-from bot.lookup import find_text_channel
+from bot.lookup import find_role, find_text_channel
 from bot.options import Reference, Span
 from bot.server_settings import CONFIGURABLE, MENTOR_WEIGHTS, SettingValueError, parse, shown
 from bot.text import excerpt
@@ -179,6 +179,8 @@ class HubCog(commands.Cog):
             raise UserError(str(exc)) from exc
         if name.endswith("_channel") and interaction.guild is not None:
             self._check_channel(interaction.guild, str(new))
+        if name.endswith("_role") and interaction.guild is not None:
+            self._check_role(interaction.guild, str(new))
         old = await self.bot.server_settings.get(interaction.guild_id, name)
         said = await self._effect(interaction.guild_id, name, old, new)
         label = CONFIGURABLE[name].label
@@ -262,4 +264,13 @@ class HubCog(commands.Cog):
             raise UserError(
                 f"There is no text channel '{excerpt(wanted)}' on this server. Create it "
                 "first, or give the name of one that exists."
+            )
+
+    @staticmethod
+    def _check_role(guild: discord.Guild, wanted: str) -> None:
+        """A role setting must name a role this server has."""
+        if find_role(guild, wanted) is None:
+            raise UserError(
+                f"There is no role '{excerpt(wanted)}' on this server. Create it first, or "
+                "give the name of one that exists."
             )

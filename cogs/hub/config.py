@@ -34,6 +34,9 @@ FROM_NOW = {
     "posted stay where they are.",
     "announcements_channel": "Events without an area are announced in #{new} from now on; "
     "cards already posted stay where they are.",
+    "moderator_role": "Members with the {new} role may use moderator commands from now "
+    "on; server administrators always may.",
+    "event_organiser_role": "Members with the {new} role may create events from now on.",
     "profile_retention": "Members who leave from now on have their data kept for {new}; "
     "those who already left keep the date they were given.",
     "event_reminder_offsets": "New events get reminders {new} before they start; events "

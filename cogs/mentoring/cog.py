@@ -9,7 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import languages as language_names
-from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    is_moderator,
+    moderator_only,
+    server_settings_of,
+)
 from bot.errors import UserError
 from bot.institutions import load_institutions
 from bot.options import Avoid, Listing, Mentees, Paragraph
@@ -328,7 +333,9 @@ class MentoringCog(commands.Cog):
 
     async def _show_dry_run_page(self, interaction: Interaction, key: str, page: int) -> None:
         guild = interaction.guild
-        if guild is None or not is_moderator(interaction.user, self.bot.settings):
+        if guild is None or not is_moderator(
+            interaction.user, await server_settings_of(interaction)
+        ):
             raise UserError("This dry run is for moderators.")
         result, _ = await self._solve(guild.id, dry_run=True)
         embed, view = await self._dry_run_page(guild.id, result, page)

@@ -309,7 +309,9 @@ class PairingFlow:
         )  # fmt: skip
         if guild is None or channel is None:
             return
-        role = find_role(guild, self.bot.settings.moderator_role)
+        role = find_role(
+            guild, (await self.bot.server_settings.for_server(guild.id)).moderator_role
+        )
         ping = f"{role.mention}: " if role else ""
         await channel.send(
             f"{ping}Mentoring: <@{user_id}> could use help with pairing {pairing.id} (mentor "

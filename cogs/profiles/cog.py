@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from bot.errors import UserError
 from bot.lookup import find_text_channel
 from bot.options import ZoneName
@@ -145,7 +145,7 @@ class ProfilesCog(commands.Cog):
     async def view(self, interaction: Interaction, member: discord.Member | None = None) -> None:
         guild_id = _guild_id(interaction)
         target = member or interaction.user
-        viewer_is_mod = is_moderator(interaction.user, self.bot.settings)
+        viewer_is_mod = is_moderator(interaction.user, await server_settings_of(interaction))
         profile = await self.service.get(guild_id, target.id)
         if profile is not None and profile.status == "left" and not viewer_is_mod:
             profile = None

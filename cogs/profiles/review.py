@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.audit import member_target
-from bot.checks import is_moderator
+from bot.checks import is_moderator, server_settings_of
 from bot.clock import from_db_time
 from bot.errors import NotModerator
 from bot.lookup import find_text_channel
@@ -77,7 +77,7 @@ class ReviewFlow:
 
     async def verify(self, interaction: Interaction, action: str, user_id: int) -> None:
         guild_id, moderator_id = ids_of(interaction)
-        if not is_moderator(interaction.user, self.bot.settings):
+        if not is_moderator(interaction.user, await server_settings_of(interaction)):
             raise NotModerator("Only moderators can review introductions.")
         profile = await self.service.get(guild_id, user_id)
         if profile is None:

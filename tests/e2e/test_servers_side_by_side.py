@@ -194,3 +194,32 @@ async def test_one_member_in_both_servers_sees_each_servers_data_only_there(
     # Each audit channel tells of its own server's members only.
     assert "Partnerside" not in texts(hub, "audit-log")
     assert "Hubside" not in texts(partner, "audit-log")
+
+
+async def test_each_server_names_its_own_moderator_role(servers: Servers) -> None:
+    """The partner network's moderators are its 'Coordinators': that role is a moderator
+    there, and the same name means nothing on the hub."""
+    hub, partner = servers, servers.other()
+    partner_mod = await moderator(partner, "Pat Mod")
+    missing = await config(partner, partner_mod, "set", setting="moderator_role", value="@Nobody")
+    assert missing.ephemeral and missing.content == (
+        "There is no role 'Nobody' on this server. Create it first, or give the name of one "
+        "that exists."
+    )
+    coordinators = partner.double.create_role(partner.guild_id, "Coordinators", position=4)
+    done = await config(partner, partner_mod, "set", setting="moderator_role",
+                        value="Coordinators")  # fmt: skip
+    assert "Members with the Coordinators role may use moderator commands" in done.content
+    lead = await partner.double.add_member(partner.guild_id, "lead", roles=[coordinators.id])
+    assert shown(await config(partner, lead.id, "show"))["Roles: moderators"] == "Coordinators"
+    refused = await config(partner, partner_mod, "show")  # the old role no longer is
+    assert "This command is for moderators (the 'Coordinators' role)" in refused.content
+
+    namesake = hub.double.create_role(hub.guild_id, "Coordinators", position=4)
+    other = await hub.double.add_member(hub.guild_id, "other", roles=[namesake.id])
+    assert (
+        "This command is for moderators (the 'Moderator' role)"
+        in (await config(hub, other.id, "show")).content
+    )
+    hub_mod = await moderator(hub, "Hub Mod")
+    assert shown(await config(hub, hub_mod, "show"))["Roles: moderators"] == "Moderator"
