@@ -131,7 +131,7 @@ class ServerSetup:
         self.service = service
 
     async def plan(self, guild: discord.Guild) -> SetupPlan:
-        settings = self.bot.settings
+        settings = await self.bot.server_settings.for_server(guild.id)  # its own channels
         named = {name: str(getattr(settings, name)) for name in CHANNEL_SETTINGS}
         if settings.verification_channel:
             named["verification_channel"] = settings.verification_channel
@@ -217,7 +217,7 @@ class ServerSetup:
                     step.name,
                     category=parent if isinstance(parent, discord.CategoryChannel) else None,
                     topic=step.topic or discord.utils.MISSING,
-                    overwrites=self._access(guild, step, resources),
+                    overwrites=await self._access(guild, step, resources),
                     reason="/hub setup",
                 )
         else:
@@ -225,7 +225,7 @@ class ServerSetup:
             if isinstance(found, discord.TextChannel) and step.action == "topic":
                 await found.edit(topic=step.topic or "", reason="/hub setup")
             elif isinstance(found, discord.TextChannel) and step.action == "access":
-                rules = self._access(guild, step, resources)
+                rules = await self._access(guild, step, resources)
                 await found.edit(overwrites=rules, reason="/hub setup: HUB_AREA_ACCESS")
             elif isinstance(found, discord.TextChannel | discord.CategoryChannel):
                 await found.edit(name=step.name, reason="/hub setup: renamed in the config")
@@ -234,7 +234,7 @@ class ServerSetup:
             channel = found
         await self.service.record(guild.id, step.kind, step.key, channel.id, step.name)
 
-    def _access(
+    async def _access(
         self, guild: discord.Guild, step: Step, resources: dict[tuple[str, str], tuple[int, str]]
     ) -> Overwrites:
         """Who may see a new channel: area channels follow HUB_AREA_ACCESS; the audit and
@@ -242,7 +242,8 @@ class ServerSetup:
         hidden = discord.PermissionOverwrite(view_channel=False)
         shown = discord.PermissionOverwrite(view_channel=True)
         if step.private:
-            moderators = find_role(guild, self.bot.settings.moderator_role)
+            server = await self.bot.server_settings.for_server(guild.id)
+            moderators = find_role(guild, server.moderator_role)
             rules: Overwrites = {guild.default_role: hidden, guild.me: shown}
             if moderators is not None:
                 rules[moderators] = shown

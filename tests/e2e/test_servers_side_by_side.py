@@ -214,6 +214,14 @@ async def test_each_server_names_its_own_moderator_role(servers: Servers) -> Non
     assert shown(await config(partner, lead.id, "show"))["Roles: moderators"] == "Coordinators"
     refused = await config(partner, partner_mod, "show")  # the old role no longer is
     assert "This command is for moderators (the 'Coordinators' role)" in refused.content
+    # /hub setup makes the moderators' channel visible to the server's own moderator role.
+    await partner.double.delete_channel_by_hand(partner.channel("audit-log"))
+    await partner.double.run_command(partner.guild_id, lead.id, "hub setup", {})
+    remade = partner.double.channel_by_name(partner.guild_id, "audit-log")
+    assert remade is not None
+    allowed = {int(o["id"]) for o in remade.permission_overwrites if int(o["allow"]) & 1024}
+    assert coordinators.id in allowed
+    assert partner.moderator_role_id not in allowed
 
     namesake = hub.double.create_role(hub.guild_id, "Coordinators", position=4)
     other = await hub.double.add_member(hub.guild_id, "other", roles=[namesake.id])
