@@ -41,7 +41,8 @@ from cogs.experts.search_text import (
 PREFIX_WEIGHT = 0.3  # an ending guessed for a word being typed counts this much of a word
 COMPLETIONS = 8  # the most used words a word being typed may become
 MAX_PHRASE_WORDS = 6
-STANDS = 50  # a word this many profiles use is not corrected
+STANDS = 50  # a word this many profiles use, and at least
+STANDS_SHARE = 0.01  # this share of them, is taken as meant and not corrected
 RATIO = 10  # a word in a few profiles yields to one within reach used ten times as often
 Clause = tuple[tantivy.Occur, tantivy.Query]
 
@@ -120,7 +121,7 @@ def correction(index: SearchIndex, within: tantivy.Query | None, word: Word) -> 
     distance = typo_distance(word.typed)
     typed = plain(word.typed)
     own = max((index.doc_freq(plain(s)) for s in spellings(typed)), default=0)
-    if not distance or not typed or own >= STANDS:
+    if not distance or not typed or own >= max(STANDS, STANDS_SHARE * index.size):
         return None
     found = _near(index, typed, distance)
     ranked = sorted(((df, -edits, term) for term, (df, edits) in found.items()), reverse=True)
