@@ -79,11 +79,6 @@ def stem(word: str) -> str:
     return found[0] if found else ""
 
 
-def stems_in(text: str) -> set[str]:
-    """The indexed forms of every word of a text (tantivy's analyzer: one call, in Rust)."""
-    return set(_ANALYZER.analyze(text))
-
-
 def words(text: str) -> list[str]:
     """The words of a text as written (for reasons), in order."""
     return _WORD.findall(text)
