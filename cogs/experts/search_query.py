@@ -211,10 +211,12 @@ def ranking(
     must = [(tantivy.Occur.Must, _phrase_query(p)) for p in parsed.phrases] + scope.clauses()
     if not scoring and not parsed.phrases:
         must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-    scored = [(tantivy.Occur.Must, _all(scoring)), *must] if scoring and must else scoring or must
-    counted = [(tantivy.Occur.Must, _all(counting)), *must] if scoring else must
     sequence = parsed.sequence
     phrase = _phrase_queries(sequence) if 1 < len(sequence) <= MAX_PHRASE_WORDS else []
+    if not scoring:  # filters or quoted phrases alone: one pass ranks and counts
+        return Ranking(_all(must + scope.leaving_out()), None, area_bits(boost_areas), phrase)
+    scored = [(tantivy.Occur.Must, _all(scoring)), *must] if must else scoring
+    counted = [(tantivy.Occur.Must, _all(counting)), *must]
     return Ranking(
         scoring=_all(scored),
         counting=_all(counted + scope.leaving_out()),
