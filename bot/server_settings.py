@@ -70,6 +70,24 @@ CONFIGURABLE: dict[str, Configurable] = {
         Configurable("event_organiser_role", "Roles: event organisers", "roles",
                      "whose members may create events (moderators always may)",
                      "a role name or id, e.g. Organiser"),
+        Configurable("introduced_role", "Roles: introduced members", "roles",
+                     "the role a member gets when their introduction is confirmed (it can "
+                     "unlock channels)", "a role name or id, e.g. Introduced"),
+        Configurable("verified_role", "Roles: verified members", "roles",
+                     "the role a member gets when a moderator approves their introduction",
+                     "a role name or id, e.g. Verified"),
+        Configurable("welcome_channel", "Channels: welcome", "channels",
+                     "where newcomers are greeted and asked to introduce themselves",
+                     "a channel name or id, e.g. welcome"),
+        Configurable("introductions_channel", "Channels: introductions", "channels",
+                     "where intro cards are posted (and the private threads of mentoring pairs "
+                     "and introduced members)", "a channel name or id, e.g. introductions"),
+        Configurable("verification_channel", "Channels: verification queue", "channels",
+                     "the moderators' queue of new introductions to approve; none turns "
+                     "verification off", "a channel name or id, e.g. verification"),
+        Configurable("requests_channel", "Channels: expert requests", "channels",
+                     "whose private threads carry introduction requests and enquiries to "
+                     "members whose DMs are closed", "a channel name or id, e.g. expert-requests"),
         Configurable("profile_retention", "Members: keep a leaver's data", "members",
                      "how long a departed member's data is kept in case they come back",
                      "a length such as 30d or 12h"),
@@ -176,6 +194,8 @@ def parse(name: str, typed: str) -> Any:
 
 
 def shown(value: Any) -> str:
+    if value == "":  # a channel left unset, such as no verification queue
+        return "none"
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, float):

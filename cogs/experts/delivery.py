@@ -28,7 +28,9 @@ DM, THREAD, FAILED = "dm", "channel", "failed"  # how a card reached the member 
 
 class PrivateDelivery:
     """One member's private delivery for a feature: ``feature`` names its audit entries,
-    ``channel`` is where the fallback threads live and ``title`` starts their names."""
+    ``setting`` is the channel setting where the fallback threads live (read per server, as
+    /hub config sets it; ``channel`` names one channel for every server instead) and
+    ``title`` starts their names."""
 
     def __init__(
         self,
@@ -36,12 +38,20 @@ class PrivateDelivery:
         *,
         feature: str = "experts",
         channel: str | None = None,
+        setting: str = "requests_channel",
         title: str = "Requests",
     ) -> None:
         self.bot = bot
         self.feature = feature
-        self.channel = channel or bot.settings.requests_channel
+        self.channel = channel
+        self.setting = setting
         self.title = title
+
+    async def channel_name(self, guild_id: int) -> str:
+        """The fallback threads' channel on this server: its own setting's value."""
+        if self.channel:
+            return self.channel
+        return str(getattr(await self.bot.server_settings.for_server(guild_id), self.setting))
 
     async def send(
         self, guild: discord.Guild, user_id: int, closed_dms: str, **message: Any
@@ -79,9 +89,10 @@ class PrivateDelivery:
     async def _in_thread(
         self, guild: discord.Guild, user_id: int, text: str, **extra: Any
     ) -> discord.Message | None:
-        channel = find_text_channel(guild, self.channel)
+        wanted = await self.channel_name(guild.id)
+        channel = find_text_channel(guild, wanted)
         if channel is None:
-            details = {"channel": self.channel, "fix": "Create it."}
+            details = {"channel": wanted, "fix": "Create it."}
             await self.bot.audit.record(
                 guild.id, f"{self.feature}.channel_missing", details=details
             )
@@ -144,7 +155,8 @@ class PrivateDelivery:
     ) -> tuple[discord.Thread | None, discord.Message | None]:
         """As ``open_thread``, with the opening message, so both can be recorded: the
         thread is named after the two members and the message carries their words."""
-        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        wanted = (await self.bot.server_settings.for_server(guild.id)).introductions_channel
+        channel = find_text_channel(guild, wanted)
         if channel is None:
             return None, None
         members = [m for m in (guild.get_member(i) for i in member_ids) if m is not None]

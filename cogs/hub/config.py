@@ -37,6 +37,17 @@ FROM_NOW = {
     "moderator_role": "Members with the {new} role may use moderator commands from now "
     "on; server administrators always may.",
     "event_organiser_role": "Members with the {new} role may create events from now on.",
+    "introduced_role": "Members whose introduction is confirmed from now on get the {new} "
+    "role; those who already have the old one keep it.",
+    "verified_role": "Members approved from now on get the {new} role; those who already "
+    "have the old one keep it.",
+    "welcome_channel": "Newcomers are greeted in #{new} from now on.",
+    "introductions_channel": "Intro cards are posted in #{new} from now on; cards already "
+    "posted stay where they are until their member updates their profile.",
+    "verification_channel": "New introductions wait for a moderator's approval in #{new} "
+    "from now on; those already queued stay where they are.",
+    "requests_channel": "Members whose DMs are closed get requests and enquiries in their "
+    "own private thread of #{new} from now on.",
     "profile_retention": "Members who leave from now on have their data kept for {new}; "
     "those who already left keep the date they were given.",
     "event_reminder_offsets": "New events get reminders {new} before they start; events "
@@ -79,6 +90,8 @@ def effect(name: str, old: Any, new: Any, weights: dict[str, float] | None, audi
     """What changes for members and moderators when ``name`` goes from ``old`` to ``new``."""
     if old == new:
         return "That is already its value, so nothing changes."
+    if name == "verification_channel" and not new:
+        return "Verification is off from now on: new introductions need no moderator's approval."
     if name in FROM_NOW:
         return FROM_NOW[name].format(new=shown(new))
     if name in MENTOR_WEIGHTS and weights is not None:

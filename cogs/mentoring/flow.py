@@ -46,7 +46,7 @@ class PairingFlow:
         self.pairings = pairings
         self.profiles = profiles
         self.threads = PrivateDelivery(
-            bot, feature="mentoring", channel=bot.settings.introductions_channel, title="Mentoring"
+            bot, feature="mentoring", setting="introductions_channel", title="Mentoring"
         )
 
     # -- private delivery ------------------------------------------------------------------------
@@ -167,7 +167,8 @@ class PairingFlow:
             f"Welcome, <@{pairing.mentee_id}> ({mentee}, mentee) and <@{pairing.mentor_id}> "
             f"({mentor}, mentor). You were paired because: {reasons}.\n\n{AGENDA}"
         )
-        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        wanted = (await self.bot.server_settings.for_server(guild.id)).introductions_channel
+        channel = find_text_channel(guild, wanted)
         if channel is None:
             return None
         members = [m for m in (guild.get_member(i) for i in (mentee_id, mentor_id)) if m]

@@ -65,7 +65,8 @@ class ProfilesCog(commands.Cog):
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         returned = await self.service.mark_returned(member.guild.id, member.id)
-        channel = find_text_channel(member.guild, self.bot.settings.welcome_channel)
+        welcome = (await self.bot.server_settings.for_server(member.guild.id)).welcome_channel
+        channel = find_text_channel(member.guild, welcome)
         if returned:
             self.bot.dispatch("profile_changed", member.guild.id, member.id)
             await self.bot.scheduler.cancel_key(PURGE_JOB, f"{member.guild.id}:{member.id}")

@@ -232,8 +232,9 @@ class ProfileFlow:
 
     async def _confirm(self, interaction: Interaction) -> None:
         guild_id, user_id = ids_of(interaction)
-        verification_on = bool(self.bot.settings.verification_channel)
         await interaction.response.defer()
+        settings = await self.bot.server_settings.for_server(guild_id)
+        verification_on = bool(settings.verification_channel)
         try:
             result = await self.service.confirm(guild_id, user_id, verification_on)
         except ProfileInputError as exc:
@@ -275,11 +276,12 @@ class ProfileFlow:
 
     async def publish(self, guild: discord.Guild, profile: Profile) -> list[str]:
         """Post the intro card, or edit the existing one; never a second card."""
-        channel = find_text_channel(guild, self.bot.settings.introductions_channel)
+        wanted = (await self.bot.server_settings.for_server(guild.id)).introductions_channel
+        channel = find_text_channel(guild, wanted)
         if channel is None:
             await self.tell_moderators(
                 guild, "profiles.channel_missing", profile.user_id,
-                {"channel": self.bot.settings.introductions_channel,
+                {"channel": wanted,
                  "fix": "Create the channel, or run /hub setup."},
             )  # fmt: skip
             return ["I could not post your card: the introductions channel is missing. "
@@ -318,7 +320,8 @@ class ProfileFlow:
         self, guild: discord.Guild, member: discord.Member, profile: Profile
     ) -> list[str]:
         """Give the introduced and career-stage roles; report every role that fails."""
-        wanted = [self.bot.settings.introduced_role, profile.career_stage.role_name]
+        introduced = (await self.bot.server_settings.for_server(guild.id)).introduced_role
+        wanted = [introduced, profile.career_stage.role_name]
         outdated = [s.role_name for s in CareerStage if s is not profile.career_stage]
         problems: list[str] = []
         given: list[int] = []

@@ -70,7 +70,8 @@ class OwnData:
             await _delete_thread(guild, thread_id)
         if profile and profile.intro_channel_id and profile.intro_message_id:
             await _delete_message(guild, profile.intro_channel_id, profile.intro_message_id)
-        verification = find_text_channel(guild, self.bot.settings.verification_channel or "-")
+        queue = (await self.bot.server_settings.for_server(guild.id)).verification_channel
+        verification = find_text_channel(guild, queue or "-")
         if queue_id and verification is not None:
             await _delete_message(guild, verification.id, queue_id)
         not_removed = 0

@@ -42,18 +42,19 @@ class ReviewFlow:
         self.delivery = PrivateDelivery(
             self.bot,
             feature="profiles",
-            channel=self.bot.settings.introductions_channel,
+            setting="introductions_channel",
             title="Your introduction",
         )
 
     # -- verification -----------------------------------------------------------------------------
 
     async def queue_for_review(self, guild: discord.Guild, profile: Profile) -> list[str]:
-        channel = find_text_channel(guild, self.bot.settings.verification_channel)
+        wanted = (await self.bot.server_settings.for_server(guild.id)).verification_channel
+        channel = find_text_channel(guild, wanted)
         if channel is None:
             await self.flow.tell_moderators(
                 guild, "profiles.channel_missing", profile.user_id,
-                {"channel": self.bot.settings.verification_channel,
+                {"channel": wanted,
                  "fix": "Create the verification channel, or run /hub setup."},
             )  # fmt: skip
             return []
@@ -124,7 +125,8 @@ class ReviewFlow:
         member = guild.get_member(user_id)
         if member is None:
             return False
-        role, problem = await self.flow.give_role(guild, member, self.bot.settings.verified_role)
+        wanted = (await self.bot.server_settings.for_server(guild.id)).verified_role
+        role, problem = await self.flow.give_role(guild, member, wanted)
         if problem is not None or role is None:
             return False
         await self.service.record_roles(guild.id, user_id, [role.id])

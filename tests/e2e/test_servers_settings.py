@@ -1,0 +1,149 @@
+"""One bot, two servers (issue 20): the roles and channels of a member's way in are each
+server's own, set with /hub config (the environment the default): the partner network greets,
+posts intro cards, queues them for review and reaches closed DMs in channels of its own, and
+gives roles of its own, while the hub keeps the defaults."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import OffsetClock
+from sandbox.double import DiscordDouble
+from tests.e2e.harness import Hub
+from tests.e2e.intro_steps import introduce
+from tests.e2e.servers_steps import Servers, build_servers
+
+
+@pytest.fixture
+async def servers(
+    discord_double: DiscordDouble, tmp_path: Path, clock: OffsetClock
+) -> AsyncIterator[Servers]:
+    harness = build_servers(discord_double, tmp_path / "hub.sqlite3", clock)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def moderator(hub: Hub, name: str) -> int:
+    return (await hub.double.add_member(hub.guild_id, name, roles=[hub.moderator_role_id])).id
+
+
+async def config(hub: Hub, mod: int, sub: str, **options: Any) -> Any:
+    return await hub.double.run_command(hub.guild_id, mod, f"hub config {sub}", options)
+
+
+def shown(result: Any) -> dict[str, str]:
+    return {f["name"]: f["value"].split("**")[1] for f in result.embeds[0]["fields"]}
+
+
+def role_names(hub: Hub, user_id: int) -> set[str]:
+    roles = hub.double.member_roles(hub.guild_id, user_id)
+    return {hub.double.guild_role(hub.guild_id, r).name for r in roles}
+
+
+def channel(hub: Hub, name: str) -> None:
+    hub.channels[name] = hub.double.create_channel(hub.guild_id, name).id
+
+
+async def own_ways_in(partner: Hub, mod: int) -> None:
+    """The partner network's own channels and roles, set with /hub config."""
+    for name in ("hello", "cards", "queue", "asks"):
+        channel(partner, name)
+    for name in ("Members", "Checked"):
+        partner.double.create_role(partner.guild_id, name, position=1)
+    chosen = {
+        "introduced_role": "@Members", "verified_role": "Checked", "welcome_channel": "#hello",
+        "introductions_channel": "cards", "verification_channel": "#queue",
+        "requests_channel": "asks",
+    }  # fmt: skip
+    for setting, value in chosen.items():
+        done = await config(partner, mod, "set", setting=setting, value=value)
+        assert "on this server (was" in done.content, done.content
+
+
+async def test_each_server_greets_introduces_and_verifies_with_its_own_roles_and_channels(
+    servers: Servers,
+) -> None:
+    hub, partner = servers, servers.other()
+    partner_mod = await moderator(partner, "Pat Mod")
+    missing = await config(partner, partner_mod, "set", setting="welcome_channel",
+                           value="#nowhere")  # fmt: skip
+    assert missing.ephemeral and missing.content.startswith(
+        "There is no text channel 'nowhere' on this server."
+    )
+    no_role = await config(partner, partner_mod, "set", setting="verified_role", value="Ghosts")
+    assert no_role.ephemeral and no_role.content.startswith("There is no role 'Ghosts'")
+    await own_ways_in(partner, partner_mod)
+    theirs = shown(await config(partner, partner_mod, "show"))
+    assert theirs["Roles: introduced members"] == "Members"
+    assert theirs["Channels: verification queue"] == "queue"
+    hub_mod = await moderator(hub, "Hub Mod")
+    own = shown(await config(hub, hub_mod, "show"))
+    assert (own["Roles: introduced members"], own["Channels: verification queue"]) == (
+        "Introduced", "none",
+    )  # fmt: skip
+
+    # A newcomer is greeted in the server's own welcome channel.
+    zoe = await partner.double.add_member(partner.guild_id, "zoe")
+    await partner.next_message("hello", f"Welcome to the network, <@{zoe.id}>")
+    assert not [m for m in partner.messages("welcome") if str(zoe.id) in m.content]
+    hana = await hub.double.add_member(hub.guild_id, "hana")
+    await hub.next_message("welcome", f"Welcome to the network, <@{hana.id}>")
+
+    # Her card goes to the partner's #cards, her introduction waits in its #queue, and the
+    # roles she gets are the partner's.
+    done = await introduce(partner, zoe.id, name="Zoe Partner")
+    assert "A moderator will review it" in done.content
+    assert partner.messages("cards")[-1].embeds[0]["title"] == "Zoe Partner"
+    assert partner.messages("introductions") == []
+    queued = partner.messages("queue")[-1]
+    assert partner.messages("verification") == []
+    assert "Members" in role_names(partner, zoe.id)
+    assert "Introduced" not in role_names(partner, zoe.id)
+    await partner.double.click(
+        partner.guild_id, partner_mod, queued, f"profiles:verify:approve:{zoe.id}"
+    )
+    assert "Checked" in role_names(partner, zoe.id)
+    assert "Verified" not in role_names(partner, zoe.id)
+
+    # The hub keeps the defaults: no review, its own #introductions and Introduced role.
+    done = await introduce(hub, hana.id, name="Hana Hub")
+    assert "A moderator will review it" not in done.content
+    assert hub.messages("introductions")[-1].embeds[0]["title"] == "Hana Hub"
+    assert "Introduced" in role_names(hub, hana.id)
+    assert "Members" not in role_names(hub, hana.id)
+
+
+async def ask(hub: Hub, seeker: int, expert_id: int) -> Any:
+    found = await hub.double.run_command(hub.guild_id, seeker, "expert find", {"query": "online"})
+    asked = await hub.double.click(hub.guild_id, seeker, found.message, f"experts:ask:{expert_id}")
+    assert asked.modal is not None, asked.content
+    ids = [c["custom_id"] for row in asked.modal["components"] for c in row["components"]]
+    texts = ("Policy adviser", "Youth referrals online", "March")
+    return await hub.double.submit_modal(
+        hub.guild_id, seeker, asked.modal, dict(zip(ids, texts, strict=True))
+    )
+
+
+async def test_closed_dms_are_reached_in_each_servers_own_requests_channel(
+    servers: Servers,
+) -> None:
+    hub, partner = servers, servers.other()
+    await own_ways_in(partner, await moderator(partner, "Pat Mod"))
+    for side in (hub, partner):
+        expert = await side.double.add_member(side.guild_id, "amira", dms_open=False)
+        await introduce(side, expert.id, name="Amira Haddad", expertise="online radicalisation")
+        seeker = await side.double.add_member(side.guild_id, "seeker")
+        sent = await ask(side, seeker.id, expert.id)
+        assert "their DMs are closed" in sent.content, sent.content
+
+    def request_threads(side: Hub) -> list[int | None]:
+        return [t.parent_id for t in side.double.threads_in(side.guild_id)
+                if t.name.startswith("Requests: ")]  # fmt: skip
+
+    assert request_threads(partner) == [partner.channel("asks")]
+    assert request_threads(hub) == [hub.channel("expert-requests")]
