@@ -231,7 +231,7 @@ async def rebuild_while_searching(service: ExpertService) -> str:
 
 async def typo_precision(service: ExpertService) -> str:
     def fix(word: Word, index: SearchIndex) -> Correction | None:
-        return correction(index, None, word)
+        return correction(index, (), word)
 
     reached, missed = 0, []
     for typo, intended in TYPOS:

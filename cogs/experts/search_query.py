@@ -78,11 +78,14 @@ class Scope:
         found = [(tantivy.Occur.Must, _term(n, v)) for n, v in wanted if v is not None]
         return found + self._networks()
 
-    def within(self) -> tantivy.Query | None:
-        """The servers searched, as a query (None: the index holds this server alone)."""
+    def within(self) -> tuple[tantivy.Query, ...]:
+        """The servers searched, as queries to try in turn, cheapest first (none: the index
+        holds this server alone). With partners, this server alone comes first: reading the
+        whole network's filter costs about 1 ms at 100,000 profiles, this server's 0.1 ms,
+        and a word someone mistyped is usually used here too."""
         if self.partners:
-            return _all(self._networks())
-        return _term("guild", self.guild_id) if self.shared else None
+            return _term("guild", self.guild_id), _all(self._networks())
+        return (_term("guild", self.guild_id),) if self.shared else ()
 
     def _networks(self) -> list[Clause]:
         """This server's members, or a partner's who opted in (``partners`` = 1)."""
@@ -108,7 +111,9 @@ class Correction:
     alone: bool  # the typed word is in no profile: searched instead of it, not beside it
 
 
-def correction(index: SearchIndex, within: tantivy.Query | None, word: Word) -> Correction | None:
+def correction(
+    index: SearchIndex, within: tuple[tantivy.Query, ...], word: Word
+) -> Correction | None:
     """What this word was probably meant as, or None if it stands as typed.
 
     Frequency-aware: of the words within the allowed edits, the one most profiles use wins,
@@ -128,7 +133,7 @@ def correction(index: SearchIndex, within: tantivy.Query | None, word: Word) -> 
     for df, _, term in ranked:
         if df < max(1, own * RATIO):
             break
-        if within is None or index.doc_freq_in(within, term):
+        if not within or any(index.doc_freq_in(servers, term) for servers in within):
             return Correction(term, alone=own == 0)
     return None
 
