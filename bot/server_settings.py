@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -94,6 +95,11 @@ CONFIGURABLE: dict[str, Configurable] = {
         Configurable("event_reminder_offsets", "Events: default reminders", "events",
                      "the reminders a new event gets before it starts",
                      "lengths before the start, separated by commas, such as 1d,1h"),
+        Configurable("digest_day", "Areas: weekly digest day", "areas",
+                     "the weekday each area's weekly digest is posted",
+                     "a weekday: mon, tue, wed, thu, fri, sat or sun"),
+        Configurable("digest_hour", "Areas: weekly digest hour", "areas",
+                     "the hour (in the server's time zone) each area's weekly digest is posted"),
         Configurable("report_monthly", "Reports: monthly impact report", "reports",
                      "whether last month's impact report is posted to the moderators' channel "
                      "on the first working day of each month"),
@@ -124,6 +130,10 @@ def is_number(name: str) -> bool:
     return Settings.model_fields[name].annotation in (float, int)
 
 
+def is_whole(name: str) -> bool:
+    return Settings.model_fields[name].annotation is int
+
+
 def allowed(name: str) -> str:
     """What the setting accepts, in words."""
     if is_switch(name):
@@ -131,7 +141,8 @@ def allowed(name: str) -> str:
     if not is_number(name):
         return CONFIGURABLE[name].takes
     low, high = bounds(name)
-    return f"a number from {low:g} to {high:g}"
+    kind = "a whole number" if is_whole(name) else "a number"
+    return f"{kind} from {low:g} to {high:g}"
 
 
 def _validated(name: str, value: Any) -> Any:
@@ -145,6 +156,8 @@ def _parse_other(name: str, text: str) -> Any:
     """A name, a length or a list of lengths, read as its environment variable would be."""
     label = CONFIGURABLE[name].label
     typed = text.lstrip("#@").strip() if name.endswith(("_channel", "_role")) else text
+    if name == "digest_day":  # "Tue" as the variable's "tue"
+        typed = typed.casefold()
     if not typed:
         raise SettingValueError(f"{label} needs a value: {allowed(name)}.")
     try:
@@ -190,6 +203,11 @@ def parse(name: str, typed: str) -> Any:
         or (high is not None and value > high)
     ):
         raise SettingValueError(f"{text} is outside the range: {label} takes {allowed(name)}.")
+    if is_whole(name):
+        if not value.is_integer():
+            raise SettingValueError(f"{text} is not a whole number: {label} takes "
+                                    f"{allowed(name)}.")  # fmt: skip
+        return int(value)
     return value
 
 
@@ -217,11 +235,24 @@ class Current:
     own: bool
 
 
+Listener = Callable[[int, str], Awaitable[None]]
+
+
 class ServerSettings:
     def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._listeners: list[Listener] = []
+
+    def on_change(self, listener: Listener) -> None:
+        """Call ``listener(guild_id, name)`` after a server's setting is set or reset: work
+        planned from a setting (the weekly digest's time) is planned again at once."""
+        self._listeners.append(listener)
+
+    async def _changed(self, guild_id: int, name: str) -> None:
+        for listener in self._listeners:
+            await listener(guild_id, name)
 
     def default(self, name: str) -> Any:
         return getattr(self._settings, name)
@@ -275,12 +306,15 @@ class ServerSettings:
             "updated_at = excluded.updated_at",
             (guild_id, name, json.dumps(stored(value)), to_db_time(self._clock.now())),
         )
+        await self._changed(guild_id, name)
 
     async def reset(self, guild_id: int, name: str) -> bool:
         """Back to the environment's default; False when the server had no value of its own."""
         removed = await self._db.execute(
             "DELETE FROM server_settings WHERE guild_id = ? AND name = ?", (guild_id, name)
         )
+        if removed:
+            await self._changed(guild_id, name)
         return removed > 0
 
     async def mentor_weights(self, guild_id: int) -> tuple[float, float, float, float]:

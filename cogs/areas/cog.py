@@ -72,6 +72,7 @@ class AreasCog(commands.Cog):
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.pages.register("areas", self._members_page)
         self.bot.scheduler.register(DIGEST_JOB, self._digest)
+        self.bot.server_settings.on_change(self._digest_time_changed)
         self.bot.personal_data.register(
             "areas", export=self.service.export, erase=self.service.erase
         )
@@ -367,13 +368,18 @@ class AreasCog(commands.Cog):
     async def schedule_digest(
         self, guild_id: int, *, replace: bool, after: datetime | None = None
     ) -> None:
-        settings = self.bot.settings
+        settings = await self.bot.server_settings.for_server(guild_id)  # its own day and hour
         expression = f"0 {settings.digest_hour} * * {settings.digest_day}"
         due = next_cron_time(expression, settings.server_timezone, after or self.bot.clock.now())
         if due is not None:
             await self.bot.scheduler.schedule(
                 DIGEST_JOB, due, {}, guild_id=guild_id, key=f"{guild_id}", replace=replace
             )
+
+    async def _digest_time_changed(self, guild_id: int, name: str) -> None:
+        """A server that moves its digest's day or hour has its next digest moved with it."""
+        if name in ("digest_day", "digest_hour") and self.bot.get_guild(guild_id) is not None:
+            await self.schedule_digest(guild_id, replace=True)
 
     async def _digest(self, job: Job) -> None:
         guild = self.bot.get_guild(job.guild_id or 0)

@@ -19,6 +19,7 @@ from bot.server_settings import (
     bounds,
     is_number,
     is_switch,
+    is_whole,
     shown,
 )
 
@@ -48,6 +49,10 @@ FROM_NOW = {
     "from now on; those already queued stay where they are.",
     "requests_channel": "Members whose DMs are closed get requests and enquiries in their "
     "own private thread of #{new} from now on.",
+    "digest_day": "Each area's weekly digest is posted on {new} from now on, at the digest "
+    "hour in the server's time zone; the next one moves to it.",
+    "digest_hour": "Each area's weekly digest is posted at {new}:00 in the server's time zone "
+    "from now on; the next one moves to it.",
     "profile_retention": "Members who leave from now on have their data kept for {new}; "
     "those who already left keep the date they were given.",
     "event_reminder_offsets": "New events get reminders {new} before they start; events "
@@ -141,7 +146,8 @@ def value_choices(name: str, current: Any, default: Any, typed: str) -> list[str
             options.insert(0, typed.strip()[:100])
     else:
         low, high = bounds(name)
-        options = [f"{v:g}" for v in (current, default, low, 0.5, 1.0, 2.0, high) if v is not None]
+        steps = (low, 12, high) if is_whole(name) else (low, 0.5, 1.0, 2.0, high)
+        options = [f"{v:g}" for v in (current, default, *steps) if v is not None]
         options = list(dict.fromkeys(options))
         if typed.strip() and typed.strip() not in options:
             options.insert(0, typed.strip()[:20])

@@ -5,7 +5,9 @@ gives roles of its own, while the hub keeps the defaults."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from bot.clock import OffsetClock
 from sandbox.double import DiscordDouble
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import Servers, build_servers
+from tests.e2e.servers_steps import Servers, build_servers, sql
 
 
 @pytest.fixture
@@ -147,3 +149,66 @@ async def test_closed_dms_are_reached_in_each_servers_own_requests_channel(
 
     assert request_threads(partner) == [partner.channel("asks")]
     assert request_threads(hub) == [hub.channel("expert-requests")]
+
+
+def stored_time(stored: str) -> datetime:
+    return datetime.strptime(stored, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def digest_due(servers: Servers) -> dict[int, datetime]:
+    """Each server's pending weekly digest: when it is due."""
+    rows = sql(servers.db_path, "SELECT guild_id, due_at FROM scheduled_jobs "
+               "WHERE kind = 'areas.digest' AND status = 'pending'")  # fmt: skip
+    return {guild: stored_time(due) for guild, due in rows}
+
+
+async def test_each_server_has_its_weekly_digest_on_its_own_day_and_hour(
+    servers: Servers,
+) -> None:
+    hub, partner = servers, servers.other()
+    partner_mod = await moderator(partner, "Pat Mod")
+    for setting, value, wrong in (
+        ("digest_hour", "9.5", "9.5 is not a whole number: Areas: weekly digest hour takes a "
+         "whole number from 0 to 23."),
+        ("digest_hour", "24", "24 is outside the range: Areas: weekly digest hour takes a whole "
+         "number from 0 to 23."),
+    ):  # fmt: skip
+        refused = await config(partner, partner_mod, "set", setting=setting, value=value)
+        assert refused.ephemeral and refused.content == wrong
+    refused = await config(partner, partner_mod, "set", setting="digest_day", value="someday")
+    assert refused.ephemeral and refused.content.endswith(
+        "Areas: weekly digest day takes a weekday: mon, tue, wed, thu, fri, sat or sun."
+    )
+    moved = await config(partner, partner_mod, "set", setting="digest_day", value="Wed")
+    assert "posted on wed from now on" in moved.content
+    moved = await config(partner, partner_mod, "set", setting="digest_hour", value="14")
+    assert "posted at 14:00 in the server's time zone" in moved.content
+    due = digest_due(servers)
+    assert (due[partner.guild_id].weekday(), due[partner.guild_id].hour) == (2, 14)
+    assert (due[hub.guild_id].weekday(), due[hub.guild_id].hour) == (0, 9)
+
+    # The partner's digest goes out at its own time.
+    await partner.double.run_command(partner.guild_id, partner_mod, "hub setup", {})
+    zoe = await partner.double.add_member(partner.guild_id, "zoe")
+    await introduce(partner, zoe.id, name="Zoe Partner")
+    servers.clock.set(due[partner.guild_id] + timedelta(seconds=1))
+    channel = partner.double.channel_by_name(partner.guild_id, "youth-radicalisation")
+    assert channel is not None
+
+    def posted() -> list[Any]:
+        return [m for m in partner.double.messages_in(channel.id)
+                if m.embeds and "This week in" in m.embeds[0]["title"]]  # fmt: skip
+
+    await partner.double.wait_for(lambda: len(posted()) == 1, what="the partner's digest")
+    assert "Zoe Partner" in json.dumps(posted()[0].embeds)
+    await partner.double.wait_for(
+        lambda: (
+            digest_due(servers).get(partner.guild_id, due[partner.guild_id]) > due[partner.guild_id]
+        ),
+        what="the partner's next digest",
+    )
+    # Back to the default: its next digest is on Monday at 09:00 again.
+    await config(partner, partner_mod, "reset", setting="digest_day")
+    await config(partner, partner_mod, "reset", setting="digest_hour")
+    after = digest_due(servers)[partner.guild_id]
+    assert (after.weekday(), after.hour) == (0, 9)
