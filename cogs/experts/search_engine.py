@@ -136,6 +136,10 @@ class SearchEngine:
         """Profiles of this server in the index."""
         return sum(1 for g, _ in list(self._expertise.values()) if g == guild_id)
 
+    def guilds(self) -> set[int]:
+        """The servers with profiles in the index (or once had: a superset)."""
+        return set(list(self.keywords))
+
     def shared(self, guild_id: int) -> bool:
         """Whether the index holds any other server (then each search filters by server)."""
         return list(self.keywords) != [guild_id]

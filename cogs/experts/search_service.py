@@ -145,7 +145,9 @@ class ExpertService:
                 "Type what you are looking for, e.g. 'online radicalisation', or choose a "
                 "filter such as area or country."
             )
-        scope = Scope(guild_id, filters, searcher, self.engine.shared(guild_id), partners)
+        others = self.engine.guilds() - {guild_id}
+        scope = Scope(guild_id, filters, searcher, self.engine.shared(guild_id), partners,
+                      every_other_linked=others <= set(partners))  # fmt: skip
         job = functools.partial(self._search, parsed, scope, page, as_typed)
         try:
             found = await self.engine.run(job)
