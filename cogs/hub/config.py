@@ -141,7 +141,7 @@ def value_choices(name: str, current: Any, default: Any, typed: str) -> list[str
     if is_switch(name):
         options = ["on", "off"]
     elif not is_number(name):
-        options = list(dict.fromkeys(shown(v) for v in (current, default)))
+        options = list(dict.fromkeys(shown(v) for v in (current, default) if v != ""))
         if typed.strip() and typed.strip() not in options:
             options.insert(0, typed.strip()[:100])
     else:

@@ -257,7 +257,10 @@ class ProfileFlow:
             else "Your profile and card are updated."
         )
         if verification_on and result.profile.verification == "pending":
-            done += " A moderator will review it; you will get the Verified role when approved."
+            done += (
+                f" A moderator will review it; you will get the {settings.verified_role} role "
+                "when approved."
+            )
         if problems:
             done += "\n" + "\n".join(f"- {p}" for p in problems)
         await interaction.edit_original_response(content=done, embed=None, view=None)

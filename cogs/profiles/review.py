@@ -105,7 +105,7 @@ class ReviewFlow:
         profile = decision.profile
         guild = interaction.guild
         assert guild is not None
-        role_given = await self._give_verified_role(guild, user_id)
+        role_given = await self._give_verified_role(guild, user_id)  # its name, if given
         self.bot.dispatch("profile_changed", guild_id, user_id)
         await self.flow.publish(guild, profile)
         told = await self._tell(guild, user_id, approval_notice(guild.name, role_given))
@@ -120,17 +120,18 @@ class ReviewFlow:
             details={"member_told": told},
         )  # fmt: skip
 
-    async def _give_verified_role(self, guild: discord.Guild, user_id: int) -> bool:
-        """The Verified role, remembered as given by the bot (so erasure removes it)."""
+    async def _give_verified_role(self, guild: discord.Guild, user_id: int) -> str | None:
+        """The server's verified role, remembered as given by the bot (so erasure removes
+        it); its name, to tell the member, or None when it could not be given."""
         member = guild.get_member(user_id)
         if member is None:
-            return False
+            return None
         wanted = (await self.bot.server_settings.for_server(guild.id)).verified_role
         role, problem = await self.flow.give_role(guild, member, wanted)
         if problem is not None or role is None:
-            return False
+            return None
         await self.service.record_roles(guild.id, user_id, [role.id])
-        return True
+        return role.name
 
     async def _rejected(self, interaction: Interaction, reason: str, *, user_id: int) -> None:
         guild_id, moderator_id = ids_of(interaction)
@@ -178,9 +179,10 @@ TOLD = {
 }
 
 
-def approval_notice(guild_name: str, role_given: bool) -> str:
-    """What verification means for the member, so approval is not silent."""
-    role = " and you have the Verified role" if role_given else ""
+def approval_notice(guild_name: str, role_given: str | None) -> str:
+    """What verification means for the member, so approval is not silent; ``role_given``
+    names the server's verified role when they got it."""
+    role = f" and you have the {escape_markdown(role_given)} role" if role_given else ""
     return (
         f"Good news: a moderator of {escape_markdown(guild_name)} verified your "
         f"introduction. Your card now shows (verified){role}. You can now see the "

@@ -99,7 +99,7 @@ async def test_each_server_greets_introduces_and_verifies_with_its_own_roles_and
     # Her card goes to the partner's #cards, her introduction waits in its #queue, and the
     # roles she gets are the partner's.
     done = await introduce(partner, zoe.id, name="Zoe Partner")
-    assert "A moderator will review it" in done.content
+    assert "you will get the Checked role when approved" in done.content
     assert partner.messages("cards")[-1].embeds[0]["title"] == "Zoe Partner"
     assert partner.messages("introductions") == []
     queued = partner.messages("queue")[-1]
@@ -111,6 +111,13 @@ async def test_each_server_greets_introduces_and_verifies_with_its_own_roles_and
     )
     assert "Checked" in role_names(partner, zoe.id)
     assert "Verified" not in role_names(partner, zoe.id)
+    told = partner.double.dms_of(zoe.id)[-1].content
+    assert "Your card now shows (verified) and you have the Checked role." in told
+    # Back to the default (no queue): the partner's next introduction needs no approval.
+    off = await config(partner, partner_mod, "reset", setting="verification_channel")
+    assert "Verification is off from now on" in off.content
+    yan = await partner.double.add_member(partner.guild_id, "yan")
+    assert "A moderator will review it" not in (await introduce(partner, yan.id)).content
 
     # The hub keeps the defaults: no review, its own #introductions and Introduced role.
     done = await introduce(hub, hana.id, name="Hana Hub")
