@@ -126,13 +126,15 @@ class Planner:
         self.plan = SetupPlan()
         self._channels = {c.id: c for c in snapshot.channels}
         self._roles = {r.id: r for r in snapshot.roles}
+        self._adopted: dict[tuple[str, str], int] = {}  # ids this plan adopts, by key
 
     def channel(
         self, key: str, name: str, *, category: bool = False, parent_key: str | None = None,
         topic: str | None = None, private: bool = False, kind: str = "channel",
+        by_setting: bool = False,
     ) -> None:  # fmt: skip
         wanted_type = "category" if category else "text"
-        existing = self._known_channel(kind, key, name, wanted_type)
+        existing = self._known_channel(kind, key, name, wanted_type, by_setting)
         if existing is None:
             self.plan.steps.append(
                 Step("create", kind, key, name, None, parent_key, topic, private)
@@ -145,19 +147,29 @@ class Planner:
         if topic is not None and (existing.topic or "") != topic:
             self.plan.steps.append(Step("topic", kind, key, name, existing.id, topic=topic))
 
-    def _known_channel(self, kind: str, key: str, name: str, wanted: str) -> ExistingChannel | None:
+    def _known_channel(
+        self, kind: str, key: str, name: str, wanted: str, by_setting: bool = False
+    ) -> ExistingChannel | None:
+        """The channel stored for ``key``, else the one called ``name``. For a channel a
+        server's setting names (/hub config makes it name one that exists), the one called
+        ``name`` wins: renaming the old one to it would make two of that name."""
         stored = self.stored.get((kind, key))
-        if stored and stored[0] in self._channels:
-            return self._channels[stored[0]]
-        return next(
+        named = next(
             (c for c in self.snapshot.channels if c.name == name and c.type == wanted), None
         )
+        if stored and stored[0] in self._channels:
+            known = self._channels[stored[0]]
+            return named if by_setting and named and known.name != name else known
+        return named
 
-    def role(self, key: str, name: str) -> None:
+    def role(self, key: str, name: str, by_setting: bool = False) -> None:
+        """As ``channel``: the stored role, renamed if need be, except that a role a
+        server's setting names is adopted by its name."""
         stored = self.stored.get(("role", key))
         existing = self._roles.get(stored[0]) if stored else None
-        if existing is None:
-            existing = next((r for r in self.snapshot.roles if r.name == name), None)
+        named = next((r for r in self.snapshot.roles if r.name == name), None)
+        if existing is None or (by_setting and named and existing.name != name):
+            existing = named
         if existing is None:
             self.plan.steps.append(Step("create", "role", key, name))
             return
@@ -168,6 +180,7 @@ class Planner:
             )
         if stored is None or stored[0] != existing.id:
             self.plan.steps.append(Step("adopt", "role", key, existing.name, existing.id))
+            self._adopted[("role", key)] = existing.id
         if existing.name != name:
             self.plan.steps.append(Step("rename", "role", key, name, existing.id))
 
@@ -177,8 +190,8 @@ class Planner:
         existing = self._known_channel("channel", key, name, "text")
         if existing is None:
             return  # it is created with the right access
-        wanted = self.stored.get(("role", role_key), (None, ""))[0]
-        other = self.stored.get(("role", other_role_key), (None, ""))[0]
+        wanted = self._role_id(role_key)
+        other = self._role_id(other_role_key)
         right = (
             existing.hidden_from_everyone
             and wanted in existing.shown_to
@@ -186,6 +199,10 @@ class Planner:
         )
         if not right:
             self.plan.steps.append(Step("access", "channel", key, existing.name, existing.id))
+
+    def _role_id(self, key: str) -> int | None:
+        """The role's id once this plan is carried out (adoptions come first)."""
+        return self._adopted.get(("role", key), self.stored.get(("role", key), (None, ""))[0])
 
     def pin(self, key: str, channel_name_: str, text: str) -> None:
         stored = self.stored.get(("pin", key))
@@ -222,11 +239,12 @@ def plan_setup(
     planner = Planner(snapshot, stored)
     for setting, name in named_channels.items():
         if name and not name.isdigit():
-            planner.channel(setting, name.removeprefix("#"), private=setting in PRIVATE_SETTINGS)
+            planner.channel(setting, name.removeprefix("#"), private=setting in PRIVATE_SETTINGS,
+                            by_setting=True)  # fmt: skip
     for group in catalog.groups:
         if catalog.in_group(group):
             planner.channel(group, group_title(catalog, group), category=True, kind="category")
-    planner.role("introduced", introduced_role)
+    planner.role("introduced", introduced_role, by_setting=True)
     for area in catalog.areas:
         purpose, questions = texts.get(area.slug, (area.purpose, area.questions))
         name = channel_name(area.name)

@@ -39,7 +39,8 @@ FROM_NOW = {
     "on; server administrators always may.",
     "event_organiser_role": "Members with the {new} role may create events from now on.",
     "introduced_role": "Members whose introduction is confirmed from now on get the {new} "
-    "role; those who already have the old one keep it.",
+    "role; those who already have the old one keep it. Then run /hub setup so the area "
+    "channels open to {new}.",
     "verified_role": "Members approved from now on get the {new} role; those who already "
     "have the old one keep it.",
     "welcome_channel": "Newcomers are greeted in #{new} from now on.",

@@ -219,3 +219,28 @@ async def test_each_server_has_its_weekly_digest_on_its_own_day_and_hour(
     await config(partner, partner_mod, "reset", setting="digest_hour")
     after = digest_due(servers)[partner.guild_id]
     assert (after.weekday(), after.hour) == (0, 9)
+
+
+async def test_a_new_introduced_role_opens_the_area_channels_after_hub_setup(
+    servers: Servers,
+) -> None:
+    hub, partner = servers, servers.other()
+    mod = await moderator(partner, "Pat Mod")
+    await partner.double.run_command(partner.guild_id, mod, "hub setup", {})
+    members = partner.double.create_role(partner.guild_id, "Members", position=1)
+    done = await config(partner, mod, "set", setting="introduced_role", value="Members")
+    assert "run /hub setup" in done.content, done.content
+    channel(partner, "hello")
+    await config(partner, mod, "set", setting="welcome_channel", value="hello")
+    await partner.double.run_command(partner.guild_id, mod, "hub setup", {})
+    # Setup adopts the named role and channel; it renames nothing to their names.
+    roles = partner.double.guilds[partner.guild_id].roles.values()
+    assert [r.id for r in roles if r.name == "Members"] == [members.id]
+    assert len([r for r in roles if r.name == "Introduced"]) == 1
+    channels = [c.name for c in partner.double.guilds[partner.guild_id].channels.values()]
+    assert (channels.count("hello"), channels.count("welcome")) == (1, 1)
+    area = partner.double.channel_by_name(partner.guild_id, "youth-radicalisation")
+    assert area is not None
+    allowed = {int(o["id"]) for o in area.permission_overwrites if int(o["allow"]) & 1024}
+    assert members.id in allowed
+    assert hub.double.role_by_name(hub.guild_id, "Members") is None
