@@ -376,6 +376,16 @@ class AreasCog(commands.Cog):
                 DIGEST_JOB, due, {}, guild_id=guild_id, key=f"{guild_id}", replace=replace
             )
 
+    @commands.Cog.listener()
+    async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
+        """A digest missed (the bot was stopped or stalled past the grace period) is not
+        sent a week late, but the next one is planned: without this the digests stopped
+        until the bot was restarted."""
+        if job.kind != DIGEST_JOB or outcome != "missed" or job.guild_id is None:
+            return
+        if self.bot.get_guild(job.guild_id) is not None:
+            await self.schedule_digest(job.guild_id, replace=True)
+
     async def _digest_time_changed(self, guild_id: int, name: str) -> None:
         """A server that moves its digest's day or hour has its next digest moved with it."""
         if name in ("digest_day", "digest_hour") and self.bot.get_guild(guild_id) is not None:

@@ -370,3 +370,31 @@ async def test_changing_area_access_updates_existing_channels(hub: Hub) -> None:
     assert str(data_role.id) in rules and str(introduced.id) not in rules
     again = await setup(hub, mod)
     assert "nothing changed" in again.content
+
+
+async def test_a_missed_digest_plans_the_next_one_while_the_bot_runs(hub: Hub) -> None:
+    """The bot stalled past the grace period (a suspended machine): that week's digest is
+    not sent late, but the next is planned at once, not only after a restart."""
+
+    def pending() -> list[str]:
+        with sqlite3.connect(hub.db_path) as db:
+            rows = db.execute(
+                "SELECT due_at FROM scheduled_jobs WHERE kind = 'areas.digest' "
+                "AND status = 'pending'"
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    await setup(hub, await moderator(hub))
+    await hub.double.wait_for(lambda: len(pending()) == 1, what="the first digest planned")
+    [first] = pending()
+    due_at = datetime.strptime(first, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    hub.clock.set(due_at + timedelta(days=2))  # far past the grace period
+    await hub.double.wait_for(lambda: pending() not in ([], [first]), what="the next digest")
+    [following] = pending()
+    assert following > first
+    with sqlite3.connect(hub.db_path) as db:
+        missed = db.execute(
+            "SELECT status FROM scheduled_jobs WHERE kind = 'areas.digest' AND due_at = ?",
+            (first,),
+        ).fetchone()[0]
+    assert missed == "missed"
