@@ -8,9 +8,12 @@ works there unchanged.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.clock import OffsetClock
 from bot.settings import Settings
@@ -77,3 +80,28 @@ def audit_actions(db_path: Path, guild_id: int) -> list[str]:
 def sql(db_path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db_path) as db:
         return list(db.execute(query, params).fetchall())
+
+
+@pytest.fixture
+async def servers(
+    discord_double: DiscordDouble, tmp_path: Path, clock: OffsetClock
+) -> AsyncIterator[Servers]:
+    """The bot running in both servers (import it into a test module to use it)."""
+    harness = build_servers(discord_double, tmp_path / "hub.sqlite3", clock)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def moderator(hub: Hub, name: str) -> int:
+    return (await hub.double.add_member(hub.guild_id, name, roles=[hub.moderator_role_id])).id
+
+
+async def config(hub: Hub, mod: int, sub: str, **options: Any) -> Any:
+    """``/hub config <sub>`` run by a moderator of that server."""
+    return await hub.double.run_command(hub.guild_id, mod, f"hub config {sub}", options)
+
+
+def shown(result: Any) -> dict[str, str]:
+    """``/hub config show`` as setting label -> value."""
+    return {f["name"]: f["value"].split("**")[1] for f in result.embeds[0]["fields"]}

@@ -5,37 +5,18 @@ audited, without touching the other server the same bot serves."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.clock import OffsetClock
-from sandbox.double import DiscordDouble
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import (
-    Servers,
-    audit_actions,
-    build_servers,
-    on_disk,
-    rows_of,
-    sql,
-)
+from tests.e2e.servers_steps import Servers, audit_actions, on_disk, rows_of, servers, sql
+
+__all__ = ["servers"]  # the two-server fixture, from servers_steps
 
 WORD = "zephyrquaxlor"  # in the partner member's expertise: found only where it is kept
-
-
-@pytest.fixture
-async def servers(
-    discord_double: DiscordDouble, tmp_path: Path, clock: OffsetClock
-) -> AsyncIterator[Servers]:
-    harness = build_servers(discord_double, tmp_path / "hub.sqlite3", clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def find(hub: Hub, user_id: int, query: str) -> str:

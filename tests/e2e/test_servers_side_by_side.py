@@ -6,41 +6,15 @@ channel, the scheduled jobs or the data a member sees."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.clock import OffsetClock
-from sandbox.double import DiscordDouble
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import Servers, build_servers, sql
+from tests.e2e.servers_steps import Servers, config, moderator, servers, shown, sql
 
-
-@pytest.fixture
-async def servers(
-    discord_double: DiscordDouble, tmp_path: Path, clock: OffsetClock
-) -> AsyncIterator[Servers]:
-    harness = build_servers(discord_double, tmp_path / "hub.sqlite3", clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
-
-
-async def moderator(hub: Hub, name: str) -> int:
-    return (await hub.double.add_member(hub.guild_id, name, roles=[hub.moderator_role_id])).id
-
-
-async def config(hub: Hub, mod: int, sub: str, **options: Any) -> Any:
-    return await hub.double.run_command(hub.guild_id, mod, f"hub config {sub}", options)
-
-
-def shown(result: Any) -> dict[str, str]:
-    return {f["name"]: f["value"].split("**")[1] for f in result.embeds[0]["fields"]}
+__all__ = ["servers"]  # the two-server fixture, from servers_steps
 
 
 def stored_time(stored: str) -> datetime:
