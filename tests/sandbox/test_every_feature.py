@@ -135,9 +135,10 @@ async def test_the_readme_examples_work_in_the_sandbox(terminal: Terminal) -> No
 async def test_each_delivery_shows_when_it_happens(terminal: Terminal) -> None:
     """amira and rosa are Going to the clinic (seeded in 3 days at 15:00): its reminders
     show while the clock moves, each stamped, and worded from then ("in 1 hour", never
-    "ago")."""
+    "ago"). Four days pass, so the clinic has begun whatever the hour the test starts at
+    (three days from 00:30 UTC stopped before its 1-hour reminder)."""
     await typed(terminal, "as amira")
-    said = await typed(terminal, "wait 3d")
+    said = await typed(terminal, "wait 4d")
     stamped = re.findall(r"^\[(.+?)\] New DM to amira from Hub Bot:$", said, re.MULTILINE)
     assert len(stamped) >= 2, said
     flat = " ".join(said.split())
