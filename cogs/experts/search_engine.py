@@ -142,7 +142,7 @@ class SearchEngine:
 
     def shared(self, guild_id: int) -> bool:
         """Whether the index holds any other server (then each search filters by server)."""
-        return list(self.keywords) != [guild_id]
+        return self.guilds() != {guild_id}
 
     @property
     def serving(self) -> bool:
@@ -250,18 +250,14 @@ class SearchEngine:
         erased = False
         with self._connect(rows=False) as connection:
             for guild_id, user_id in sorted(taken):
-                exists = connection.execute(
-                    "SELECT 1 FROM profiles WHERE guild_id = ? AND user_id = ?",
+                row = connection.execute(  # its last column: may it be found now?
+                    f"SELECT {DOC_COLUMNS}, {SEARCHABLE} FROM profiles "
+                    "WHERE guild_id = ? AND user_id = ?",
                     (guild_id, user_id),
                 ).fetchone()
-                row = connection.execute(
-                    f"SELECT {DOC_COLUMNS} FROM profiles "
-                    f"WHERE guild_id = ? AND user_id = ? AND {SEARCHABLE}",
-                    (guild_id, user_id),
-                ).fetchone()
-                erased |= exists is None and f"{guild_id}:{user_id}" in self._digests
+                erased |= row is None and f"{guild_id}:{user_id}" in self._digests
                 self._forget_one(f"{guild_id}:{user_id}")
-                if row is None:  # gone, left, or hidden from search
+                if row is None or not row[-1]:  # gone, left, or hidden from search
                     self.index.remove(guild_id, user_id)
                     continue
                 doc = doc_from_row(row, self._areas(connection, guild_id, user_id))

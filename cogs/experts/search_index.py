@@ -99,9 +99,9 @@ class Ranking:
     ``phrase``; ``counting`` (no scores) gives the total, on a second thread, or when None
     the ranking pass itself counts (a query of filters or quoted phrases alone, where both
     would do the same work: twice 13 ms of positions for a phrase of common words).
-    ``leave_out`` (the searcher) is
-    dropped from the candidates rather than excluded in ``scoring``, which would stop
-    tantivy skipping the profiles that cannot make the candidates."""
+    ``leave_out`` (the searcher) is dropped from the candidates rather than excluded in
+    ``scoring``, which would stop tantivy skipping the profiles that cannot make the
+    candidates."""
 
     scoring: tantivy.Query
     counting: tantivy.Query | None
