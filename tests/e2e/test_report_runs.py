@@ -90,6 +90,19 @@ async def next_due(hub: Hub, after: datetime) -> datetime:
 
 
 @pytest.mark.hub_settings(server_timezone="Europe/London")
+async def test_a_missed_monthly_report_plans_the_next_month_while_the_bot_runs(hub: Hub) -> None:
+    """The bot stalled past the grace period: that month is not posted days late, but the
+    next month's report is planned at once, not only when the bot next becomes ready."""
+    await hub.double.wait_for(lambda: bool(monthly_jobs(hub)), what="the first monthly job")
+    [(_, first)] = monthly_jobs(hub)
+    january = due_at(first)
+    hub.clock.set(january + timedelta(days=2))  # far past the grace period
+    february = await next_due(hub, january)
+    assert february == datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+    assert ("missed", first) in monthly_jobs(hub)
+
+
+@pytest.mark.hub_settings(server_timezone="Europe/London")
 async def test_the_monthly_report_is_off_by_default_then_posted_once_a_month(hub: Hub) -> None:
     await hub.double.wait_for(lambda: bool(monthly_jobs(hub)), what="the first monthly job")
     [(status, first)] = monthly_jobs(hub)
