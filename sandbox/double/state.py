@@ -263,6 +263,14 @@ class Message:
     def custom_ids(self) -> list[str]:
         return [c["custom_id"] for c in iter_components(self.components) if "custom_id" in c]
 
+    def buttons(self) -> dict[str, str]:
+        """Each labelled button's custom id, by its label (what a member sees to press)."""
+        return {
+            str(c["label"]): str(c["custom_id"])
+            for c in iter_components(self.components)
+            if "custom_id" in c and "label" in c
+        }
+
     def component(self, custom_id: str) -> dict[str, Any] | None:
         return next(
             (c for c in iter_components(self.components) if c.get("custom_id") == custom_id), None

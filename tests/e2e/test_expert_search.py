@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sandbox.double.state import iter_components
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
 
@@ -35,8 +32,9 @@ async def test_a_typo_of_a_word_introduced_after_start_is_corrected(hub: Hub) ->
         "To search exactly what you typed, press “Search as typed”."
     )
     assert [f["name"] for f in embed["fields"]] == ["Amira Haddad"]
+    assert found.message is not None
     as_typed = await hub.double.click(
-        hub.guild_id, seeker.id, found.message, button_id(found.components, "Search as typed")
+        hub.guild_id, seeker.id, found.message, found.message.buttons()["Search as typed"]
     )
     embed = as_typed.embeds[0]
     assert embed["description"] == (
@@ -66,7 +64,3 @@ async def test_a_quoted_phrase_must_match(hub: Hub) -> None:
         hub.guild_id, seeker.id, "expert find", {"query": "hate speech"}
     )
     assert [f["name"] for f in loose.embeds[0]["fields"]] == ["Amira Haddad", "Ben Ortiz"]
-
-
-def button_id(components: list[dict[str, Any]], label: str) -> str:
-    return next(str(c["custom_id"]) for c in iter_components(components) if c.get("label") == label)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.double.state import iter_components
 from tests.e2e.test_partners import Federation, expert, fed, link
 
 __all__ = ["fed"]  # the three-server fixture, shared with test_partners.py
@@ -15,14 +14,6 @@ PARTNERS = {"query": "online radicalisation", "scope": "partners"}
 
 def shown(result: Any) -> list[str]:
     return [f["name"] for f in result.embeds[0].get("fields", [])]
-
-
-def buttons(result: Any) -> dict[str, str]:
-    return {
-        str(c["label"]): str(c["custom_id"])
-        for c in iter_components(result.components)
-        if c.get("custom_id")
-    }
 
 
 async def test_partners_scope_finds_only_opted_in_members_of_linked_networks(
@@ -46,7 +37,8 @@ async def test_partners_scope_finds_only_opted_in_members_of_linked_networks(
     assert "Network: Youth Research Network" in fields["Yara Nasser"]
     assert "Network:" not in fields["Amira Haddad"]
     assert wide.embeds[0]["footer"]["text"] == "Page 1 of 1 · 2 found"
-    ids = buttons(wide)
+    assert wide.message is not None
+    ids = wide.message.buttons()
     assert ids["Introduce me: Yara Nasser"] == f"partners:ask:{youth.guild_id}:{yara}"
     assert ids["Introduce me: Amira Haddad"] == f"experts:ask:{amira}"
     asked = await fed.double.click(
