@@ -70,3 +70,16 @@ def search_zones(text: str, limit: int = 25) -> list[str]:
     ]
     contains = [z for z in pool if wanted in _fold(z) and z not in starts]
     return (starts + contains)[:limit]
+
+
+def zone_named(text: str) -> str | None:
+    """The zone a person means by an IANA name in any case ("europe/berlin") or by the
+    city it is named after ("Berlin", "new york"); None when it names no zone, or several."""
+    wanted = _fold(text).replace(" ", "_")
+    if not wanted:
+        return None
+    by_name = {_fold(zone): zone for zone in all_zones()}
+    if wanted in by_name:
+        return by_name[wanted]
+    cities = [zone for zone in all_zones() if _fold(zone.rsplit("/", 1)[-1]) == wanted]
+    return cities[0] if len(cities) == 1 else None

@@ -22,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.clock import Clock, to_db_time
 from bot.db import Database
+from bot.geo import search_zones, zone_named
 from bot.settings import Settings
 from bot.text import excerpt
 from bot.timeparse import format_duration
@@ -103,6 +104,13 @@ CONFIGURABLE: dict[str, Configurable] = {
         Configurable("report_monthly", "Reports: monthly impact report", "reports",
                      "whether last month's impact report is posted to the moderators' channel "
                      "on the first working day of each month"),
+        Configurable("server_timezone", "Time: the server's time zone", "time",
+                     "the clock of the weekly digest, the monthly report and matching rounds, "
+                     "and how times are read for members with no zone in their profile",
+                     "a time zone or its city, e.g. Europe/Berlin or Nairobi"),
+        Configurable("area_access", "Areas: who sees area channels", "areas",
+                     "whether every introduced member sees the area channels, or only the "
+                     "members who joined each area", "introduced or members"),
     )
 }  # fmt: skip
 MENTOR_WEIGHTS = ("mentor_weight_areas", "mentor_weight_text", "mentor_weight_hours",
@@ -156,8 +164,12 @@ def _parse_other(name: str, text: str) -> Any:
     """A name, a length or a list of lengths, read as its environment variable would be."""
     label = CONFIGURABLE[name].label
     typed = text.lstrip("#@").strip() if name.endswith(("_channel", "_role")) else text
-    if name == "digest_day":  # "Tue" as the variable's "tue"
+    if name in ("digest_day", "area_access"):  # "Tue" as the variable's "tue"
         typed = typed.casefold()
+    if name == "verification_channel" and typed.casefold() in ("none", "off"):
+        return ""  # verification off on this server, whatever the environment says
+    if name == "server_timezone":
+        return _zone(typed)
     if not typed:
         raise SettingValueError(f"{label} needs a value: {allowed(name)}.")
     try:
@@ -165,6 +177,21 @@ def _parse_other(name: str, text: str) -> Any:
     except ValidationError as exc:
         reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ").rstrip(".")
         raise SettingValueError(f"{reason}. {label} takes {allowed(name)}.") from None
+
+
+def _zone(typed: str) -> str:
+    """A zone from its IANA name or its city; a moderator who types a part of one is shown
+    the zones it could be."""
+    label = CONFIGURABLE["server_timezone"].label
+    zone = zone_named(typed)
+    if zone is not None:
+        return zone
+    close = search_zones(typed, limit=5) if typed else []
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise SettingValueError(
+        f"'{excerpt(typed)}' is not a time zone I know.{hint} {label} takes "
+        f"{allowed('server_timezone')}."
+    )
 
 
 def stored(value: Any) -> Any:
@@ -316,6 +343,12 @@ class ServerSettings:
         if removed:
             await self._changed(guild_id, name)
         return removed > 0
+
+    async def zone(self, guild_id: int | None) -> str:
+        """The server's time zone (IANA name): its own, else the environment's."""
+        if guild_id is None:
+            return self._settings.server_timezone
+        return str(await self.get(guild_id, "server_timezone"))
 
     async def mentor_weights(self, guild_id: int) -> tuple[float, float, float, float]:
         """(areas, text, hours, country), as the matching round uses them."""

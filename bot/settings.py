@@ -125,7 +125,9 @@ class Settings(BaseSettings):
         "'members' (only those who joined the area).",
     )
     server_timezone: str = Field(
-        default="UTC", description="The server's IANA time zone, for the weekly digest."
+        default="UTC",
+        description="The server's IANA time zone (digest, monthly report, matching rounds, "
+        "times typed without a zone); each server may set its own with /hub config.",
     )
     digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
         default="mon", description="Weekday of the weekly area digest: mon, tue, ... sun."

@@ -403,7 +403,7 @@ class AnnouncementsCog(commands.Cog):
             raise UserError(str(exc)) from exc
         return await self.profiles.time_context(
             interaction.guild_id, interaction.user.id, chosen,
-            self.bot.settings.server_timezone, str(interaction.locale),
+            await self.bot.server_settings.zone(interaction.guild_id), str(interaction.locale),
         )  # fmt: skip
 
     def _timing(self, when: str, repeat: str, context: TimeContext, timezone: str | None) -> Timing:

@@ -387,15 +387,18 @@ class AreasCog(commands.Cog):
             await self.schedule_digest(job.guild_id, replace=True)
 
     async def _digest_time_changed(self, guild_id: int, name: str) -> None:
-        """A server that moves its digest's day or hour has its next digest moved with it."""
-        if name in ("digest_day", "digest_hour") and self.bot.get_guild(guild_id) is not None:
+        """A server that moves its digest's day, hour or time zone has its next digest moved
+        with it."""
+        moved = name in ("digest_day", "digest_hour", "server_timezone")
+        if moved and self.bot.get_guild(guild_id) is not None:
             await self.schedule_digest(guild_id, replace=True)
 
     async def _digest(self, job: Job) -> None:
         guild = self.bot.get_guild(job.guild_id or 0)
         if guild is None:
             return
-        week = iso_week(job.due_at.astimezone(ZoneInfo(self.bot.settings.server_timezone)))
+        zone = await self.bot.server_settings.zone(guild.id)
+        week = iso_week(job.due_at.astimezone(ZoneInfo(zone)))
         since = job.due_at - timedelta(days=7)
         resources = await self.service.resources(guild.id)
         for area in self.bot.areas.areas:

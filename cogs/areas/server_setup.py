@@ -226,7 +226,7 @@ class ServerSetup:
                 await found.edit(topic=step.topic or "", reason="/hub setup")
             elif isinstance(found, discord.TextChannel) and step.action == "access":
                 rules = await self._access(guild, step, resources)
-                await found.edit(overwrites=rules, reason="/hub setup: HUB_AREA_ACCESS")
+                await found.edit(overwrites=rules, reason="/hub setup: who sees area channels")
             elif isinstance(found, discord.TextChannel | discord.CategoryChannel):
                 await found.edit(name=step.name, reason="/hub setup: renamed in the config")
             else:
@@ -237,7 +237,7 @@ class ServerSetup:
     async def _access(
         self, guild: discord.Guild, step: Step, resources: dict[tuple[str, str], tuple[int, str]]
     ) -> Overwrites:
-        """Who may see a new channel: area channels follow HUB_AREA_ACCESS; the audit and
+        """Who may see a new channel: area channels follow the server's area_access; the audit and
         verification channels are for moderators only; the others are open."""
         hidden = discord.PermissionOverwrite(view_channel=False)
         shown = discord.PermissionOverwrite(view_channel=True)
@@ -250,7 +250,8 @@ class ServerSetup:
             return rules
         if self.bot.areas.get(step.key) is None:
             return {}
-        key = "introduced" if self.bot.settings.area_access == "introduced" else step.key
+        access = (await self.bot.server_settings.for_server(guild.id)).area_access
+        key = "introduced" if access == "introduced" else step.key
         role = guild.get_role(resources.get(("role", key), (0, ""))[0])
         if role is None:
             return {}

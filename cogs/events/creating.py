@@ -81,7 +81,7 @@ class Creation:
         assert interaction.guild_id is not None
         return await self.cog.profiles.time_context(
             interaction.guild_id, interaction.user.id, chosen,
-            self.bot.settings.server_timezone, str(interaction.locale),
+            await self.bot.server_settings.zone(interaction.guild_id), str(interaction.locale),
         )  # fmt: skip
 
     def read(

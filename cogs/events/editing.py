@@ -124,7 +124,7 @@ class Editing:
         assert interaction.guild_id is not None
         context = await self.cog.profiles.time_context(
             interaction.guild_id, interaction.user.id, None,
-            self.bot.settings.server_timezone, str(interaction.locale),
+            await self.bot.server_settings.zone(interaction.guild_id), str(interaction.locale),
         )  # fmt: skip
         changes, reading = self.read(event, options, context)
         series = bool(options.get("series"))

@@ -328,7 +328,8 @@ class ExpertsCog(commands.Cog):
         if len(topic.strip()) > 200 or not topic.strip():
             raise UserError("Give a topic of 1 to 200 characters; the details come next.")
         areas = tuple(dict.fromkeys(self._area_slug(a) for a in (area, second_area) if a))
-        zone = ZoneInfo(profile.timezone if profile else self.bot.settings.server_timezone)
+        server_zone = await self.bot.server_settings.zone(interaction.guild_id)
+        zone = ZoneInfo(profile.timezone if profile else server_zone)
         try:
             when = parse_deadline(deadline, zone, self.bot.clock.now())
         except EnquiryError as exc:

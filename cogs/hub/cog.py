@@ -177,7 +177,7 @@ class HubCog(commands.Cog):
             new = parse(name, value)
         except SettingValueError as exc:
             raise UserError(str(exc)) from exc
-        if name.endswith("_channel") and interaction.guild is not None:
+        if name.endswith("_channel") and new and interaction.guild is not None:
             self._check_channel(interaction.guild, str(new))
         if name.endswith("_role") and interaction.guild is not None:
             self._check_role(interaction.guild, str(new))

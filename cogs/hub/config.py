@@ -11,6 +11,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.geo import search_zones
 from bot.server_settings import (
     CONFIGURABLE,
     MENTOR_WEIGHTS,
@@ -22,6 +23,7 @@ from bot.server_settings import (
     is_whole,
     shown,
 )
+from bot.textmatch import fold
 
 SHORT = {
     "mentor_weight_areas": "shared areas",
@@ -58,6 +60,11 @@ FROM_NOW = {
     "those who already left keep the date they were given.",
     "event_reminder_offsets": "New events get reminders {new} before they start; events "
     "already created keep theirs.",
+    "server_timezone": "The server's clock is {new} from now on: the next weekly digest, "
+    "monthly report and matching round move to its hours, and members with no zone in their "
+    "profile have their times read in it. Events already created keep their own zone.",
+    "area_access": "Run /hub setup to apply it to the area channels: 'introduced' opens "
+    "every area channel to introduced members, 'members' only each area's own members.",
 }
 
 
@@ -141,8 +148,15 @@ def value_choices(name: str, current: Any, default: Any, typed: str) -> list[str
         return []
     if is_switch(name):
         options = ["on", "off"]
+    elif name == "server_timezone":
+        options = list(dict.fromkeys([str(current), *search_zones(typed)]))
+        return [o for o in options if fold(typed) in fold(o)][:25] or options[:25]
+    elif name == "area_access":
+        options = ["introduced", "members"]
     elif not is_number(name):
         options = list(dict.fromkeys(shown(v) for v in (current, default) if v != ""))
+        if name == "verification_channel":
+            options.append("none")
         if typed.strip() and typed.strip() not in options:
             options.insert(0, typed.strip()[:100])
     else:

@@ -87,6 +87,13 @@ class MentoringCog(commands.Cog):
         self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)
         self.bot.scheduler.register(ROUND_JOB, self._scheduled_round)
         self.bot.personal_data.register("mentoring", export=self.service.export, erase=self._erase)
+        self.bot.server_settings.on_change(self._zone_changed)
+
+    async def _zone_changed(self, guild_id: int, name: str) -> None:
+        """A server that moves to another time zone has its next matching round moved to the
+        same hour of its new clock."""
+        if name == "server_timezone" and self.bot.get_guild(guild_id) is not None:
+            await self._plan_round(guild_id, replace=True)
 
     # -- offers and requests --------------------------------------------------------------------
 
@@ -358,15 +365,16 @@ class MentoringCog(commands.Cog):
     async def on_guild_available(self, guild: discord.Guild) -> None:
         await self._plan_round(guild.id)
 
-    async def _plan_round(self, guild_id: int) -> None:
+    async def _plan_round(self, guild_id: int, *, replace: bool = False) -> None:
         cron = self.bot.settings.mentor_round_cron
         if not cron:
             await self.bot.scheduler.cancel_key(ROUND_JOB, f"round:{guild_id}")
             return
-        due = next_cron_time(cron, self.bot.settings.server_timezone, self.bot.clock.now())
+        zone = await self.bot.server_settings.zone(guild_id)
+        due = next_cron_time(cron, zone, self.bot.clock.now())
         if due is not None:
             await self.bot.scheduler.schedule(
-                ROUND_JOB, due, {}, guild_id=guild_id, key=f"round:{guild_id}", replace=False
+                ROUND_JOB, due, {}, guild_id=guild_id, key=f"round:{guild_id}", replace=replace
             )
 
     async def _scheduled_round(self, job: Job) -> None:

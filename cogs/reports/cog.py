@@ -56,10 +56,17 @@ class ReportsCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.scheduler.register(MONTHLY_JOB, self._monthly)
+        self.bot.server_settings.on_change(self._zone_changed)
 
-    @property
-    def zone(self) -> str:
-        return self.bot.settings.server_timezone
+    async def _zone_changed(self, guild_id: int, name: str) -> None:
+        """A server that moves to another time zone has its next monthly post moved to 09:00
+        of its new clock."""
+        if name == "server_timezone" and self.bot.get_guild(guild_id) is not None:
+            await self.schedule_monthly(guild_id, replace=True)
+
+    async def zone(self, guild_id: int) -> str:
+        """The server's own clock: its periods, weeks and monthly post follow it."""
+        return await self.bot.server_settings.zone(guild_id)
 
     @property
     def minimum(self) -> int:
@@ -70,12 +77,13 @@ class ReportsCog(commands.Cog):
     async def answer(
         self, interaction: Interaction, period: str | None, start: str | None, end: str | None
     ) -> None:
-        today = self.bot.clock.now().astimezone(ZoneInfo(self.zone)).date()
+        assert interaction.guild_id is not None
+        zone = await self.zone(interaction.guild_id)
+        today = self.bot.clock.now().astimezone(ZoneInfo(zone)).date()
         try:
-            chosen = choose_period(period, start, end, today, self.zone)
+            chosen = choose_period(period, start, end, today, zone)
         except PeriodError as exc:
             raise UserError(str(exc)) from exc
-        assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.service.build(interaction.guild_id, chosen, self.minimum)
         await interaction.followup.send(
@@ -92,7 +100,8 @@ class ReportsCog(commands.Cog):
         self, guild_id: int, slug: str, name: str, end: datetime
     ) -> discord.File:
         """The small chart the weekly digest carries: the area's last eight weeks."""
-        chart = await self.service.area_activity(guild_id, slug, name, end, self.zone)
+        zone = await self.zone(guild_id)
+        chart = await self.service.area_activity(guild_id, slug, name, end, zone)
         return discord.File(io.BytesIO(chart.png), filename=chart.filename, description=chart.alt)
 
     # -- the monthly report ----------------------------------------------------------------------
@@ -121,7 +130,7 @@ class ReportsCog(commands.Cog):
     async def schedule_monthly(
         self, guild_id: int, *, replace: bool, after: datetime | None = None
     ) -> None:
-        due = next_monthly_post(after or self.bot.clock.now(), self.zone)
+        due = next_monthly_post(after or self.bot.clock.now(), await self.zone(guild_id))
         await self.bot.scheduler.schedule(
             MONTHLY_JOB, due, {}, guild_id=guild_id, key=str(guild_id), replace=replace
         )
@@ -135,9 +144,10 @@ class ReportsCog(commands.Cog):
             await self.schedule_monthly(guild.id, replace=True, after=job.due_at)
 
     async def _post_month(self, guild: discord.Guild, job: Job) -> None:
-        period = month_reported(job.due_at, self.zone)
+        period = month_reported(job.due_at, await self.zone(guild.id))
         month = f"{period.first:%Y-%m}"
-        channel = find_text_channel(guild, self.bot.settings.audit_channel)
+        audit = (await self.bot.server_settings.for_server(guild.id)).audit_channel
+        channel = find_text_channel(guild, audit)
         if channel is None:
             log.warning("no moderators' channel for the monthly report of server %d", guild.id)
             return
