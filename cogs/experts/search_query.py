@@ -1,15 +1,17 @@
-"""From what a member typed to one tantivy query: fields weighted, every spelling of each
+"""From what a member typed to one tantivy query: parts weighted, every spelling of each
 word, phrases, the last word as a prefix, typos corrected, filters, and boosts.
 
-Ranking: BM25 over the weighted fields; the likely endings of a word still being typed
-count a little; a quoted phrase must match. The best candidates are then ranked again
-(``SearchIndex.search``): verified profiles, members of the areas the query is about, and
-profiles holding the query's words as a phrase rank higher.
+Ranking: BM25 over the profile's text, each part written into it as often as it weighs;
+the likely endings of a word still being typed count a little; a quoted phrase must match.
+The best candidates are then ranked again (``SearchIndex.search``): verified profiles,
+members of the areas the query is about, and profiles holding the query's words as a
+phrase rank higher.
 
-Every scoring clause is a plain term query, so tantivy can skip the profiles that cannot
-reach the best candidates (block-max WAND) instead of scoring every profile holding a
-common word: that, and checking the phrase only among the candidates, is what keeps a
-search of 'online radicalisation' at 100,000 profiles near a millisecond.
+Every scoring clause is a plain term query on one field (a clause a spelling), so tantivy
+can skip the profiles that cannot reach the best candidates (block-max WAND) instead of
+scoring every profile holding a common word: that, and checking the phrase only among the
+candidates, is what keeps a search of 'online radicalisation' at 100,000 profiles near a
+millisecond.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from cogs.experts.search_index import (
-    FIELD_WEIGHTS,
-    PHRASE_FIELDS,
     SCHEMA,
+    TEXT,
     Filters,
     Ranking,
     SearchIndex,
@@ -144,11 +145,20 @@ def correction(
 
 def _near(index: SearchIndex, typed: str, distance: int) -> dict[str, tuple[int, int]]:
     """Indexed words within ``distance`` edits of ``typed``: how many profiles hold each,
-    and how many edits away it is."""
-    if index.known.ready:
-        words = index.known.near(typed[:2], len(typed), distance)
-    else:  # just after a build, until the vocabulary is read: by prefix, narrowest first
-        words = _by_prefix(index, typed, distance)
+    and how many edits away it is. Words in one profile at the last build are compared
+    only when no word used more is within reach (they could not win over it)."""
+    if not index.known.ready:  # just after a build, until the vocabulary is read: by prefix
+        return _within(index, typed, distance, _by_prefix(index, typed, distance))
+    found = _within(index, typed, distance, index.known.near(typed[:2], len(typed), distance))
+    if max((df for df, _ in found.values()), default=0) <= 1:
+        rare = index.known.near(typed[:2], len(typed), distance, rare=True)
+        found.update(_within(index, typed, distance, rare))
+    return found
+
+
+def _within(
+    index: SearchIndex, typed: str, distance: int, words: list[str]
+) -> dict[str, tuple[int, int]]:
     close = process.extract(typed, words, scorer=OSA.distance, score_cutoff=distance, limit=None)
     counts = {str(term): (index.doc_freq(str(term)), int(edits)) for term, edits, _ in close}
     return {term: found for term, found in counts.items() if term != typed and found[0]}
@@ -166,21 +176,17 @@ def _by_prefix(index: SearchIndex, typed: str, distance: int) -> list[str]:
 
 
 def _word_clauses(stems: tuple[str, ...], weight: float = 1.0) -> list[Clause]:
-    """One flat list of term queries (every field, every spelling): cheap to score."""
-    return [
-        (tantivy.Occur.Should, tantivy.Query.boost_query(_term(name, s), field * weight))
-        for s in stems
-        for name, field in FIELD_WEIGHTS.items()
-    ]
+    """One flat list of term queries (a spelling each): cheap to score. A boost only where
+    needed: a boosted clause is no plain term query, which tantivy skips less well."""
+    plain_terms = [_term(TEXT, s) for s in stems]
+    if weight != 1.0:
+        plain_terms = [tantivy.Query.boost_query(q, weight) for q in plain_terms]
+    return [(tantivy.Occur.Should, q) for q in plain_terms]
 
 
 def _phrase_queries(phrase: list[Word]) -> list[tantivy.Query]:
-    """The phrase in each field that keeps positions, in each of its spellings."""
-    return [
-        tantivy.Query.phrase_query(SCHEMA, name, spelling)
-        for spelling in phrase_spellings(phrase)
-        for name in PHRASE_FIELDS
-    ]
+    """The phrase in each of its spellings."""
+    return [tantivy.Query.phrase_query(SCHEMA, TEXT, s) for s in phrase_spellings(phrase)]
 
 
 def _phrase_query(phrase: list[Word]) -> tantivy.Query:
@@ -216,7 +222,7 @@ def ranking(
     scoring = [c for w in parsed.words for c in _word_clauses(w.stems)]
     scoring += _word_clauses(ending, PREFIX_WEIGHT)
     searched = [s for w in parsed.words for s in w.stems] + list(ending)
-    counting = [(tantivy.Occur.Should, _term(name, s)) for s in searched for name in FIELD_WEIGHTS]
+    counting = [(tantivy.Occur.Should, _term(TEXT, s)) for s in searched]
     must = [(tantivy.Occur.Must, _phrase_query(p)) for p in parsed.phrases] + scope.clauses()
     if not scoring and not parsed.phrases:
         must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
@@ -232,4 +238,5 @@ def ranking(
         area_bits=area_bits(boost_areas),
         phrase=phrase,
         leave_out=scope.exclude_user,
+        expected=sum(index.text_freq(s) for s in searched),
     )
