@@ -15,6 +15,7 @@ differ, e.g. after a crash between a profile's commit and the index's.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import sqlite3
@@ -96,7 +97,15 @@ def doc_from_row(row: tuple[Any, ...], areas: tuple[str, ...]) -> Doc:
         open_to=frozenset(open_to),
         languages=frozenset(languages),
         partner_visible=bool(row[11]),
+        fingerprint=row_digest(row, areas),
     )
+
+
+def row_digest(row: tuple[Any, ...], areas: tuple[str, ...]) -> int:
+    """A fingerprint of what a profile's index entry is made of: its row and areas (the
+    same for a build and a change, which both read rows); never 0."""
+    body = "\x1f".join(map(str, (*row[:12], *sorted(areas)))).encode()
+    return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big") or 1
 
 
 class SearchEngine:
@@ -277,14 +286,13 @@ class SearchEngine:
 
     def _docs(self) -> Iterator[Doc]:
         with self._connect(rows=False) as connection:
-            areas: dict[tuple[int, int], list[str]] = {}
-            for g, u, slug in connection.execute(
-                "SELECT guild_id, user_id, area_slug FROM profile_areas"
-            ):
-                areas.setdefault((g, u), []).append(slug)
-            rows = connection.execute(f"SELECT {DOC_COLUMNS} FROM profiles WHERE {SEARCHABLE}")
+            rows = connection.execute(  # each profile's areas joined by SQLite, not Python
+                f"SELECT {DOC_COLUMNS}, (SELECT group_concat(area_slug, ',') FROM profile_areas "
+                "AS a WHERE a.guild_id = p.guild_id AND a.user_id = p.user_id) "
+                f"FROM profiles AS p WHERE {SEARCHABLE}"
+            )
             for row in rows:
-                yield doc_from_row(row, tuple(areas.get((row[0], row[1]), ())))
+                yield doc_from_row(row, tuple(row[12].split(",")) if row[12] else ())
 
     @staticmethod
     def _areas(connection: sqlite3.Connection, guild_id: int, user_id: int) -> tuple[str, ...]:
@@ -309,8 +317,7 @@ class SearchEngine:
         counts = self.keywords.get(doc.guild_id)
         if counts is None:
             counts = self.keywords[doc.guild_id] = Counter()
-        for keyword in keywords:
-            counts[keyword] += 1
+        counts.update(keywords)
         return doc
 
     def _forget_one(self, key: str) -> None:
