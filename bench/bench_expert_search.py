@@ -30,6 +30,7 @@ from bot.challenge_areas import load_areas
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.migrations import migrate
+from bot.server_areas import ServerAreas
 from cogs.experts.search_index import Filters, SearchIndex
 from cogs.experts.search_query import Correction, Scope, correction, ranking, typing
 from cogs.experts.search_service import ExpertService
@@ -100,7 +101,7 @@ async def seed(path: Path, count: int) -> None:
 
 
 def service_for(db: Database) -> ExpertService:
-    catalog = load_areas()
+    catalog = ServerAreas(load_areas())
     return ExpertService(db, catalog, ProfileService(db, Clock(), catalog))
 
 

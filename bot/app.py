@@ -16,7 +16,7 @@ from bot import __version__
 from bot.audit import AuditEntry, AuditLog
 from bot.audit_text import AuditTargets, named_members
 from bot.audit_text import render as render_audit
-from bot.challenge_areas import AreaCatalog, load_areas
+from bot.challenge_areas import load_areas
 from bot.clock import Clock
 from bot.db import Database
 from bot.digest import DigestSections
@@ -31,6 +31,7 @@ from bot.paging import PageButton, Pages
 from bot.personal_data import PersonalData
 from bot.ratelimit import Pacer, limit_requests
 from bot.scheduler import Job, Scheduler, SchedulerPolicy
+from bot.server_areas import ServerAreas
 from bot.server_settings import ServerSettings
 from bot.settings import Settings
 from bot.web import WebServer
@@ -76,7 +77,8 @@ class HubBot(commands.Bot):
             http_trace=limit_requests(self.limiter, settings.discord_api_base),
         )
         self.settings = settings
-        self.areas: AreaCatalog = load_areas(settings.challenge_areas_file)
+        # Each server's challenge areas: its own list, else the file's (read after migrate).
+        self.areas = ServerAreas(load_areas(settings.challenge_areas_file))
         self.clock = clock or Clock()
         self.version = __version__
         self.started_at = self.clock.now()
@@ -155,6 +157,7 @@ class HubBot(commands.Bot):
         settings = self.settings
         self._db = await Database.open(settings.database_path)
         await migrate(self._db, self.clock)
+        await self.areas.load(self._db)
         self._audit = AuditLog(self._db, self.clock, mirror=self._mirror_audit)
         self._server_settings = ServerSettings(self._db, self.clock, settings)
         policy = SchedulerPolicy(
@@ -281,7 +284,7 @@ class HubBot(commands.Bot):
         channel = find_text_channel(guild, settings.audit_channel)
         if channel is None:
             return
-        line, embed = await render_audit(entry, guild, self.audit_targets, self.areas)
+        line, embed = await render_audit(entry, guild, self.audit_targets, self.areas.of(guild.id))
         embeds = [embed] if embed is not None else []
         posted = await channel.send(
             line, embeds=embeds, allowed_mentions=discord.AllowedMentions.none()

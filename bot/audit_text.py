@@ -18,6 +18,7 @@ from typing import Any
 import discord
 
 from bot.audit import AuditEntry
+from bot.challenge_areas import AreaCatalog
 from bot.text import escape_markdown, fit
 
 # {actor} is who acted ("The bot" when nobody did); {target} is what it concerned.
@@ -33,6 +34,8 @@ SENTENCES: dict[str, str] = {
     "profiles.purge": "The bot removed the profiles of members who left.",
     "areas.setup": "{actor} ran the server set-up.",
     "areas.described": "{actor} changed the description of {target}.",
+    "areas.list_uploaded": "{actor} gave this server its own list of challenge areas.",
+    "areas.list_reset": "{actor} put back the bot's list of challenge areas.",
     "areas.role_failed": "The bot could not give {target} an area role.",
     "areas.resource_deleted": "A channel or role of {target} was deleted by hand.",
     "events.created": "{actor} created {target}.",
@@ -179,7 +182,9 @@ class AuditTargets:
     def register(self, noun: str, lookup: TargetLookup) -> None:
         self._lookups[noun] = lookup
 
-    async def describe(self, guild: discord.Guild, target: str, areas: Any) -> Target:
+    async def describe(
+        self, guild: discord.Guild, target: str, areas: AreaCatalog | None
+    ) -> Target:
         member = _MEMBER.match(target)
         if member:
             return Target(member_name(guild, int(member.group(1))))
@@ -295,7 +300,7 @@ def details_embed(entry: AuditEntry, link: str | None) -> discord.Embed | None:
 
 
 async def render(
-    entry: AuditEntry, guild: discord.Guild, targets: AuditTargets, areas: Any
+    entry: AuditEntry, guild: discord.Guild, targets: AuditTargets, areas: AreaCatalog | None
 ) -> tuple[str, discord.Embed | None]:
     """The message text (one sentence) and the embed of details for one entry."""
     actor = member_name(guild, entry.actor_id) if entry.actor_id else None

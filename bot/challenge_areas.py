@@ -93,15 +93,23 @@ class AreaCatalog(BaseModel):
 
 def load_areas(path: Path = DEFAULT_FILE) -> AreaCatalog:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AreaConfigError(f"{path}: the challenge areas file is missing.") from None
+    return parse_areas(text, str(path))
+
+
+def parse_areas(text: str, where: str) -> AreaCatalog:
+    """The catalogue written in ``text``; ``where`` names it in the error (a path, or the
+    file a moderator uploaded)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AreaConfigError(f"{path}: not valid TOML ({exc}).") from None
+        raise AreaConfigError(f"{where}: not valid TOML ({exc}).") from None
     try:
         return AreaCatalog.model_validate(data)
     except ValidationError as exc:
-        raise AreaConfigError(f"{path}: {_describe(exc, data)}") from None
+        raise AreaConfigError(f"{where}: {_describe(exc, data)}") from None
 
 
 def _describe(exc: ValidationError, data: dict[str, object]) -> str:
@@ -114,4 +122,6 @@ def _describe(exc: ValidationError, data: dict[str, object]) -> str:
         slug = entry.get("slug", "?") if isinstance(entry, dict) else "?"
         field = ".".join(str(part) for part in location[2:]) or "entry"
         return f"area {location[1] + 1} ('{slug}'), {field}: {message}"
-    return f"{'.'.join(str(p) for p in location) or 'file'}: {message}"
+    if not location:  # a rule across entries: its message names the entry
+        return message
+    return f"{'.'.join(str(p) for p in location)}: {message}"

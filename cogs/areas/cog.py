@@ -26,6 +26,7 @@ from bot.paging import page_view, show_page
 from bot.scheduler import Job, next_cron_time
 from bot.text import escape_markdown, excerpt, fit, plural
 from bot.ui import area_choices
+from cogs.areas.own_list import OwnAreaList
 from cogs.areas.planning import about_text, fingerprint
 from cogs.areas.server_setup import Progress, ServerSetup
 from cogs.areas.service import AreaService, iso_week
@@ -66,6 +67,7 @@ class AreasCog(commands.Cog):
         self.bot = bot
         self.profiles = ProfileService(bot.db, bot.clock, bot.areas)
         self.service = AreaService(bot.db, bot.clock, bot.areas, self.profiles)
+        self.own_list = OwnAreaList(bot, self.service)
         self.server_setup = ServerSetup(bot, self.service)
 
     async def cog_load(self) -> None:
@@ -78,8 +80,10 @@ class AreasCog(commands.Cog):
         )
         self.bot.member_messages.on_retract(DIGEST, self._digest_without)
 
-    def _area(self, text: str) -> Area:
-        area = self.bot.areas.get(text) or self.bot.areas.find(text)
+    def _area(self, guild_id: int | None, text: str) -> Area:
+        """An area of this server's list, by slug or name, or the member is told."""
+        catalog = self.bot.areas.of(guild_id)
+        area = catalog.get(text) or catalog.find(text)
         if area is None:
             raise UserError(
                 f"There is no area called '{excerpt(text)}'. Pick one from the list as you type."
@@ -141,7 +145,7 @@ class AreasCog(commands.Cog):
             if has_profile
             else "Introduce yourself first with /introduce; then you can join areas here.",
         )
-        catalog = self.bot.areas
+        catalog = self.bot.areas.of(interaction.guild_id)
         for group in catalog.groups:
             lines = [
                 area_line(
@@ -179,7 +183,7 @@ class AreasCog(commands.Cog):
             await profiles_cog.flow.publish(guild, profile)
         note = "\n".join(problems)
         if add:
-            names = ", ".join(a.name for a in map(self._area, values))
+            names = ", ".join(self._area(guild.id, value).name for value in values)
             await interaction.edit_original_response(
                 content=f"Joined: {names}.\n{note}".strip(), view=None
             )
@@ -191,7 +195,7 @@ class AreasCog(commands.Cog):
         """Give the roles of the areas a member is in and take the others; say what failed."""
         resources = await self.service.resources(member.guild.id)
         problems = []
-        for area in self.bot.areas.areas:
+        for area in self.bot.areas.of(member.guild.id).areas:
             role = member.guild.get_role(resources.get(("role", area.slug), (0, ""))[0])
             if role is None:
                 continue
@@ -232,16 +236,18 @@ class AreasCog(commands.Cog):
     @areas.command(name="members", description="Who works on an area")
     @app_commands.describe(area="The challenge area")
     async def members(self, interaction: Interaction, area: Reference) -> None:
-        await self.show_members(interaction, self._area(area).slug, 0, edit=False)
+        await self.show_members(
+            interaction, self._area(interaction.guild_id, area).slug, 0, edit=False
+        )
 
-    def _choices(self, current: str) -> list[app_commands.Choice[str]]:
-        return area_choices(self.bot.areas, current)
+    def _choices(self, guild_id: int | None, current: str) -> list[app_commands.Choice[str]]:
+        return area_choices(self.bot.areas.of(guild_id), current)
 
     @members.autocomplete("area")
     async def _members_choices(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._choices(current)
+        return self._choices(interaction.guild_id, current)
 
     async def _members_page(self, interaction: Interaction, slug: str, page: int) -> None:
         await self.show_members(interaction, slug, page, edit=True)
@@ -249,7 +255,7 @@ class AreasCog(commands.Cog):
     async def show_members(
         self, interaction: Interaction, slug: str, page: int, edit: bool
     ) -> None:
-        area = self._area(slug)
+        area = self._area(interaction.guild_id, slug)
         assert interaction.guild_id is not None
         viewer = await self.profiles.viewer_for(
             interaction.guild_id,
@@ -280,7 +286,7 @@ class AreasCog(commands.Cog):
     @app_commands.describe(area="The challenge area")
     @moderator_only()
     async def describe(self, interaction: Interaction, area: Reference) -> None:
-        chosen = self._area(area)
+        chosen = self._area(interaction.guild_id, area)
         assert interaction.guild_id is not None
         purpose, questions = await self.service.text(interaction.guild_id, chosen)
         await interaction.response.send_modal(DescribeModal(chosen, purpose, questions, self))
@@ -289,7 +295,7 @@ class AreasCog(commands.Cog):
     async def _describe_choices(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._choices(current)
+        return self._choices(interaction.guild_id, current)
 
     async def described(
         self, interaction: Interaction, area: Area, purpose: str, questions: list[str]
@@ -319,6 +325,30 @@ class AreasCog(commands.Cog):
         await self.bot.audit.record(
             guild.id, "areas.described", actor_id=interaction.user.id, target=area.slug
         )
+
+    # -- a server's own list of areas ---------------------------------------------------------
+
+    @areas_admin.command(name="download", description="This server's challenge areas as a file")
+    @moderator_only()
+    async def download(self, interaction: Interaction) -> None:
+        await self.own_list.download(interaction)
+
+    @areas_admin.command(name="upload", description="Give this server its own challenge areas")
+    @app_commands.describe(
+        file="The areas as a .toml file: start from /areas-admin download",
+        preview="true: only show what would change, save nothing",
+    )
+    @moderator_only()
+    async def upload(
+        self, interaction: Interaction, file: discord.Attachment, preview: bool = False
+    ) -> None:
+        await self.own_list.upload(interaction, file, preview)
+
+    @areas_admin.command(name="reset", description="Go back to the bot's list of challenge areas")
+    @app_commands.describe(preview="true: only show what would change, save nothing")
+    @moderator_only()
+    async def reset(self, interaction: Interaction, preview: bool = False) -> None:
+        await self.own_list.reset(interaction, preview)
 
     # -- noticing hand-made changes and thread activity ---------------------------------------
 
@@ -401,7 +431,7 @@ class AreasCog(commands.Cog):
         week = iso_week(job.due_at.astimezone(ZoneInfo(zone)))
         since = job.due_at - timedelta(days=7)
         resources = await self.service.resources(guild.id)
-        for area in self.bot.areas.areas:
+        for area in self.bot.areas.of(guild.id).areas:
             channel = guild.get_channel(resources.get(("channel", area.slug), (0, ""))[0])
             if not isinstance(channel, discord.TextChannel):
                 continue

@@ -138,18 +138,18 @@ class ServerSetup:
         return plan_setup(
             snapshot(guild),
             await self.service.resources(guild.id),
-            self.bot.areas,
+            self.bot.areas.of(guild.id),
             named,
             await self.service.texts(guild.id),
             settings.introduced_role,
             settings.area_access,
         )
 
-    def order(self, steps: list[Step]) -> list[Step]:
+    def order(self, guild_id: int, steps: list[Step]) -> list[Step]:
         """Adoptions, then every role (channel access needs them), every category, the
         named channels, and then area by area (its channel, then its pinned message), so
         progress can count finished areas."""
-        slugs = [area.slug for area in self.bot.areas.areas]
+        slugs = [area.slug for area in self.bot.areas.of(guild_id).areas]
 
         def key(step: Step) -> tuple[bool, int, int, int]:
             phase = min(ORDER[step.kind], 2)
@@ -162,8 +162,8 @@ class ServerSetup:
         self, guild: discord.Guild, plan: SetupPlan, progress: Progress | None = None
     ) -> SetupOutcome:
         outcome = SetupOutcome()
-        steps = self.order(plan.steps)
-        slugs = {area.slug for area in self.bot.areas.areas}
+        steps = self.order(guild.id, plan.steps)
+        slugs = {area.slug for area in self.bot.areas.of(guild.id).areas}
         pending = Counter(s.key for s in steps if s.key in slugs)
         total = len(slugs)
         for step in steps:
@@ -248,7 +248,7 @@ class ServerSetup:
             if moderators is not None:
                 rules[moderators] = shown
             return rules
-        if self.bot.areas.get(step.key) is None:
+        if self.bot.areas.of(guild.id).get(step.key) is None:
             return {}
         access = (await self.bot.server_settings.for_server(guild.id)).area_access
         key = "introduced" if access == "introduced" else step.key

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.challenge_areas import Area, AreaCatalog
 from bot.clock import Clock, to_db_time
 from bot.db import Database
+from bot.server_areas import ServerAreas
 from cogs.areas.suggestions import AreaMatcher, area_texts, fragments
 from cogs.profiles.fields import Profile, Viewer
 from cogs.profiles.service import ProfileService
@@ -33,11 +34,11 @@ class Suggestion:
 
 class AreaService:
     def __init__(
-        self, db: Database, clock: Clock, catalog: AreaCatalog, profiles: ProfileService
+        self, db: Database, clock: Clock, catalogs: ServerAreas, profiles: ProfileService
     ) -> None:
         self._db = db
         self._clock = clock
-        self.catalog = catalog
+        self.catalogs = catalogs
         self.profiles = profiles
 
     # -- what set-up made ------------------------------------------------------------------
@@ -67,7 +68,7 @@ class AreaService:
 
     async def area_of_channel(self, guild_id: int, channel_id: int) -> str | None:
         found = await self.resource_by_id(guild_id, channel_id)
-        if found and found[0] == "channel" and self.catalog.get(found[1]):
+        if found and found[0] == "channel" and self.catalogs.of(guild_id).get(found[1]):
             return found[1]
         return None
 
@@ -94,6 +95,28 @@ class AreaService:
              to_db_time(self._clock.now())),
         )  # fmt: skip
 
+    # -- the server's own list ----------------------------------------------------------------
+
+    async def replace_list(self, guild_id: int, text: str) -> AreaCatalog:
+        """The uploaded list is in force from now on, its purposes and questions over those
+        moderators wrote for the old list; raises AreaConfigError and changes nothing when
+        the list is not valid."""
+        async with self._db.transaction() as tx:
+            catalog = await self.catalogs.store(tx, guild_id, text, self._clock)
+            await tx.execute("DELETE FROM area_texts WHERE guild_id = ?", (guild_id,))
+        await self.catalogs.adopt(guild_id, catalog)
+        return catalog
+
+    async def reset_list(self, guild_id: int) -> bool:
+        """Back to the bot's list; False when the server had none of its own."""
+        async with self._db.transaction() as tx:
+            dropped = await self.catalogs.drop(tx, guild_id)
+            if dropped:
+                await tx.execute("DELETE FROM area_texts WHERE guild_id = ?", (guild_id,))
+        if dropped:
+            await self.catalogs.adopt(guild_id, None)
+        return dropped
+
     # -- membership ----------------------------------------------------------------------------
 
     async def counts(self, guild_id: int) -> dict[str, int]:
@@ -108,7 +131,10 @@ class AreaService:
     async def browse(self, guild_id: int, user_id: int) -> list[AreaSummary]:
         counts = await self.counts(guild_id)
         mine = set(await self.profiles.areas_of(guild_id, user_id))
-        return [AreaSummary(a, counts.get(a.slug, 0), a.slug in mine) for a in self.catalog.areas]
+        return [
+            AreaSummary(a, counts.get(a.slug, 0), a.slug in mine)
+            for a in self.catalogs.of(guild_id).areas
+        ]
 
     async def members(
         self, guild_id: int, area: Area, viewer: Viewer, page: int
@@ -160,16 +186,15 @@ class AreaService:
         own words that tie them (see ``suggestions``); areas they already joined are left
         out. The area texts are this server's, as moderators edited them."""
         edited = await self.texts(guild_id)
+        catalog = self.catalogs.of(guild_id)
         matcher = AreaMatcher(
-            area_texts(
-                ((a.slug, a.name, a.purpose, a.questions) for a in self.catalog.areas), edited
-            )
+            area_texts(((a.slug, a.name, a.purpose, a.questions) for a in catalog.areas), edited)
         )
         ties = matcher.ties(fragments(profile.expertise, profile.methods), profile.areas)
         return [
             Suggestion(area, tie.because)
             for tie in ties[:limit]
-            if (area := self.catalog.get(tie.slug)) is not None
+            if (area := catalog.get(tie.slug)) is not None
         ]
 
     # -- the weekly digest ---------------------------------------------------------------------

@@ -44,7 +44,7 @@ class Answering:
             return
         summary = await self.cog.book.summary(event.id)
         await interaction.response.edit_message(
-            embed=card_embed(event, self.bot.areas, summary),
+            embed=card_embed(event, self.bot.areas.of(event.guild_id), summary),
             view=card_view(event),
             allowed_mentions=NONE,
         )

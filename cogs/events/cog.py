@@ -147,7 +147,9 @@ class EventsCog(commands.Cog):
             lines.append(f"{discord_time(int(brief.starts_at.timestamp()), 'F')}: {named}")
         if len(found) > 8:
             more = plural(len(found) - 8, "more event")
-            lines.append(f"and {more}: /event list area:{self.bot.areas.name_of(area)}")
+            lines.append(
+                f"and {more}: /event list area:{self.bot.areas.of(guild_id).name_of(area)}"
+            )
         return lines
 
     # -- creating ---------------------------------------------------------------------------
@@ -222,7 +224,8 @@ class EventsCog(commands.Cog):
         range: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        found = self.bot.areas.find(area) if area is not None else None
+        catalog = self.bot.areas.of(interaction.guild_id)
+        found = catalog.find(area) if area is not None else None
         if area is not None and found is None:
             raise UserError(f"There is no area '{excerpt(area)}'. Pick one from the list.")
         area = found.slug if found is not None else None  # a title typed in full works too
@@ -244,7 +247,8 @@ class EventsCog(commands.Cog):
         found = await self.service.upcoming(
             interaction.guild_id, None if area == "all" else area, now, end
         )
-        where = f" in {self.bot.areas.name_of(area)}" if area != "all" else ""
+        named = self.bot.areas.of(interaction.guild_id).name_of(area)
+        where = f" in {named}" if area != "all" else ""
         if not found:
             if span != "all":
                 text = f"No events{where} {RANGE_WORDS[span]}. Choose a longer range, or none."
@@ -277,7 +281,7 @@ class EventsCog(commands.Cog):
         summary = await self.book.summary(found.id)
         await interaction.response.send_message(
             content=found.link or None,
-            embed=card_embed(found, self.bot.areas, summary),
+            embed=card_embed(found, self.bot.areas.of(found.guild_id), summary),
             ephemeral=True,
         )
 
@@ -467,7 +471,7 @@ class EventsCog(commands.Cog):
     async def _areas(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return area_choices(self.bot.areas, current)
+        return area_choices(self.bot.areas.of(interaction.guild_id), current)
 
     @create.autocomplete("timezone")
     @edit.autocomplete("timezone")

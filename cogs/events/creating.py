@@ -86,6 +86,7 @@ class Creation:
 
     def read(
         self,
+        guild_id: int,
         options: dict[str, Any],
         context: TimeContext,
         now: datetime,
@@ -100,7 +101,7 @@ class Creation:
             location = check_location(options.get("location") or "")
             capacity = check_capacity(options.get("capacity"))
             area = options.get("area")
-            if area is not None and self.bot.areas.get(area) is None:
+            if area is not None and self.bot.areas.of(guild_id).get(area) is None:
                 raise EventError(f"There is no area '{excerpt(area)}'. Pick one from the list.")
             when = read_start(options["when"], context, now)
             start, zone = when.instant, context.zone_kept(when, chosen)
@@ -122,17 +123,20 @@ class Creation:
         require_organiser(interaction, await server_settings_of(interaction))
         context = await self.context_of(interaction, options.get("timezone"))
         chosen = bool(options.get("timezone"))
+        assert interaction.guild_id is not None
         server = await self.bot.server_settings.for_server(interaction.guild_id)
         draft = self.read(
-            options, context, self.bot.clock.now(), chosen, server.event_reminder_offsets
-        )
+            interaction.guild_id, options, context, self.bot.clock.now(), chosen,
+            server.event_reminder_offsets,
+        )  # fmt: skip
 
         async def submitted(inner: Interaction, values: dict[str, str]) -> None:
             assert inner.guild_id is not None
             made = draft.with_text(values.get("description", ""))
             event = await self.cog.service.create_draft(inner.guild_id, inner.user.id, made)
             await inner.response.send_message(
-                embeds=preview_embeds(event, self.bot.areas, self.bot.settings.event_zones,
+                embeds=preview_embeds(event, self.bot.areas.of(event.guild_id),
+                                      self.bot.settings.event_zones,
                                       draft.reading),
                 view=preview_view(event.id), ephemeral=True, allowed_mentions=NONE,
             )  # fmt: skip
@@ -168,12 +172,13 @@ class Creation:
             context = (await self.context_of(inner, None)).with_zone(
                 event.timezone, f"the event's zone, {event.timezone}"
             )
-            draft = self.read(options, context, self.bot.clock.now(), chosen=False)
+            draft = self.read(event.guild_id, options, context, self.bot.clock.now(), chosen=False)
             draft = replace(draft, reminders=event.reminders).with_text(typed["description"])
             with refusals():
                 updated = await self.cog.service.update_draft(event, draft)
             await inner.response.edit_message(
-                embeds=preview_embeds(updated, self.bot.areas, self.bot.settings.event_zones,
+                embeds=preview_embeds(updated, self.bot.areas.of(updated.guild_id),
+                                      self.bot.settings.event_zones,
                                       draft.reading),
                 view=preview_view(updated.id), allowed_mentions=NONE,
             )  # fmt: skip

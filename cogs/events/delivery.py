@@ -74,7 +74,9 @@ class Delivery:
         view = card_view(event)
         assert view is not None
         message = await channel.send(
-            embed=card_embed(event, self.bot.areas, summary), view=view, allowed_mentions=NONE
+            embed=card_embed(event, self.bot.areas.of(event.guild_id), summary),
+            view=view,
+            allowed_mentions=NONE,
         )
         await self.service.set_card(event.id, channel.id, message.id)
         event = await self._reload(event)
@@ -88,7 +90,7 @@ class Delivery:
         summary = await self.book.summary(event.id)
         with contextlib.suppress(discord.NotFound):
             await channel.get_partial_message(event.message_id).edit(
-                embed=card_embed(event, self.bot.areas, summary),
+                embed=card_embed(event, self.bot.areas.of(event.guild_id), summary),
                 view=card_view(event),
                 allowed_mentions=NONE,
             )
@@ -104,7 +106,9 @@ class Delivery:
         view = card_view(event)
         assert view is not None  # the event is scheduled
         message = await channel.send(
-            embed=card_embed(event, self.bot.areas, summary), view=view, allowed_mentions=NONE
+            embed=card_embed(event, self.bot.areas.of(event.guild_id), summary),
+            view=view,
+            allowed_mentions=NONE,
         )
         await self.service.set_card(event.id, channel.id, message.id)
         previous = guild.get_channel(old_channel) if old_channel else None
@@ -284,7 +288,8 @@ class Delivery:
         ]
         todo = await self.service.unclaimed(event, offset, recipients)
         self.bot.scheduler.allow(job, self.fan_out_seconds(len(todo)))
-        message = {"content": self.reminder_text(event), "embed": card_embed(event, self.bot.areas),
+        card = card_embed(event, self.bot.areas.of(event.guild_id))
+        message = {"content": self.reminder_text(event), "embed": card,
                    "view": reminder_view(event.id)}  # fmt: skip
         closed, errors = await self._fan_out(guild, event, offset, run, todo, message)
         await self._remind_closed(guild, event, offset, closed, str(message["content"]), run)

@@ -61,7 +61,7 @@ class Editing:
             if options.get("capacity") is not None:
                 changes["capacity"] = check_capacity(options["capacity"])
             if options.get("area") is not None:
-                changes["area"] = self._area(options["area"])
+                changes["area"] = self._area(options["area"], event.guild_id)
             if options.get("reminders") is not None:
                 changes["reminders"] = read_offsets(options["reminders"], [])
             if options.get("series"):
@@ -111,10 +111,10 @@ class Editing:
             raise EventError("That time has already passed today; give a later time.")
         return start, event.timezone, read.reading(now, context.zone_words)
 
-    def _area(self, slug: str) -> str | None:
+    def _area(self, slug: str, guild_id: int) -> str | None:
         if slug.strip().lower() in NO_AREA:
             return None
-        if self.bot.areas.get(slug) is None:
+        if self.bot.areas.of(guild_id).get(slug) is None:
             raise EventError(
                 f"There is no area '{excerpt(slug)}'. Pick one from the list, or 'none'."
             )
@@ -226,7 +226,7 @@ class Editing:
             words.append(f"New place: {event.location or 'none given'}.")
         if edited.area_changed and changes:
             where = f"<#{event.channel_id}>" if event.channel_id else "its channel"
-            area = self.bot.areas.name_of(event.area) if event.area else "none"
+            area = self.bot.areas.of(event.guild_id).name_of(event.area) if event.area else "none"
             words.append(f"Area: {area}; the card is now in {where}.")
         if edited.reminders_changed and changes:
             words.append(

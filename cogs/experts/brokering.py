@@ -110,7 +110,8 @@ class Brokering:
         )
 
     def _areas(self, enquiry: Enquiry) -> str:
-        return ", ".join(a.name for a in (self.bot.areas.get(s) for s in enquiry.areas) if a)
+        catalog = self.bot.areas.of(enquiry.guild_id)  # the enquirer's network's areas
+        return ", ".join(a.name for a in (catalog.get(s) for s in enquiry.areas) if a)
 
     def _card(self, enquiry: Enquiry, enquirer: str) -> discord.Embed:
         embed = discord.Embed(title=f"Enquiry: {escape_markdown(enquiry.topic)}"[:256])

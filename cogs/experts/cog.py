@@ -157,7 +157,7 @@ class ExpertsCog(commands.Cog):
         assert interaction.guild_id is not None
         partners = scope is not None and scope.value == "partners"
         code = self._country_code(country) if country else None
-        slug = self._area_slug(area) if area else None
+        slug = self._area_slug(interaction.guild_id, area) if area else None
         filters = Filters(
             area=slug,
             country=code,
@@ -195,8 +195,9 @@ class ExpertsCog(commands.Cog):
             )
         return code
 
-    def _area_slug(self, text: str) -> str:
-        found = self.bot.areas.get(text) or self.bot.areas.find(text)
+    def _area_slug(self, guild_id: int | None, text: str) -> str:
+        catalog = self.bot.areas.of(guild_id)
+        found = catalog.get(text) or catalog.find(text)
         if found is None:
             raise UserError(
                 f"There is no area called '{excerpt(text)}'. Pick one from the list as you type."
@@ -327,7 +328,11 @@ class ExpertsCog(commands.Cog):
             )
         if len(topic.strip()) > 200 or not topic.strip():
             raise UserError("Give a topic of 1 to 200 characters; the details come next.")
-        areas = tuple(dict.fromkeys(self._area_slug(a) for a in (area, second_area) if a))
+        areas = tuple(
+            dict.fromkeys(
+                self._area_slug(interaction.guild_id, a) for a in (area, second_area) if a
+            )
+        )
         server_zone = await self.bot.server_settings.zone(interaction.guild_id)
         zone = ZoneInfo(profile.timezone if profile else server_zone)
         try:
@@ -390,7 +395,8 @@ class ExpertsCog(commands.Cog):
             lines = []
             if can_see_details(p, viewer):
                 lines.append(escape_markdown(p.affiliation))
-            areas = [a.name for a in (self.bot.areas.get(s) for s in p.areas) if a]
+            catalog = self.bot.areas.of(p.guild_id)  # a partner's member: their network's areas
+            areas = [a.name for a in (catalog.get(s) for s in p.areas) if a]
             if p.guild_id != interaction.guild_id:
                 lines.append(f"Network: {self._network_name(p.guild_id)}")
             lines.append(f"{countries.name(p.country)} · local time {local}")
@@ -425,7 +431,7 @@ class ExpertsCog(commands.Cog):
     async def _areas(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return area_choices(self.bot.areas, current)
+        return area_choices(self.bot.areas.of(interaction.guild_id), current)
 
     @find.autocomplete("country")
     @enquiry.autocomplete("country")

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.challenge_areas import AreaCatalog
 from bot.db import Database
 from bot.partners import linked_guild_ids
+from bot.server_areas import ServerAreas
 from bot.text import excerpt
 from bot.textmatch import fold
 from cogs.experts.search_engine import IndexBuilding, SearchEngine, to_doc
@@ -77,7 +78,7 @@ class _Found:
     page: int
     parsed: ParsedQuery
     corrected: dict[str, str]  # typed word -> the word searched instead (or as well)
-    people: list[Profile]
+    results: list[Result]
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -89,18 +90,16 @@ class ExpertService:
     def __init__(
         self,
         db: Database,
-        catalog: AreaCatalog,
+        catalogs: ServerAreas,
         profiles: ProfileService,
         index_folder: Path | None = None,
     ) -> None:
         self._db = db
-        self._catalog = catalog
+        self._catalogs = catalogs
         self._profiles = profiles
         self.engine = SearchEngine(db.path, index_folder)
         self._suggestions: dict[int, tuple[float, list[str]]] = {}
-        self._area_stems = {
-            a.slug: {s for w in words(a.name) for s in stems_of(w)} for a in catalog.areas
-        }
+        self._stems: dict[int, tuple[AreaCatalog, dict[str, set[str]]]] = {}
 
     # -- keeping the index in step with the database -------------------------------------------
 
@@ -138,7 +137,7 @@ class ExpertService:
                 f"Your search is {len(text)} characters long; keep it under {MAX_QUERY}. "
                 "A few keywords work best."
             )
-        self._check_filters(filters)
+        self._check_filters(guild_id, filters)
         parsed = parse(query)
         if parsed.empty and filters.empty:
             raise ExpertInputError(
@@ -153,10 +152,7 @@ class ExpertService:
             found = await self.engine.run(job)
         except IndexBuilding:
             raise ExpertInputError(REBUILDING) from None
-        people = found.people
-        matched = self._matched(found.parsed)
-        prefix = plain(found.parsed.prefix.typed) if found.parsed.prefix else None
-        results = [Result(p, self._why(p, matched, prefix, filters)) for p in people]
+        results = found.results
         corrected = found.corrected
         suggestion, without_filters = None, 0
         if not results and not parsed.empty and not filters.empty:
@@ -175,7 +171,8 @@ class ExpertService:
     def _search(
         self, parsed: ParsedQuery, scope: Scope, page: int, as_typed: bool, index: SearchIndex
     ) -> _Found:
-        """On a worker thread: typos corrected against the live index, then the query."""
+        """On a worker thread: typos corrected against the live index, then the query; the
+        page's profiles are read and their reasons found while the count still runs."""
         corrected: dict[str, str] = {}
         fixed: list[Word] = []
         for word in parsed.words:
@@ -186,25 +183,40 @@ class ExpertService:
                 word = Word(word.typed, meant if better.alone else (*word.stems, *meant))
             fixed.append(word)
         parsed = typing(index, replace(parsed, words=fixed))
-        boost = {slug for slug, found in self._area_stems.items() if found & self._matched(parsed)}
+        stems = self._area_stems(scope.guild_id).items()
+        boost = {slug for slug, found in stems if found & self._matched(parsed)}
         if scope.filters.area:
             boost.add(scope.filters.area)
         query = ranking(parsed, scope, boost, index)
-        hits = index.search(query, PAGE_SIZE, page * PAGE_SIZE)
-        last = max(0, (hits.total - 1) // PAGE_SIZE)
-        if page > last and hits.total:
-            page = last
-            hits = index.search(query, PAGE_SIZE, page * PAGE_SIZE)
+        hits = index.search(query, PAGE_SIZE, page * PAGE_SIZE, settle=page > 0)
+        if page:  # a page past the end (the results shrank meanwhile) shows the last one
+            last = max(0, (hits.total - 1) // PAGE_SIZE)
+            if page > last and hits.total:
+                hits = index.search(query, PAGE_SIZE, last * PAGE_SIZE)
+            page = min(page, last)
         people = self.engine.read_profiles(scope.guild_id, hits.keys)
-        return _Found(hits, min(page, last), parsed, corrected, people)
+        matched = self._matched(parsed)
+        prefix = plain(parsed.prefix.typed) if parsed.prefix else None
+        results = [Result(p, self._why(p, matched, prefix, scope.filters)) for p in people]
+        return _Found(hits.settle(), page, parsed, corrected, results)
 
     @staticmethod
     def _matched(parsed: ParsedQuery) -> set[str]:
         found = {s for w in parsed.words for s in w.stems}
         return found | {s for p in parsed.phrases for w in p for s in w.stems}
 
-    def _check_filters(self, filters: Filters) -> None:
-        if filters.area and self._catalog.get(filters.area) is None:
+    def _area_stems(self, guild_id: int) -> dict[str, set[str]]:
+        """The stems of each area's name on this server, to find areas a search names (its
+        own list, kept until the server's moderators change it)."""
+        catalog = self._catalogs.of(guild_id)
+        kept = self._stems.get(guild_id)
+        if kept is None or kept[0] is not catalog:
+            stems = {a.slug: {s for w in words(a.name) for s in stems_of(w)} for a in catalog.areas}
+            kept = self._stems[guild_id] = (catalog, stems)
+        return kept[1]
+
+    def _check_filters(self, guild_id: int, filters: Filters) -> None:
+        if filters.area and self._catalogs.of(guild_id).get(filters.area) is None:
             raise ExpertInputError(
                 f"There is no area '{excerpt(filters.area)}'. Pick one from the list as you type."
             )
@@ -236,14 +248,15 @@ class ExpertService:
         another field that matched (never a stem)."""
 
         def hits(text: str) -> list[str]:
-            found = [w for w in words(text) if stem(w) in matched
-                     or (prefix is not None and plain(w).startswith(prefix))]  # fmt: skip
-            return list(dict.fromkeys(found))
+            written = dict.fromkeys(words(text))  # each word once, in order
+            return [w for w in written if stem(w) in matched
+                    or (prefix is not None and plain(w).startswith(prefix))]  # fmt: skip
 
         reasons = [f"{k} (expertise)" for k in profile.expertise if hits(k)]
+        catalog, stems = self._catalogs.of(profile.guild_id), self._area_stems(profile.guild_id)
         for slug in profile.areas:
-            area = self._catalog.get(slug)
-            if area and (self._area_stems[slug] & matched or slug == filters.area):
+            area = catalog.get(slug)
+            if area and (stems.get(slug, set()) & matched or slug == filters.area):
                 reasons.append(f"{area.name.lower()} (area)")
         fields = to_doc(profile).fields
         for name in ("methods", "name", "affiliation", "bio"):

@@ -73,6 +73,7 @@ class ServersCog(commands.Cog):
             await self.bot.audit.record(job.guild_id, "hub.server_returned")
             return
         purged = await self.departures.purge(job.guild_id, keep_job_id=job.id)
+        self.bot.areas.forget(job.guild_id)  # its own list of areas went with its rows
         log.info("deleted the data of server %d: %d rows", job.guild_id, purged.total)
         for user_id in purged.profile_user_ids:  # out of the search index too
             self.bot.dispatch("profile_changed", job.guild_id, user_id)

@@ -124,7 +124,8 @@ class MentoringCog(commands.Cog):
             )  # fmt: skip
         except MentoringError as exc:
             raise UserError(str(exc)) from exc
-        names = ", ".join(self.bot.areas.name_of(a) for a in saved.areas) or "any area"
+        catalog = self.bot.areas.of(interaction.guild_id)
+        names = ", ".join(catalog.name_of(a) for a in saved.areas) or "any area"
         paused = (
             " It is paused; /mentor resume makes it count again."
             if saved.status == "paused"
@@ -203,8 +204,9 @@ class MentoringCog(commands.Cog):
             p.other(user_id): await self.flow._name(guild_id, p.other(user_id)) for p in pairings
         }
         text = status_text(
-            user_id, offer, used, request, place, pairings, names, self.bot.areas.name_of
-        )
+            user_id, offer, used, request, place, pairings, names,
+            self.bot.areas.of(guild_id).name_of,
+        )  # fmt: skip
         await interaction.response.send_message(text, ephemeral=True)
 
     @mentor.command(name="pause", description="Stop new mentoring proposals until you resume")
@@ -258,7 +260,8 @@ class MentoringCog(commands.Cog):
         mentees, mentors, request_ids = await self.service.pool(guild_id)
         # Per server (/hub config), the environment's HUB_MENTOR_WEIGHT_* by default.
         weights = Weights(*await self.bot.server_settings.mentor_weights(guild_id))
-        result = solve(mentees, mentors, weights, self.bot.areas.name_of, self.bot.areas.slugs(),
+        catalog = self.bot.areas.of(guild_id)
+        result = solve(mentees, mentors, weights, catalog.name_of, catalog.slugs(),
                        self.service.config.rules, with_blocked=dry_run)  # fmt: skip
         return result, request_ids
 
@@ -436,7 +439,7 @@ class MentoringCog(commands.Cog):
         prefix = f"{done}, " if done else ""
         return [  # a choice cut at Discord's 100 characters would name an area that is not there
             app_commands.Choice(name=prefix + c.name, value=prefix + c.value)
-            for c in area_choices(self.bot.areas, typed.strip())
+            for c in area_choices(self.bot.areas.of(interaction.guild_id), typed.strip())
             if len(prefix + c.name) <= 100 and len(prefix + c.value) <= 100
         ]
 

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import languages as language_names
-from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.server_areas import ServerAreas
 from bot.text import clean, discord_stamp, excerpt, has_mention
 from cogs.mentoring.availability import (
     AvailabilityError,
@@ -133,7 +133,7 @@ class MentoringService:
         self,
         db: Database,
         clock: Clock,
-        catalog: AreaCatalog,
+        catalog: ServerAreas,
         profiles: ProfileService,
         config: MentoringConfig,
     ) -> None:
@@ -145,14 +145,15 @@ class MentoringService:
 
     # -- parsing what members typed ---------------------------------------------------------------
 
-    def areas(self, text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    def areas(self, guild_id: int, text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
         if text is None or not text.strip():
             return default
         slugs = []
         for part in text.split(","):
             if not part.strip():
                 continue
-            found = self._catalog.get(part.strip()) or self._catalog.find(part.strip())
+            catalog = self._catalog.of(guild_id)
+            found = catalog.get(part.strip()) or catalog.find(part.strip())
             if found is None:
                 raise MentoringError(
                     f"There is no area called '{excerpt(part)}'. Separate areas with "
@@ -231,7 +232,7 @@ class MentoringService:
         hours = _free_hours(free_hours) if free_hours is not None else None
         values = {
             "capacity": chosen,
-            "areas": self.areas(areas, old.areas if old else profile.areas),
+            "areas": self.areas(guild_id, areas, old.areas if old else profile.areas),
             "methods": _text(methods, "Methods") if methods is not None
                        else (old.methods if old else profile.methods),
             "languages": self.languages(languages, old.languages if old else profile.languages),
@@ -325,7 +326,7 @@ class MentoringService:
             "INSERT INTO mentee_requests (guild_id, user_id, goals, areas, methods, languages, "
             "country_pref, avoid, free_hours, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, user_id, text, json.dumps(self.areas(areas, profile.areas)),
+            (guild_id, user_id, text, json.dumps(self.areas(guild_id, areas, profile.areas)),
              _text(methods, "Methods"), json.dumps(self.languages(languages, profile.languages)),
              country_pref, _text(avoid, "Things to avoid", MAX_AVOID), hours, now, now),
         )  # fmt: skip

@@ -158,7 +158,9 @@ class ProfilesCog(commands.Cog):
             name = escape_markdown(target.display_name)
             raise UserError(f"{name} has not introduced themself yet.")
         viewer = await self.service.viewer_for(guild_id, interaction.user.id, viewer_is_mod)
-        embed = profile_embed(profile, self.bot.areas, viewer, now=self.bot.clock.now())
+        embed = profile_embed(
+            profile, self.bot.areas.of(profile.guild_id), viewer, now=self.bot.clock.now()
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @profile.command(name="edit", description="Change your profile (the same form, filled in)")

@@ -80,7 +80,11 @@ class ProfileFlow:
         await self._step(interaction, "about", draft)
 
     async def _step(self, interaction: Interaction, step: str, draft: dict[str, Any]) -> None:
-        view = about_view(draft) if step == "about" else work_view(draft, self.bot.areas)
+        view = (
+            about_view(draft)
+            if step == "about"
+            else work_view(draft, self.bot.areas.of(interaction.guild_id))
+        )
         await show(interaction, STEP_TEXT[step], view=view)
 
     async def picked(self, interaction: Interaction, field: str, values: list[str]) -> None:
@@ -221,7 +225,9 @@ class ProfileFlow:
             visibility=draft.get("visibility", "members"), searchable=draft.get("searchable", True)
         )
         profile = _coerce(profile)
-        embed = profile_embed(profile, self.bot.areas, None, title_prefix="Preview: ")
+        embed = profile_embed(
+            profile, self.bot.areas.of(profile.guild_id), None, title_prefix="Preview: "
+        )
         await show(
             interaction,
             "**Preview.** This is your card as other members will see it in the "
@@ -289,7 +295,7 @@ class ProfileFlow:
             )  # fmt: skip
             return ["I could not post your card: the introductions channel is missing. "
                     "Moderators have been told."]  # fmt: skip
-        embed = profile_embed(profile, self.bot.areas, None)
+        embed = profile_embed(profile, self.bot.areas.of(profile.guild_id), None)
         content = intro_content(profile.user_id)
         none = discord.AllowedMentions.none()
         if profile.intro_message_id and profile.intro_channel_id == channel.id:

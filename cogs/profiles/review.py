@@ -58,7 +58,9 @@ class ReviewFlow:
                  "fix": "Create the verification channel, or run /hub setup."},
             )  # fmt: skip
             return []
-        embed = profile_embed(profile, self.bot.areas, Viewer(0, is_moderator=True))
+        embed = profile_embed(
+            profile, self.bot.areas.of(profile.guild_id), Viewer(0, is_moderator=True)
+        )
         content = f"Introduction from <@{profile.user_id}> waiting for review."
         existing = await self.service.queue_message(guild.id, profile.user_id)
         none = discord.AllowedMentions.none()

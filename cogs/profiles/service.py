@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.challenge_areas import AreaCatalog
 from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database, Row
+from bot.server_areas import ServerAreas
 from bot.timeparse import TimeContext
 from cogs.profiles.fields import (
     CareerStage,
@@ -47,7 +47,7 @@ class Decision:
 
 
 class ProfileService:
-    def __init__(self, db: Database, clock: Clock, areas: AreaCatalog) -> None:
+    def __init__(self, db: Database, clock: Clock, areas: ServerAreas) -> None:
         self._db = db
         self._clock = clock
         self._areas = areas
@@ -98,7 +98,7 @@ class ProfileService:
             "ORDER BY area_slug",
             (guild_id, user_id),
         )
-        known = self._areas.slugs()
+        known = self._areas.of(guild_id).slugs()
         slugs = {str(row["area_slug"]) for row in rows}
         return tuple(s for s in known if s in slugs)
 
@@ -158,7 +158,7 @@ class ProfileService:
         stage = CareerStage(draft["career_stage"])
         timezone = check_timezone(str(draft["timezone"]))
         open_to = [OpenTo(v).value for v in draft.get("open_to", [])]
-        areas = [slug for slug in draft.get("areas", []) if self._areas.get(slug)]
+        areas = [slug for slug in draft.get("areas", []) if self._areas.of(guild_id).get(slug)]
         visibility = Visibility(draft.get("visibility", Visibility.MEMBERS.value))
         searchable = bool(draft.get("searchable", True))
         now = to_db_time(self._clock.now())
@@ -227,7 +227,7 @@ class ProfileService:
 
     async def set_areas(self, guild_id: int, user_id: int, slugs: list[str]) -> None:
         """The areas feature's join and leave: the same rows as the profile's areas."""
-        unknown = [s for s in slugs if self._areas.get(s) is None]
+        unknown = [s for s in slugs if self._areas.of(guild_id).get(s) is None]
         if unknown:
             raise ProfileInputError(f"Unknown area: {', '.join(unknown)}.")
         async with self._db.transaction() as tx:

@@ -50,9 +50,12 @@ def files_of(report: Report) -> list[discord.File]:
 class ReportsCog(commands.Cog):
     def __init__(self, bot: HubBot) -> None:
         self.bot = bot
-        areas = {area.slug: area.name for area in bot.areas.areas}
         last_checkin = max(bot.settings.mentor_checkins)
-        self.service = ReportService(bot.db, bot.clock, SourcesFactory(areas, last_checkin))
+        sources = SourcesFactory(self._area_names, last_checkin)
+        self.service = ReportService(bot.db, bot.clock, sources)
+
+    def _area_names(self, guild_id: int) -> dict[str, str]:
+        return {area.slug: area.name for area in self.bot.areas.of(guild_id).areas}
 
     async def cog_load(self) -> None:
         self.bot.scheduler.register(MONTHLY_JOB, self._monthly)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -223,9 +224,11 @@ class ReportService:
 class SourcesFactory:
     """The server's sources for a report: areas and the mentoring rule for 'completed'."""
 
-    def __init__(self, areas: dict[str, str], completed_after: timedelta) -> None:
-        self._areas = areas
+    def __init__(
+        self, areas_of: Callable[[int], dict[str, str]], completed_after: timedelta
+    ) -> None:
+        self._areas_of = areas_of  # a server's areas, slug -> name, in its own order
         self._completed_after = completed_after
 
     def __call__(self, guild_id: int) -> Sources:
-        return Sources(guild_id, self._areas, self._completed_after)
+        return Sources(guild_id, self._areas_of(guild_id), self._completed_after)

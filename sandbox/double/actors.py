@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sandbox.double.state import Channel, Guild, Message, User, iter_components, snowflake
@@ -19,6 +20,18 @@ if TYPE_CHECKING:
     from sandbox.double.interactions import InteractionRecord
 
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a member attaches to a slash command's attachment option: Discord stores it on
+    its CDN and sends the bot only its description (``resolved.attachments``); the bot
+    downloads the bytes from ``url`` (here, the double's own ``/ephemeral-attachments/``)."""
+
+    filename: str
+    data: bytes
+    content_type: str = "text/plain; charset=utf-8"
+
 
 # Application command option types.
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5
@@ -104,6 +117,8 @@ class Actors:
         bot_user: User
         application_id: int
         gateway: Gateway
+        uploads: dict[int, Upload]
+        port: int
 
         def guild(self, guild_id: int) -> Guild: ...
 
@@ -390,6 +405,8 @@ class Actors:
             role = self.guild(guild_id).roles[int(value)]
             resolved.setdefault("roles", {})[str(role.id)] = role.payload()
             return str(value)
+        if kind == ATTACHMENT:
+            return self._attach(option, value, resolved)
         if kind == INTEGER:
             return int(value)
         if kind == NUMBER:
@@ -399,6 +416,21 @@ class Actors:
         if kind in (USER, CHANNEL):
             raise AssertionError(f"option {option['name']}: unknown id {value}")
         return str(value)
+
+    def _attach(self, option: dict[str, Any], value: Any, resolved: dict[str, Any]) -> str:
+        """Keep the file where the bot can download it, and describe it as Discord does
+        (the attachment object: id, filename, size, url, proxy_url, content_type)."""
+        if not isinstance(value, Upload):
+            raise AssertionError(f"option {option['name']} takes an Upload(filename, data)")
+        attachment_id = snowflake()
+        self.uploads[attachment_id] = value
+        path = f"ephemeral-attachments/{self.application_id}/{attachment_id}/{value.filename}"
+        url = f"http://127.0.0.1:{self.port}/{path}"
+        resolved.setdefault("attachments", {})[str(attachment_id)] = {
+            "id": str(attachment_id), "filename": value.filename, "size": len(value.data),
+            "url": url, "proxy_url": url, "content_type": value.content_type, "ephemeral": True,
+        }  # fmt: skip
+        return str(attachment_id)
 
     def _new_interaction(
         self,

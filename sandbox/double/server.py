@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.double.actors import Actors
+from sandbox.double.actors import Actors, Upload
 from sandbox.double.checking import ConformanceHooks
 from sandbox.double.gateway import Gateway
 from sandbox.double.permissions import ChannelOverwrites
@@ -82,6 +82,7 @@ class DiscordDouble(Actors, ChannelOverwrites, ConformanceHooks):
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.uploads: dict[int, Upload] = {}  # files members attached, by attachment id
         self.calls: list[Call] = []
         self.unknown_routes: list[str] = []
         self.refusals: list[str] = []
@@ -119,6 +120,7 @@ class DiscordDouble(Actors, ChannelOverwrites, ConformanceHooks):
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._dispatch)
+        app.router.add_get("/ephemeral-attachments/{app}/{id}/{filename}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -145,6 +147,13 @@ class DiscordDouble(Actors, ChannelOverwrites, ConformanceHooks):
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
         self._routes.append((method, re.compile(f"^{regex}$"), handler))
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """The CDN: an attached file's bytes (no token needed, as on Discord's CDN)."""
+        upload = self.uploads.get(int(request.match_info["id"]))
+        if upload is None or upload.filename != request.match_info["filename"]:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=upload.data, content_type=upload.content_type.split(";")[0])
 
     async def _unknown(self, request: web.Request) -> web.Response:
         self.unknown_routes.append(f"{request.method} {request.path}")

@@ -13,8 +13,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from sandbox.double import Upload
+
 SUB_COMMAND, GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5
-USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 6, 7, 8, 9, 10
+USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 6, 7, 8, 9, 10, 11
 
 # Text a person pastes that has broken bots before: pings, markdown, direction overrides,
 # numbers too big for a datetime, dates past year 9999, lone combining marks.
@@ -120,6 +122,22 @@ def text(max_length: int | None, min_length: int = 1) -> st.SearchStrategy[str]:
     )
 
 
+def upload() -> st.SearchStrategy[Upload]:
+    """A file a member attaches: any bytes (a photo by mistake, an empty file, one far over
+    any size a command takes), pasted text, or TOML that is almost right."""
+    names = st.sampled_from(["areas.toml", "challenge-areas.toml", "photo.jpg", "x", ".toml",
+                             "مجالات.toml", "a" * 200 + ".toml"])  # fmt: skip
+    toml = st.sampled_from([b"", b"[groups]\n", b"[[area]]\nslug = 'x'\n", b"area = 5\n",
+                            b'[groups]\na = "A"\n[[area]]\nslug = "Bad Slug"\n'])  # fmt: skip
+    data = st.one_of(
+        st.binary(max_size=2_000),
+        text(2_000).map(lambda typed: typed.encode("utf-8", "surrogatepass")),
+        toml,
+        st.sampled_from([b"\xff" * 150_000, b"#" * 100_001]),
+    )
+    return st.builds(Upload, names, data)
+
+
 def integer(option: dict[str, Any]) -> st.SearchStrategy[int]:
     """Whole numbers in range and just beyond it, and the largest Discord carries (2^53)."""
     low = int(option.get("min_value", -(2**53)))
@@ -163,6 +181,8 @@ def value(option: dict[str, Any], ids: Ids) -> st.SearchStrategy[Any]:
         return st.sampled_from(ids.channels)
     if kind in (ROLE, MENTIONABLE):
         return st.sampled_from(ids.roles)
+    if kind == ATTACHMENT:
+        return upload()
     raise AssertionError(f"option type {kind} ({option['name']}) has no strategy yet")
 
 

@@ -12,6 +12,7 @@ from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
 from bot.scheduler import Scheduler
+from bot.server_areas import ServerAreas
 from cogs.experts.enquiries import EnquiryDraft, EnquiryError, EnquiryService, parse_deadline
 from cogs.profiles.service import ProfileService
 from tests.experts.test_search import G, person
@@ -29,7 +30,7 @@ def draft(clock: OffsetClock, **changes: Any) -> EnquiryDraft:
 
 @pytest.fixture
 async def enquiries(db: Database, clock: OffsetClock) -> EnquiryService:
-    profiles = ProfileService(db, clock, load_areas())
+    profiles = ProfileService(db, clock, ServerAreas(load_areas()))
     gov, youth = ["government-enquiries"], ["youth-radicalisation"]
     await person(profiles, 1, "Amira", "youth work", areas=youth, open_to=gov)
     await person(profiles, 2, "Ben", "youth work", areas=youth, open_to=gov, country="DE",

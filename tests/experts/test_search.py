@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
+from bot.server_areas import ServerAreas
 from cogs.experts.search_index import Doc, Filters, SearchIndex
 from cogs.experts.search_query import Scope, ranking
 from cogs.experts.search_text import parse
@@ -37,7 +38,7 @@ async def person(
 
 @pytest.fixture
 async def search(db: Database, clock: OffsetClock) -> AsyncIterator[ExpertService]:
-    catalog = load_areas()
+    catalog = ServerAreas(load_areas())
     profiles = ProfileService(db, clock, catalog)
     await person(
         profiles, 1, "Amira", "online radicalisation, youth work", areas=["youth-radicalisation"]
@@ -113,7 +114,7 @@ async def test_bad_input_is_explained(search: ExpertService) -> None:
 async def test_index_follows_profile_changes(
     search: ExpertService, db: Database, clock: OffsetClock
 ) -> None:
-    profiles = ProfileService(db, clock, load_areas())
+    profiles = ProfileService(db, clock, ServerAreas(load_areas()))
     await person(profiles, 8, "Newcomer", "drone incidents")
     await search.refresh(G, 8)
     assert await names(search, "drone ") == ["Newcomer"]

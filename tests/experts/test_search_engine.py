@@ -16,6 +16,7 @@ from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
+from bot.server_areas import ServerAreas
 from cogs.experts.search_engine import DOC_COLUMNS, doc_from_row, to_doc
 from cogs.experts.search_index import STATE_FILE, Filters
 from cogs.experts.search_service import ExpertInputError, ExpertService
@@ -30,7 +31,7 @@ BASE = {"affiliation": "Uni", "methods": "", "country": "GB", "career_stage": "s
 async def person(
     db: Database, clock: OffsetClock, user_id: int, expertise: str, **more: Any
 ) -> None:
-    profiles = ProfileService(db, clock, load_areas())
+    profiles = ProfileService(db, clock, ServerAreas(load_areas()))
     name = more.pop("name", f"Person {user_id}")
     await profiles.save_draft(G, user_id, {**BASE, "name": name, "expertise": expertise, **more})
     await profiles.confirm(G, user_id, verification_on=False)
@@ -38,7 +39,7 @@ async def person(
 
 @pytest.fixture
 async def service(db: Database) -> AsyncIterator[ExpertService]:
-    catalog = load_areas()
+    catalog = ServerAreas(load_areas())
     found = ExpertService(db, catalog, ProfileService(db, OffsetClock(), catalog))
     yield found
     await found.close()
@@ -141,7 +142,7 @@ async def test_the_index_lives_beside_the_database_and_is_reused_when_current(
     db: Database, db_path: Path, clock: OffsetClock
 ) -> None:
     await person(db, clock, 1, "drone incidents", name="Kept")
-    catalog = load_areas()
+    catalog = ServerAreas(load_areas())
     first = ExpertService(db, catalog, ProfileService(db, clock, catalog))
     await first.load(G)
     assert first.engine.builds == 1
@@ -167,7 +168,7 @@ async def test_an_index_of_another_version_is_rebuilt(
     db: Database, db_path: Path, clock: OffsetClock
 ) -> None:
     await person(db, clock, 1, "drone incidents", name="Kept")
-    catalog = load_areas()
+    catalog = ServerAreas(load_areas())
     first = ExpertService(db, catalog, ProfileService(db, clock, catalog))
     await first.load(G)
     await first.close()
@@ -263,7 +264,7 @@ async def test_a_build_and_a_profile_change_index_a_profile_alike(
                  open_to=["media-enquiries"], areas=["data", "evaluation"],
                  languages=["English", "Arabic"])  # fmt: skip
     await person(db, clock, 2, "policing")
-    profiles = ProfileService(db, clock, load_areas())
+    profiles = ProfileService(db, clock, ServerAreas(load_areas()))
     connection = sqlite3.connect(db_path)
     for user in (1, 2):
         row = connection.execute(

@@ -9,6 +9,7 @@ from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
 from bot.scheduler import Scheduler
+from bot.server_areas import ServerAreas
 from cogs.mentoring.matching import solve
 from cogs.mentoring.pairings import PairingError, PairingService
 from cogs.mentoring.service import MentoringConfig, MentoringError, MentoringService
@@ -20,7 +21,7 @@ MENTOR, MENTEE, OTHER = 10, 20, 30
 
 @pytest.fixture
 async def services(db: Database, clock: OffsetClock) -> tuple[MentoringService, PairingService]:
-    catalog = load_areas()
+    catalog = ServerAreas(load_areas())
     profiles = ProfileService(db, clock, catalog)
     await person(profiles, MENTOR, "Nora", "disinformation", country="NL", affiliation="Leiden",
                  timezone="Europe/Amsterdam", areas=["disinformation"])  # fmt: skip

@@ -9,6 +9,7 @@ import pytest
 from bot.challenge_areas import load_areas
 from bot.clock import OffsetClock
 from bot.db import Database
+from bot.server_areas import ServerAreas
 from cogs.profiles.fields import ProfileInputError
 from cogs.profiles.service import ProfileService
 
@@ -30,7 +31,7 @@ DRAFT = {
 
 @pytest.fixture
 def service(db: Database, clock: OffsetClock) -> ProfileService:
-    return ProfileService(db, clock, load_areas())
+    return ProfileService(db, clock, ServerAreas(load_areas()))
 
 
 async def test_draft_is_kept_and_confirm_writes_all_rows(
