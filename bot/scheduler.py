@@ -24,6 +24,7 @@ from apscheduler.triggers.date import DateTrigger
 from bot.clock import Clock, ensure_utc, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.jobs import Job, JobHandler, JobInterrupted, JobReporter, SchedulerPolicy
+from bot.timeparse import format_duration
 from bot.wallclock import cron_matcher, next_instant
 
 __all__ = [
@@ -458,15 +459,17 @@ class Scheduler:
         return "retry"
 
     async def _mark_missed(self, job: Job, overdue: timedelta) -> str:
+        # In words moderators read ("overdue by 22h 5m"), to the minute.
+        reason = f"overdue by {format_duration(timedelta(minutes=overdue // timedelta(minutes=1)))}"
         changed = await self._db.execute(
             "UPDATE scheduled_jobs SET status = 'missed', last_error = ?, updated_at = ? "
             "WHERE id = ? AND status = 'pending'",
-            (f"overdue by {overdue}", to_db_time(self._clock.now()), job.id),
+            (reason, to_db_time(self._clock.now()), job.id),
         )
         if changed != 1:
             return "skipped"
-        log.warning("job %d (%s) missed: overdue by %s", job.id, job.kind, overdue)
-        await self._report(job, "missed", f"overdue by {overdue}")
+        log.warning("job %d (%s) missed: %s", job.id, job.kind, reason)
+        await self._report(job, "missed", reason)
         return "missed"
 
     async def _report(self, job: Job, outcome: str, error: str | None) -> None:

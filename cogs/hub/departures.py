@@ -5,7 +5,9 @@ stay for ever; but a removal by mistake (or a moderator re-inviting the bot afte
 must not cost the network its profiles, events and mentoring pairs. So the removal only
 schedules the deletion (``HUB_LEFT_SERVER_RETENTION`` later, a row in ``scheduled_jobs``, so a
 restart neither loses nor repeats it); adding the bot back before then cancels it, and
-everything is as it was.
+everything is as it was. The server's scheduled work is held while it is away (not run for
+a server the bot is not in, where it would be lost) and pending again on its return, when
+work that fell due meanwhile runs late or, past the grace period, is reported as missed.
 
 The deletion covers every row with the server in a column whose name says ``guild``
 (``guild_id``; ``expert_guild``, ``used_by_guild``, ``guild_low`` and ``guild_high`` of the
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.audit import AuditLog
-from bot.clock import Clock, from_db_time
+from bot.clock import Clock, from_db_time, to_db_time
 from bot.db import Database
 from bot.scheduler import Scheduler
 
@@ -63,6 +65,11 @@ class ServerDepartures:
             await self._scheduler.schedule(
                 PURGE_JOB, due, {}, guild_id=guild_id, key=purge_key(guild_id), replace=False
             )
+            await self._db.execute(
+                "UPDATE scheduled_jobs SET status = 'held', updated_at = ? "
+                "WHERE guild_id = ? AND status = 'pending' AND kind != ?",
+                (to_db_time(self._clock.now()), guild_id, PURGE_JOB),
+            )
             pending = await self.pending_until(guild_id)
             await self._audit.record(
                 guild_id, "hub.server_left", details={"deleted_after": pending or due}
@@ -70,17 +77,39 @@ class ServerDepartures:
         return pending or due
 
     async def returned(self, guild_id: int) -> bool:
-        """The bot is back in time: the deletion is cancelled. False when none was pending."""
+        """The bot is back in time: the deletion is cancelled and the server's held work is
+        pending again. False when no deletion was pending."""
         cancelled = await self._scheduler.cancel_key(PURGE_JOB, purge_key(guild_id))
         if cancelled:
             await self._audit.record(guild_id, "hub.server_returned")
+        if await self._release_held(guild_id):
+            self._scheduler.rearm()  # what fell due meanwhile is looked at now
         return cancelled > 0
+
+    async def _release_held(self, guild_id: int) -> int:
+        """Held work back to pending; a held job whose key has since been planned again
+        (the weekly digest, planned afresh when the server comes back) gives way to it."""
+        now = to_db_time(self._clock.now())
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE scheduled_jobs SET status = 'cancelled', last_error = ?, updated_at = ? "
+                "WHERE guild_id = ? AND status = 'held' AND job_key IS NOT NULL AND EXISTS "
+                "(SELECT 1 FROM scheduled_jobs AS planned WHERE planned.kind = "
+                "scheduled_jobs.kind AND planned.job_key = scheduled_jobs.job_key "
+                "AND planned.status = 'pending')",
+                ("planned again when the server came back", now, guild_id),
+            )
+            return await tx.execute(
+                "UPDATE scheduled_jobs SET status = 'pending', updated_at = ? "
+                "WHERE guild_id = ? AND status = 'held'",
+                (now, guild_id),
+            )
 
     async def with_data(self) -> set[int]:
         """Servers that have data here: profiles, own settings or work still to do."""
         rows = await self._db.fetchall(
             "SELECT guild_id FROM profiles UNION SELECT guild_id FROM server_settings "
-            "UNION SELECT guild_id FROM scheduled_jobs WHERE status = 'pending' "
+            "UNION SELECT guild_id FROM scheduled_jobs WHERE status IN ('pending', 'held') "
             "AND guild_id IS NOT NULL AND kind != ?",
             (PURGE_JOB,),
         )

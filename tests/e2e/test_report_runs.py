@@ -231,12 +231,13 @@ async def test_a_server_that_adds_the_bot_back_gets_its_monthly_report_job_again
     await hub.double.gateway.bot_removed(hub.guild_id)
     hub.clock.set(due_at(first) + timedelta(seconds=1))
 
-    def ran() -> bool:
-        return [s for s, _ in monthly_jobs(hub)] == ["done"]
-
-    await hub.double.wait_for(ran, what="the job to run while the bot is not in the server")
+    # Held while the bot is away (not run for a server it is not in); back, it is due again
+    # and the next month's report is planned.
+    await hub.double.settle(0.2)
+    assert [s for s, _ in monthly_jobs(hub)] == ["held"]
     await hub.double.gateway.bot_added(hub.guild_id)
     assert await next_due(hub, due_at(first)) > due_at(first)
+    assert monthly_jobs(hub)[0][0] in ("done", "cancelled")
 
 
 async def test_the_bot_answers_others_while_a_large_report_is_built(hub: Hub) -> None:

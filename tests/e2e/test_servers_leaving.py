@@ -4,12 +4,14 @@ audited, without touching the other server the same bot serves."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.clock import OffsetClock
+from tests.e2e.announce_steps import local, moderator, posts, scheduled
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
 from tests.e2e.servers_steps import Servers, audit_actions, on_disk, rows_of, servers, sql
@@ -172,3 +174,41 @@ async def test_removed_while_the_bot_was_offline_counts_from_the_next_start(
     )
     assert rows_of(servers.db_path, partner.guild_id) == {"audit_log": 1, "scheduled_jobs": 1}
     assert rows_of(servers.db_path, servers.guild_id).get("profiles") == 1
+
+
+async def test_work_due_while_away_is_reported_on_return_and_later_work_runs(
+    servers: Servers, clock: OffsetClock
+) -> None:
+    """The partner's announcements are held while the bot is away, not run for a server it is
+    not in: on its return the one that fell due a day ago is reported as missed (the grace
+    period is 6 hours), and the one still to come is posted when it falls due."""
+    partner = servers.other()
+    mod = await moderator(partner, "Pat Mod")
+    for title, ahead in (("Soon", timedelta(hours=2)), ("Later", timedelta(days=3))):
+        done = await scheduled(partner, mod, local(clock.now() + ahead), title=title)
+        assert done.content.startswith("Scheduled"), done.content
+
+    def runs() -> list[str]:
+        rows = sql(servers.db_path, "SELECT status FROM scheduled_jobs WHERE guild_id = ? "
+                   "AND kind = 'announcements.run' ORDER BY due_at", partner.guild_id)  # fmt: skip
+        return [str(row[0]) for row in rows]
+
+    await servers.double.gateway.bot_removed(partner.guild_id)
+    await servers.double.wait_for(lambda: runs() == ["held", "held"], 5, "the work held")
+    clock.advance(timedelta(days=1))
+    await servers.double.settle(0.3)
+    assert runs() == ["held", "held"] and posts(partner) == []
+
+    await servers.double.gateway.bot_added(partner.guild_id)
+    await servers.double.wait_for(lambda: runs()[0] == "missed", 5, "the missed run reported")
+
+    def told() -> list[str]:
+        shown = (m.content + json.dumps(m.embeds) for m in partner.messages("audit-log"))
+        return [text for text in shown if "(an announcement) was missed" in text]
+
+    await servers.double.wait_for(lambda: len(told()) == 1, 5, "the moderators told")
+    assert "overdue by 22h" in told()[0]
+    assert runs()[1] == "pending" and posts(partner) == []
+    clock.advance(timedelta(days=2, hours=1))
+    await servers.double.wait_for(lambda: len(posts(partner)) == 1, 5, "the later post")
+    assert "Later" in json.dumps(posts(partner)[0].embeds) + posts(partner)[0].content
