@@ -43,7 +43,10 @@ PHRASE_CANDIDATES = 20  # the best candidates checked for holding the words as a
 
 STATE_FILE = "hub-search.json"
 PARALLEL_COUNT = 20_000  # from this many likely matches the count runs on a second thread
-LAYOUT = "key guild user verified:fast area_bits:fast partners text:position,values words lists"
+LAYOUT = (
+    "key guild user verified:fast area_bits:fast partners:fast text:position,values words lists"
+)
+OPEN_CANDIDATES = 4  # times the candidates wanted, read without the server filter first
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,31 @@ class Ranking:
     phrase: list[tantivy.Query] = field(default_factory=list)
     leave_out: int | None = None
     expected: int = PARALLEL_COUNT
+    open_scoring: tantivy.Query | None = None  # ``scoring`` without the server filter
+    servers: Servers | None = None  # that filter, checked on candidates
+
+
+@dataclass(frozen=True)
+class Servers:
+    """The servers a search shows, checked on the candidates of a search without that
+    filter: a filter stops tantivy skipping profiles that cannot make the candidates
+    (block-max WAND), so with it a common word scores every profile holding it."""
+
+    home: int
+    partners: frozenset[int] = frozenset()
+    any_opted_in: bool = False  # every other server in the index is a linked partner
+
+    def admits(self, guild: int, opted_in: int) -> bool:
+        if guild == self.home:
+            return True
+        return bool(opted_in) and (self.any_opted_in or guild in self.partners)
+
+    def share(self, searcher: tantivy.Searcher) -> float:
+        """About which share of the index may be shown (from the term dictionary)."""
+        shown = searcher.doc_freq("guild", self.home)
+        if self.partners:
+            shown += searcher.doc_freq("partners", 1)
+        return shown / max(1, searcher.num_docs)
 
 
 def area_bits(slugs: Iterable[str]) -> int:
@@ -152,7 +180,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("user", indexed=True, fast=True)
     builder.add_unsigned_field("verified", fast=True)
     builder.add_unsigned_field("area_bits", fast=True)
-    builder.add_unsigned_field("partners", indexed=True)
+    builder.add_unsigned_field("partners", indexed=True, fast=True)
     # Every part of the profile, each a value of its own (tantivy leaves a gap between
     # values: a phrase never spans two keywords, or the end of the methods and the bio).
     builder.add_text_field(TEXT, tokenizer_name=ANALYZER, index_option="position")
@@ -316,12 +344,15 @@ class SearchIndex:
         apart = counting is not None and ranking.expected >= PARALLEL_COUNT
         counted = _COUNTER.submit(_count, searcher, counting) if counting and apart else None
         wanted = max(CANDIDATES, 3 * (offset + limit)) + (ranking.leave_out is not None)
-        if counting is None or apart:
+        found = _open_candidates(searcher, ranking, wanted) if apart else None
+        total = 0
+        if found is None and (counting is None or apart):
             ranked = searcher.search(ranking.scoring, limit=wanted, count=counted is None)
-        else:  # few matches: one pass ranks and counts, the searcher left out of both
+            found, total = ranked.hits, _total(ranked)
+        elif found is None:  # few matches: one pass ranks and counts, the searcher left out
             scoring = _without(ranking.scoring, ranking.leave_out)
             ranked = searcher.search(scoring, limit=wanted, count=True)
-        found = ranked.hits
+            found, total = ranked.hits, _total(ranked)
         addresses = [address for _, address in found]
         users = [int(u or 0) for u in _values(searcher, "user", addresses)]
         guilds = [int(g or 0) for g in _values(searcher, "guild", addresses)]
@@ -342,7 +373,7 @@ class SearchIndex:
         page = scored[offset : offset + limit]
         hits = Hits(
             [u for _, u, _ in page],
-            _total(ranked) if counted is None else 0,
+            total,
             [s for s, _, _ in page],
             [g for _, _, g in page],
             counted,
@@ -381,6 +412,31 @@ def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
     """Matches counted without scoring (an aggregation over a fast field)."""
     result = searcher.aggregate(query, {"n": {"value_count": {"field": "user"}}})
     return int(result["n"]["value"])
+
+
+def _open_candidates(
+    searcher: tantivy.Searcher, ranking: Ranking, wanted: int
+) -> list[tuple[float, tantivy.DocAddress]] | None:
+    """The best ``wanted`` candidates among the servers searched, from a search without
+    the server filter (so tantivy skips what cannot make them), or None when that would
+    not give them: too few of the index may be shown, or too few of the best were. The
+    scores are the same either way (BM25 statistics are the whole index's), and the best
+    shown among the best of all are the best shown."""
+    servers, scoring = ranking.servers, ranking.open_scoring
+    if servers is None or scoring is None:
+        return None
+    limit = OPEN_CANDIDATES * wanted
+    if servers.share(searcher) * limit < 2 * wanted:
+        return None
+    found = searcher.search(scoring, limit=limit, count=False).hits
+    addresses = [address for _, address in found]
+    guilds = _values(searcher, "guild", addresses)
+    opted = _values(searcher, "partners", addresses)
+    kept = [hit for hit, guild, opted_in in zip(found, guilds, opted, strict=True)
+            if servers.admits(int(guild or 0), int(opted_in or 0))]  # fmt: skip
+    if len(kept) >= wanted or len(found) < limit:  # enough, or every match was seen
+        return kept[:wanted]
+    return None
 
 
 def _without(query: tantivy.Query, user: int | None) -> tantivy.Query:

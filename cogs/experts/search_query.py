@@ -28,6 +28,7 @@ from cogs.experts.search_index import (
     Filters,
     Ranking,
     SearchIndex,
+    Servers,
     area_bits,
 )
 from cogs.experts.search_text import (
@@ -57,6 +58,13 @@ def _term(name: str, value: object) -> tantivy.Query:
     return tantivy.Query.term_query(SCHEMA, name, value)
 
 
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """A condition that adds nothing to the score: a term of the server or a filter scored
+    like a word, so members of this server (a rarer term than 'opted in') ranked above
+    partners' equally good matches, and the rank depended on which filters were chosen."""
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which profiles may appear at all: the server (and the linked partner networks'
@@ -77,7 +85,7 @@ class Scope:
         wanted = [("guild", guild), ("areas", f.area), ("country", f.country),
                   ("stage", f.stage), ("open_to", f.open_to),
                   ("languages", f.language)]  # fmt: skip
-        found = [(tantivy.Occur.Must, _term(n, v)) for n, v in wanted if v is not None]
+        found = [(tantivy.Occur.Must, _filter(_term(n, v))) for n, v in wanted if v is not None]
         return found + self._networks()
 
     def within(self) -> tuple[tantivy.Query, ...]:
@@ -101,7 +109,16 @@ class Scope:
             theirs = _all([(tantivy.Occur.Must, servers), opted_in])
         either = [(tantivy.Occur.Should, _term("guild", self.guild_id)),
                   (tantivy.Occur.Should, theirs)]  # fmt: skip
-        return [(tantivy.Occur.Must, _all(either))]
+        return [(tantivy.Occur.Must, _filter(_all(either)))]
+
+    def servers(self) -> Servers | None:
+        """The server filter alone, to check on candidates; None when there is none, or
+        other filters (which make fewer candidates, cheap to score with them)."""
+        if not self.filters.empty or not (self.shared or self.partners):
+            return None
+        if not self.partners:
+            return Servers(self.guild_id)
+        return Servers(self.guild_id, frozenset(self.partners), self.every_other_linked)
 
     def leaving_out(self) -> list[Clause]:
         """The searcher, as a member of this server and of any partner's."""
@@ -232,6 +249,7 @@ def ranking(
         return Ranking(_all(must + scope.leaving_out()), None, area_bits(boost_areas), phrase)
     scored = [(tantivy.Occur.Must, _all(scoring)), *must] if must else scoring
     counted = [(tantivy.Occur.Must, _all(counting)), *must]
+    servers = None if parsed.phrases else scope.servers()
     return Ranking(
         scoring=_all(scored),
         counting=_all(counted + scope.leaving_out()),
@@ -239,4 +257,6 @@ def ranking(
         phrase=phrase,
         leave_out=scope.exclude_user,
         expected=sum(index.text_freq(s) for s in searched),
+        open_scoring=_all(scoring) if servers is not None else None,
+        servers=servers,
     )
