@@ -155,7 +155,14 @@ class HubCog(commands.Cog):
     async def config_show(self, interaction: discord.Interaction[HubBot]) -> None:
         assert interaction.guild_id is not None
         current = await self.bot.server_settings.all(interaction.guild_id)
-        await interaction.response.send_message(embed=show_embed(current), ephemeral=True)
+        guild_id = interaction.guild_id
+        count = len(self.bot.areas.of(guild_id).areas)
+        areas = (
+            f"this server's own list of {count} (/areas-admin download, upload or reset)"
+            if self.bot.areas.is_own(guild_id)
+            else f"the bot's list of {count} (/areas-admin upload gives this server its own)"
+        )
+        await interaction.response.send_message(embed=show_embed(current, areas), ephemeral=True)
 
     @config.command(name="set", description="Change a setting for this server")
     @app_commands.describe(

@@ -68,11 +68,12 @@ FROM_NOW = {
 }
 
 
-def show_embed(current: list[Current]) -> discord.Embed:
+def show_embed(current: list[Current], areas: str) -> discord.Embed:
+    """``areas``: whose list of challenge areas is in force, said in words."""
     embed = discord.Embed(
         title="This server's settings",
         description="Change one with /hub config set; /hub config reset puts it back to the "
-        "default, which comes from the bot's environment.",
+        f"default, which comes from the bot's environment.\nChallenge areas: {areas}.",
     )
     for item in current:
         source = (

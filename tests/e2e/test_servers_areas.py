@@ -86,6 +86,11 @@ async def test_a_partner_uploads_its_own_areas_and_only_it_uses_them(servers: Se
     done = await admin(partner, mod, "upload", file=Upload("ours.toml", mine))
     assert done.content.startswith("This server now has its own 3 challenge areas."), done.content
     assert "Run /hub setup to create the channels and roles of new areas" in done.content
+    settings = await partner.double.run_command(partner.guild_id, mod, "hub config show")
+    assert "Challenge areas: this server's own list of 3" in settings.embeds[0]["description"]
+    hub_mod = await moderator(hub, "Hub Mod")
+    settings = await hub.double.run_command(hub.guild_id, hub_mod, "hub config show")
+    assert "Challenge areas: the bot's list of 10" in settings.embeds[0]["description"]
     actions = sql(servers.db_path, "SELECT action FROM audit_log WHERE guild_id = ?",
                   partner.guild_id)  # fmt: skip
     assert ("areas.list_uploaded",) in actions
@@ -93,7 +98,6 @@ async def test_a_partner_uploads_its_own_areas_and_only_it_uses_them(servers: Se
     # The partner's members choose among its three areas; the hub's still among ten.
     expected = ["Young people and extremism", "Data", "Far-right online"]
     assert sorted(await area_names(partner, mod)) == sorted(expected)
-    hub_mod = await moderator(hub, "Hub Mod")
     hub_areas = await area_names(hub, hub_mod)
     assert len(hub_areas) == 10 and "Far-right online" not in hub_areas
     zoe = await partner.double.add_member(partner.guild_id, "zoe")
