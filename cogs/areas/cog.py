@@ -409,9 +409,9 @@ class AreasCog(commands.Cog):
     @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
         """A digest missed (the bot was stopped or stalled past the grace period) is not
-        sent a week late, but the next one is planned: without this the digests stopped
-        until the bot was restarted."""
-        if job.kind != DIGEST_JOB or outcome != "missed" or job.guild_id is None:
+        sent a week late, nor one that failed on every attempt, but the next one is planned:
+        without this the digests stopped until the bot was restarted."""
+        if job.kind != DIGEST_JOB or outcome not in ("missed", "failed") or job.guild_id is None:
             return
         if self.bot.get_guild(job.guild_id) is not None:
             await self.schedule_digest(job.guild_id, replace=True)

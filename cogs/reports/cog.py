@@ -122,10 +122,10 @@ class ReportsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
-        """A monthly report missed (the bot stopped or stalled past the grace period) plans
-        the next month's at once, as the weekly digest does; before, none was planned until
-        the bot next became ready."""
-        if job.kind != MONTHLY_JOB or outcome != "missed" or job.guild_id is None:
+        """A monthly report missed (the bot stopped or stalled past the grace period), or
+        failed on every attempt, plans the next month's at once, as the weekly digest does;
+        before, none was planned until the bot next became ready."""
+        if job.kind != MONTHLY_JOB or outcome not in ("missed", "failed") or job.guild_id is None:
             return
         if self.bot.get_guild(job.guild_id) is not None:
             await self.schedule_monthly(job.guild_id, replace=True)

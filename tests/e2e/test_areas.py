@@ -398,3 +398,28 @@ async def test_a_missed_digest_plans_the_next_one_while_the_bot_runs(hub: Hub) -
             (first,),
         ).fetchone()[0]
     assert missed == "missed"
+
+
+@pytest.mark.hub_settings(job_max_attempts=1)
+async def test_a_digest_that_fails_still_plans_the_next_one(hub: Hub) -> None:
+    """Posting fails (the bot lost its permissions) on the only attempt allowed: that week's
+    digest is given up, and the next week's is planned at once."""
+
+    def digests() -> list[tuple[str, str]]:
+        with sqlite3.connect(hub.db_path) as db:
+            rows = db.execute(
+                "SELECT status, due_at FROM scheduled_jobs WHERE kind = 'areas.digest' ORDER BY id"
+            ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    await setup(hub, await moderator(hub))
+    await introduce(hub, (await hub.double.add_member(hub.guild_id, "amira")).id)
+    await hub.double.wait_for(lambda: len(digests()) == 1, what="the first digest planned")
+    [(_, first)] = digests()
+    hub.double.set_bot_permissions(hub.guild_id, 0)
+    hub.double.guilds[hub.guild_id].roles[hub.guild_id].permissions = 0  # @everyone's too
+    hub.clock.set(datetime.strptime(first, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC))
+    await hub.double.wait_for(
+        lambda: [s for s, _ in digests()] == ["failed", "pending"], what="the next digest"
+    )
+    assert digests()[1][1] > first
