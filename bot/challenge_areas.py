@@ -1,7 +1,9 @@
 """The challenge areas are data (``config/challenge_areas.toml``), checked at start-up.
 
 Every feature that deals with areas (profiles, areas, experts, events, mentoring) reads the
-same catalogue, so another network can run the bot with its own areas by replacing the file.
+same catalogue, so another network can run the bot with its own areas by replacing the file;
+a server the bot serves beside the hub can have a list of its own, in the same form
+(``bot.server_areas``).
 """
 
 from __future__ import annotations
