@@ -1,11 +1,9 @@
-"""``/areas …``, set-up for ``/hub setup``, roles that follow membership, and the digest."""
+"""``/areas …``, set-up for ``/hub setup``, roles that follow membership, and the listeners
+of the weekly digest (weekly_digest.py)."""
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -23,13 +21,13 @@ from bot.errors import UserError
 from bot.member_messages import DIGEST
 from bot.options import Reference
 from bot.paging import page_view, show_page
-from bot.scheduler import Job, next_cron_time
+from bot.scheduler import Job
 from bot.text import escape_markdown, excerpt, fit, plural
 from bot.ui import area_choices
 from cogs.areas.own_list import OwnAreaList
 from cogs.areas.planning import about_text, fingerprint
 from cogs.areas.server_setup import Progress, ServerSetup
-from cogs.areas.service import AreaService, iso_week
+from cogs.areas.service import AreaService
 from cogs.areas.views import (
     DYNAMIC_ITEMS,
     DescribeModal,
@@ -38,18 +36,15 @@ from cogs.areas.views import (
     grouped_fields,
     suggestion_view,
 )
+from cogs.areas.weekly_digest import DIGEST_JOB, WeeklyDigest
 from cogs.profiles.cog import ProfilesCog
 from cogs.profiles.fields import Profile, Viewer, can_see_details
 from cogs.profiles.service import ProfileService
-from cogs.reports.cog import ReportsCog
 
 if TYPE_CHECKING:
     from bot.app import HubBot
 
 Interaction = discord.Interaction[Any]
-log = logging.getLogger(__name__)
-DIGEST_JOB = "areas.digest"
-NEW_MEMBERS = "New members"
 
 
 class AreasCog(commands.Cog):
@@ -69,16 +64,17 @@ class AreasCog(commands.Cog):
         self.service = AreaService(bot.db, bot.clock, bot.areas, self.profiles)
         self.own_list = OwnAreaList(bot, self.service)
         self.server_setup = ServerSetup(bot, self.service)
+        self.digest = WeeklyDigest(bot, self.service)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.pages.register("areas", self._members_page)
-        self.bot.scheduler.register(DIGEST_JOB, self._digest)
-        self.bot.server_settings.on_change(self._digest_time_changed)
+        self.bot.scheduler.register(DIGEST_JOB, self.digest.run)
+        self.bot.server_settings.on_change(self.digest.time_changed)
         self.bot.personal_data.register(
             "areas", export=self.service.export, erase=self.service.erase
         )
-        self.bot.member_messages.on_retract(DIGEST, self._digest_without)
+        self.bot.member_messages.on_retract(DIGEST, self.digest.without)
 
     def _area(self, guild_id: int | None, text: str) -> Area:
         """An area of this server's list, by slug or name, or the member is told."""
@@ -122,7 +118,7 @@ class AreasCog(commands.Cog):
                 guild.id, "areas.setup", actor_id=interaction.user.id,
                 details={"changes": len(changed), "stopped": outcome.error},
             )  # fmt: skip
-        await self.schedule_digest(guild.id, replace=False)
+        await self.digest.schedule(guild.id, replace=False)
 
     # -- browsing and joining -----------------------------------------------------------------
 
@@ -382,138 +378,19 @@ class AreasCog(commands.Cog):
         if slug is not None:
             await self.service.count_thread_message(message.guild.id, slug, message.channel.id)
 
-    # -- the weekly digest -----------------------------------------------------------------------
+    # -- the weekly digest (weekly_digest.py) ----------------------------------------------------
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         for guild in self.bot.guilds:
-            await self.schedule_digest(guild.id, replace=False)
+            await self.digest.schedule(guild.id, replace=False)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """A server that adds the bot, or adds it back after a removal (when its digest
         fell due with no server to post in), gets its weekly digest without a restart."""
-        await self.schedule_digest(guild.id, replace=False)
-
-    async def schedule_digest(
-        self, guild_id: int, *, replace: bool, after: datetime | None = None
-    ) -> None:
-        settings = await self.bot.server_settings.for_server(guild_id)  # its own day and hour
-        expression = f"0 {settings.digest_hour} * * {settings.digest_day}"
-        due = next_cron_time(expression, settings.server_timezone, after or self.bot.clock.now())
-        if due is not None:
-            await self.bot.scheduler.schedule(
-                DIGEST_JOB, due, {}, guild_id=guild_id, key=f"{guild_id}", replace=replace
-            )
+        await self.digest.schedule(guild.id, replace=False)
 
     @commands.Cog.listener()
     async def on_job_reported(self, job: Job, outcome: str, error: str | None) -> None:
-        """A digest missed (the bot was stopped or stalled past the grace period) is not
-        sent a week late, nor one that failed on every attempt, but the next one is planned:
-        without this the digests stopped until the bot was restarted."""
-        if job.kind != DIGEST_JOB or outcome not in ("missed", "failed") or job.guild_id is None:
-            return
-        if self.bot.get_guild(job.guild_id) is not None:
-            await self.schedule_digest(job.guild_id, replace=True)
-
-    async def _digest_time_changed(self, guild_id: int, name: str) -> None:
-        """A server that moves its digest's day, hour or time zone has its next digest moved
-        with it."""
-        moved = name in ("digest_day", "digest_hour", "server_timezone")
-        if moved and self.bot.get_guild(guild_id) is not None:
-            await self.schedule_digest(guild_id, replace=True)
-
-    async def _digest(self, job: Job) -> None:
-        guild = self.bot.get_guild(job.guild_id or 0)
-        if guild is None:
-            return
-        zone = await self.bot.server_settings.zone(guild.id)
-        week = iso_week(job.due_at.astimezone(ZoneInfo(zone)))
-        since = job.due_at - timedelta(days=7)
-        resources = await self.service.resources(guild.id)
-        for area in self.bot.areas.of(guild.id).areas:
-            channel = guild.get_channel(resources.get(("channel", area.slug), (0, ""))[0])
-            if not isinstance(channel, discord.TextChannel):
-                continue
-            if not await self.service.claim_digest(guild.id, area.slug, week):
-                continue
-            try:
-                embed, named = await self._digest_embed(guild.id, area, since, week, job.late)
-                chart = await self._digest_chart(guild.id, area, job.due_at)
-                if chart is not None:
-                    embed.set_image(url=f"attachment://{chart.filename}")
-                message = await channel.send(
-                    embed=embed, file=chart or discord.utils.MISSING,
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )  # fmt: skip
-            except Exception:
-                await self.service.release_digest(guild.id, area.slug, week)
-                raise
-            await self.service.digest_sent(guild.id, area.slug, week, message.id)
-            # Each newcomer named in it, so an erasure can take their name out again.
-            await self.bot.member_messages.remember(guild.id, named, channel.id, message.id, DIGEST)
-        await self.schedule_digest(guild.id, replace=True, after=job.due_at)
-
-    async def _digest_chart(self, guild_id: int, area: Area, end: datetime) -> discord.File | None:
-        """The area's last eight weeks as a small chart; the digest goes without it if the
-        reports feature is not loaded or the chart fails."""
-        reports = self.bot.get_cog("ReportsCog")
-        if not isinstance(reports, ReportsCog):
-            return None
-        try:
-            return await reports.area_activity_file(guild_id, area.slug, area.name, end)
-        except Exception:
-            log.exception("the digest chart of %s failed; the digest goes without it", area.slug)
-            return None
-
-    async def _digest_embed(
-        self, guild_id: int, area: Area, since: datetime, week: str, late: bool
-    ) -> tuple[discord.Embed, list[int]]:
-        """The digest, and the members it names."""
-        newcomers = await self.service.new_members(guild_id, area.slug, since)
-        threads = await self.service.busiest_threads(guild_id, area.slug, since)
-        purpose, questions = await self.service.text(guild_id, area)
-        opening = f"A question to discuss: {questions[0]}" if questions else fit(purpose, 300)
-        embed = discord.Embed(
-            title=f"This week in {area.name} ({week})", description=fit(opening, 4096)
-        )
-        embed.add_field(
-            name=NEW_MEMBERS, value=_newcomers([name for _, name in newcomers]), inline=False
-        )
-        embed.add_field(
-            name="Most active threads",
-            value="\n".join(f"<#{t}>: {n} message{'' if n == 1 else 's'}" for t, n in threads)
-            or "No thread activity this week. Start one with a question.",
-            inline=False,
-        )
-        for section in await self.bot.digest_sections.collect(
-            guild_id, area.slug, since + timedelta(days=7), since + timedelta(days=14)
-        ):
-            embed.add_field(
-                name=section.heading, value=fit("\n".join(section.lines), 1024), inline=False
-            )
-        if late:
-            embed.set_footer(text="Delivered late: the bot was offline when this was due.")
-        return embed, [user_id for user_id, _ in newcomers]
-
-    async def _digest_without(
-        self, guild: discord.Guild, channel_id: int, message_id: int, named: list[int]
-    ) -> None:
-        """An erased member's name leaves a digest already posted: the New members line is
-        written again from the members it still names (as their profiles are now)."""
-        channel = guild.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            return
-        message = await channel.fetch_message(message_id)
-        if not message.embeds:
-            return
-        embed = message.embeds[0]
-        for index, field in enumerate(embed.fields):
-            if field.name == NEW_MEMBERS:
-                names = await self.service.names_of(guild.id, named)
-                embed.set_field_at(index, name=NEW_MEMBERS, value=_newcomers(names), inline=False)
-        await message.edit(embed=embed, allowed_mentions=discord.AllowedMentions.none())
-
-
-def _newcomers(names: list[str]) -> str:
-    return fit(escape_markdown(", ".join(names)), 1024) if names else "No one new this week."
+        await self.digest.reported(job, outcome)
