@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,19 @@ def audit_actions(db_path: Path, guild_id: int) -> list[str]:
             "SELECT action FROM audit_log WHERE guild_id = ? ORDER BY id", (guild_id,)
         ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def stored_time(stored: str) -> datetime:
+    """A time as the database stores it (bot.clock.to_db_time), aware UTC."""
+    return datetime.strptime(stored, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def pending_due(servers: Servers, kind: str) -> dict[int, datetime]:
+    """Each server's pending job of ``kind`` (a weekly digest, a monthly report): when it is
+    due."""
+    rows = sql(servers.db_path, "SELECT guild_id, due_at FROM scheduled_jobs "
+               "WHERE kind = ? AND status = 'pending'", kind)  # fmt: skip
+    return {guild: stored_time(due) for guild, due in rows}
 
 
 def sql(db_path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -6,12 +6,19 @@ gives roles of its own, while the hub keeps the defaults."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import Servers, config, moderator, servers, shown, sql
+from tests.e2e.servers_steps import (
+    Servers,
+    config,
+    moderator,
+    pending_due,
+    servers,
+    shown,
+)
 
 __all__ = ["servers"]  # the two-server fixture, from servers_steps
 
@@ -132,17 +139,6 @@ async def test_closed_dms_are_reached_in_each_servers_own_requests_channel(
     assert request_threads(hub) == [hub.channel("expert-requests")]
 
 
-def stored_time(stored: str) -> datetime:
-    return datetime.strptime(stored, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def digest_due(servers: Servers) -> dict[int, datetime]:
-    """Each server's pending weekly digest: when it is due."""
-    rows = sql(servers.db_path, "SELECT guild_id, due_at FROM scheduled_jobs "
-               "WHERE kind = 'areas.digest' AND status = 'pending'")  # fmt: skip
-    return {guild: stored_time(due) for guild, due in rows}
-
-
 async def test_each_server_has_its_weekly_digest_on_its_own_day_and_hour(
     servers: Servers,
 ) -> None:
@@ -164,7 +160,7 @@ async def test_each_server_has_its_weekly_digest_on_its_own_day_and_hour(
     assert "posted on wed from now on" in moved.content
     moved = await config(partner, partner_mod, "set", setting="digest_hour", value="14")
     assert "posted at 14:00 in the server's time zone" in moved.content
-    due = digest_due(servers)
+    due = pending_due(servers, "areas.digest")
     assert (due[partner.guild_id].weekday(), due[partner.guild_id].hour) == (2, 14)
     assert (due[hub.guild_id].weekday(), due[hub.guild_id].hour) == (0, 9)
 
@@ -184,14 +180,15 @@ async def test_each_server_has_its_weekly_digest_on_its_own_day_and_hour(
     assert "Zoe Partner" in json.dumps(posted()[0].embeds)
     await partner.double.wait_for(
         lambda: (
-            digest_due(servers).get(partner.guild_id, due[partner.guild_id]) > due[partner.guild_id]
+            pending_due(servers, "areas.digest").get(partner.guild_id, due[partner.guild_id])
+            > due[partner.guild_id]
         ),
         what="the partner's next digest",
     )
     # Back to the default: its next digest is on Monday at 09:00 again.
     await config(partner, partner_mod, "reset", setting="digest_day")
     await config(partner, partner_mod, "reset", setting="digest_hour")
-    after = digest_due(servers)[partner.guild_id]
+    after = pending_due(servers, "areas.digest")[partner.guild_id]
     assert (after.weekday(), after.hour) == (0, 9)
 
 

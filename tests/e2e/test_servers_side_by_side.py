@@ -6,19 +6,23 @@ channel, the scheduled jobs or the data a member sees."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import Servers, config, moderator, servers, shown, sql
+from tests.e2e.servers_steps import (
+    Servers,
+    config,
+    moderator,
+    servers,
+    shown,
+    sql,
+    stored_time,
+)
 
 __all__ = ["servers"]  # the two-server fixture, from servers_steps
-
-
-def stored_time(stored: str) -> datetime:
-    return datetime.strptime(stored, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def days_from(hub: Hub, stored: str) -> int:

@@ -5,27 +5,23 @@ the environment's zone. Verification and who sees area channels are each server'
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.intro_steps import introduce
-from tests.e2e.servers_steps import Servers, config, moderator, servers, shown, sql
+from tests.e2e.servers_steps import (
+    Servers,
+    config,
+    moderator,
+    pending_due,
+    servers,
+    shown,
+    sql,
+)
 
 __all__ = ["servers"]  # the two-server fixture, from servers_steps
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
-
-
-def stored_time(stored: str) -> datetime:
-    return datetime.strptime(stored, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def pending(servers: Servers, kind: str) -> dict[int, datetime]:
-    """Each server's pending job of ``kind``: when it is due."""
-    rows = sql(servers.db_path, "SELECT guild_id, due_at FROM scheduled_jobs "
-               "WHERE kind = ? AND status = 'pending'", kind)  # fmt: skip
-    return {guild: stored_time(due) for guild, due in rows}
 
 
 async def test_a_server_in_another_time_zone_runs_its_digest_report_and_events_on_its_clock(
@@ -42,7 +38,7 @@ async def test_a_server_in_another_time_zone_runs_its_digest_report_and_events_o
         assert refused.ephemeral and refused.content.startswith(said), refused.content
     assert shown(await config(partner, mod, "show"))["Time: the server's time zone"] == "UTC"
 
-    before = pending(servers, "areas.digest")
+    before = pending_due(servers, "areas.digest")
     moved = await config(partner, mod, "set", setting="server_timezone", value="nairobi")
     assert moved.content.startswith(
         "Time: the server's time zone is now Africa/Nairobi on this server (was UTC)."
@@ -50,7 +46,7 @@ async def test_a_server_in_another_time_zone_runs_its_digest_report_and_events_o
     assert "the next weekly digest, monthly report and matching round move" in moved.content
 
     # The partner's digest and monthly report moved to 09:00 in Nairobi; the hub's did not.
-    digest, monthly = pending(servers, "areas.digest"), pending(servers, "reports.monthly")
+    digest, monthly = pending_due(servers, "areas.digest"), pending_due(servers, "reports.monthly")
     for due in (digest[partner.guild_id], monthly[partner.guild_id]):
         assert (due.astimezone(NAIROBI).hour, due.minute) == (9, 0)
     assert digest[partner.guild_id] == before[partner.guild_id].replace(hour=6)
@@ -72,7 +68,7 @@ async def test_a_server_in_another_time_zone_runs_its_digest_report_and_events_o
 
     # Back to the default: the partner's digest is at 09:00 UTC again.
     await config(partner, mod, "reset", setting="server_timezone")
-    assert pending(servers, "areas.digest")[partner.guild_id] == before[partner.guild_id]
+    assert pending_due(servers, "areas.digest")[partner.guild_id] == before[partner.guild_id]
 
 
 async def test_one_server_turns_verification_off_while_the_environment_turns_it_on(
