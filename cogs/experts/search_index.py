@@ -63,6 +63,7 @@ class Doc:
     open_to: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     partner_visible: bool = False  # linked partner networks may find this member
+    keywords: tuple[str, ...] = ()  # the expertise keywords, when not only in ``fields``
     # Set when made from a database row: the row's digest (a third of the Python time of
     # working it out from the fields, and a build works out 100,000).
     fingerprint: int = field(default=0, compare=False, repr=False)
@@ -70,6 +71,13 @@ class Doc:
     @property
     def key(self) -> str:
         return f"{self.guild_id}:{self.user_id}"
+
+    @property
+    def expertise(self) -> list[str]:
+        """Each expertise keyword (``fields`` holds them joined by ' ; ')."""
+        if self.keywords:
+            return list(self.keywords)
+        return [k for k in self.fields.get("expertise", "").split(" ; ") if k]
 
     def digest(self) -> int:
         """A fingerprint of the indexed content, to tell a stale index from SQLite."""
@@ -207,7 +215,7 @@ def _document(doc: Doc) -> tantivy.Document:
         "area_bits": area_bits(doc.areas),
         "partners": int(doc.partner_visible),
         "words": " ".join(doc.fields.values()),
-        TEXT: _values_of(doc.fields),
+        TEXT: _values_of(doc),
         "country": doc.country,
         "stage": doc.stage,
         "areas": list(doc.areas),
@@ -217,16 +225,19 @@ def _document(doc: Doc) -> tantivy.Document:
     return tantivy.Document.from_dict(body, SCHEMA)
 
 
-def _values_of(fields: dict[str, str]) -> list[str]:
+def _values_of(doc: Doc) -> list[str]:
     """The searched field's values: each expertise keyword on its own, each part repeated
     as often as it weighs."""
-    values: list[str] = []
-    for name, times in REPEATS.items():
-        text = fields.get(name, "")
+    values = doc.expertise * REPEATS["expertise"]
+    fields = doc.fields
+    for name, times in _WHOLE:
+        text = fields.get(name)
         if text:
-            parts = [k for k in text.split(" ; ") if k] if name == "expertise" else [text]
-            values += parts * times
+            values += [text] * times
     return values
+
+
+_WHOLE = [(name, times) for name, times in REPEATS.items() if name != "expertise"]
 
 
 class SearchIndex:

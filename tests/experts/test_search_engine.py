@@ -264,9 +264,12 @@ async def test_a_build_and_a_profile_change_index_a_profile_alike(
                  open_to=["media-enquiries"], areas=["data", "evaluation"],
                  languages=["English", "Arabic"])  # fmt: skip
     await person(db, clock, 2, "policing")
+    # Keywords a fast reading of the stored JSON could get wrong: accents (stored as \u
+    # escapes), a quote, a backslash, brackets and commas.
+    await person(db, clock, 3, 'Désinformation, "lone" actors, a\\b, x],[y')
     profiles = ProfileService(db, clock, ServerAreas(load_areas()))
     connection = sqlite3.connect(db_path)
-    for user in (1, 2):
+    for user in (1, 2, 3):
         row = connection.execute(
             f"SELECT {DOC_COLUMNS} FROM profiles WHERE user_id = ?", (user,)
         ).fetchone()
