@@ -263,6 +263,16 @@ class Message:
     def custom_ids(self) -> list[str]:
         return [c["custom_id"] for c in iter_components(self.components) if "custom_id" in c]
 
+    def custom_id(self, prefix: str) -> str:
+        """The first component's custom id starting with ``prefix`` (the button a test means,
+        whatever ids follow it); fails, naming those there are, when none does."""
+        found = next((c for c in self.custom_ids() if c.startswith(prefix)), None)
+        if found is None:
+            raise AssertionError(
+                f"no component's custom id starts with {prefix!r}: {self.custom_ids()}"
+            )
+        return found
+
     def buttons(self) -> dict[str, str]:
         """Each labelled button's custom id, by its label (what a member sees to press)."""
         return {

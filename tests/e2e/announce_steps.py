@@ -36,14 +36,9 @@ async def schedule(
     )
 
 
-def button(result: Any, prefix: str) -> str:
-    found: str = next(c for c in result.message.custom_ids() if c.startswith(prefix))
-    return found
-
-
 async def confirm(hub: Hub, user_id: int, preview: Any) -> Any:
     return await hub.double.click(
-        hub.guild_id, user_id, preview.message, button(preview, "announce:confirm:")
+        hub.guild_id, user_id, preview.message, preview.message.custom_id("announce:confirm:")
     )
 
 

@@ -36,14 +36,9 @@ async def create(
     )
 
 
-def button(result: Any, prefix: str) -> str:
-    found: str = next(c for c in result.message.custom_ids() if c.startswith(prefix))
-    return found
-
-
 async def confirm(hub: Hub, user_id: int, preview: Any) -> Any:
     return await hub.double.click(
-        hub.guild_id, user_id, preview.message, button(preview, "events:confirm:")
+        hub.guild_id, user_id, preview.message, preview.message.custom_id("events:confirm:")
     )
 
 
@@ -77,8 +72,7 @@ async def rsvp(hub: Hub, user_id: int, card: Any, choice: str) -> Any:
 
 
 def button_event_id(card: Any) -> int:
-    custom: str = next(c for c in card.custom_ids() if c.startswith("events:rsvp:"))
-    return int(custom.split(":")[2])
+    return int(card.custom_id("events:rsvp:").split(":")[2])
 
 
 def field(embed: dict[str, Any], name_start: str) -> dict[str, Any]:

@@ -62,9 +62,7 @@ def proposal(hub: Hub, user: int) -> Any:
 
 
 async def answer(hub: Hub, user: int, message: Any, choice: str, guild: bool = False) -> Any:
-    pairing = next(c for c in message.custom_ids() if c.startswith("mentoring:proposal:")).split(
-        ":"
-    )[2]
+    pairing = message.custom_id("mentoring:proposal:").split(":")[2]
     custom_id = f"mentoring:proposal:{pairing}:{choice}"
     return await hub.double.click(hub.guild_id if guild else None, user, message, custom_id)
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from tests.e2e.announce_steps import (
     advance_until_posted,
-    button,
     command,
     confirm,
     moderator,
@@ -62,7 +61,7 @@ async def test_cancel_in_the_preview_schedules_nothing(hub: Hub) -> None:
     mod = await moderator(hub)
     preview = await schedule(hub, mod, "in 1 hour")
     gone = await hub.double.click(
-        hub.guild_id, mod, preview.message, button(preview, "announce:discard:")
+        hub.guild_id, mod, preview.message, preview.message.custom_id("announce:discard:")
     )
     assert gone.content == "Cancelled. Nothing was scheduled."
     listed = await command(hub, mod, "list")

@@ -36,7 +36,7 @@ async def test_natural_language_preview_then_card_and_scheduled_event(hub: Hub) 
 async def test_edit_in_the_preview_then_confirm(hub: Hub) -> None:
     mod = await moderator(hub)
     preview = await create(hub, mod, when="in 3 days at 15:00", timezone="Asia/Tokyo")
-    edit = next(c for c in preview.message.custom_ids() if c.startswith("events:edit:"))
+    edit = preview.message.custom_id("events:edit:")
     form = await hub.double.click(hub.guild_id, mod, preview.message, edit)
     assert form.modal is not None
     changed = await hub.double.submit_modal(

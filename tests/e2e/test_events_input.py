@@ -105,7 +105,7 @@ async def test_another_members_preview_cannot_be_confirmed(hub: Hub) -> None:
     mod = await moderator(hub)
     other = await moderator(hub, "mod2")
     preview = await create(hub, mod)
-    button = next(c for c in preview.message.custom_ids() if c.startswith("events:confirm:"))
+    button = preview.message.custom_id("events:confirm:")
     preview.message.visible_to = None  # as if the other moderator could see it
     refused = await hub.double.click(hub.guild_id, other, preview.message, button)
     assert "Only the member who made this preview" in refused.content

@@ -8,7 +8,6 @@ from sandbox.double.state import BOT_PERMISSIONS, SEND_MESSAGES
 from tests.e2e.audit_steps import audit_text
 from tests.e2e.event_steps import (
     DESCRIPTION,
-    button,
     card_of,
     cards,
     command,
@@ -40,7 +39,7 @@ async def test_confirm_where_the_card_cannot_be_posted_keeps_the_preview(hub: Hu
     preview = await create(hub, mod)
     await take_send_messages(hub)
     done = await hub.double.click(
-        hub.guild_id, mod, preview.message, button(preview, "events:confirm:")
+        hub.guild_id, mod, preview.message, preview.message.custom_id("events:confirm:")
     )
     assert done.ephemeral
     assert "I cannot post the event card in #announcements" in done.content, done.content
@@ -65,7 +64,7 @@ async def test_a_card_refused_by_discord_leaves_a_preview_to_confirm_again(hub: 
     guild = hub.double.guild(hub.guild_id)
     guild.everyone.permissions &= ~SEND_MESSAGES
     hub.double.set_bot_permissions(hub.guild_id, BOT_PERMISSIONS & ~SEND_MESSAGES, announce=False)
-    confirm_id = button(preview, "events:confirm:")
+    confirm_id = preview.message.custom_id("events:confirm:")
     done = await hub.double.click(hub.guild_id, mod, preview.message, confirm_id)
     assert "Discord refused the event card" in done.content, done.content
     assert hub.bot is not None
