@@ -16,6 +16,7 @@ from tests.e2e.audit_steps import audit_text
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
+from tests.e2e.servers_steps import sql, stored_time
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -377,27 +378,16 @@ async def test_a_missed_digest_plans_the_next_one_while_the_bot_runs(hub: Hub) -
     not sent late, but the next is planned at once, not only after a restart."""
 
     def pending() -> list[str]:
-        with sqlite3.connect(hub.db_path) as db:
-            rows = db.execute(
-                "SELECT due_at FROM scheduled_jobs WHERE kind = 'areas.digest' "
-                "AND status = 'pending'"
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+        return [due for status, due in digest_jobs(hub) if status == "pending"]
 
     await setup(hub, await moderator(hub))
     await hub.double.wait_for(lambda: len(pending()) == 1, what="the first digest planned")
     [first] = pending()
-    due_at = datetime.strptime(first, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    hub.clock.set(due_at + timedelta(days=2))  # far past the grace period
+    hub.clock.set(stored_time(first) + timedelta(days=2))  # far past the grace period
     await hub.double.wait_for(lambda: pending() not in ([], [first]), what="the next digest")
     [following] = pending()
     assert following > first
-    with sqlite3.connect(hub.db_path) as db:
-        missed = db.execute(
-            "SELECT status FROM scheduled_jobs WHERE kind = 'areas.digest' AND due_at = ?",
-            (first,),
-        ).fetchone()[0]
-    assert missed == "missed"
+    assert digest_jobs(hub) == [("missed", first), ("pending", following)]
 
 
 @pytest.mark.hub_settings(job_max_attempts=1)
@@ -406,11 +396,7 @@ async def test_a_digest_that_fails_still_plans_the_next_one(hub: Hub) -> None:
     digest is given up, and the next week's is planned at once."""
 
     def digests() -> list[tuple[str, str]]:
-        with sqlite3.connect(hub.db_path) as db:
-            rows = db.execute(
-                "SELECT status, due_at FROM scheduled_jobs WHERE kind = 'areas.digest' ORDER BY id"
-            ).fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
+        return digest_jobs(hub)
 
     await setup(hub, await moderator(hub))
     await introduce(hub, (await hub.double.add_member(hub.guild_id, "amira")).id)
@@ -418,8 +404,15 @@ async def test_a_digest_that_fails_still_plans_the_next_one(hub: Hub) -> None:
     [(_, first)] = digests()
     hub.double.set_bot_permissions(hub.guild_id, 0)
     hub.double.guilds[hub.guild_id].roles[hub.guild_id].permissions = 0  # @everyone's too
-    hub.clock.set(datetime.strptime(first, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC))
+    hub.clock.set(stored_time(first))
     await hub.double.wait_for(
         lambda: [s for s, _ in digests()] == ["failed", "pending"], what="the next digest"
     )
     assert digests()[1][1] > first
+
+
+def digest_jobs(hub: Hub) -> list[tuple[str, str]]:
+    """The weekly digest's scheduled jobs, oldest first: (status, when due as stored)."""
+    rows = sql(hub.db_path, "SELECT status, due_at FROM scheduled_jobs "
+               "WHERE kind = 'areas.digest' ORDER BY id")  # fmt: skip
+    return [(str(status), str(due)) for status, due in rows]
