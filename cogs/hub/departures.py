@@ -88,7 +88,15 @@ class ServerDepartures:
 
     async def _release_held(self, guild_id: int) -> int:
         """Held work back to pending; a held job whose key has since been planned again
-        (the weekly digest, planned afresh when the server comes back) gives way to it."""
+        (the weekly digest, planned afresh when the server comes back) gives way to it.
+        Every start comes through here for every server: one that has nothing held (almost
+        always) costs an indexed read, not a write transaction."""
+        held = await self._db.fetchval(
+            "SELECT 1 FROM scheduled_jobs WHERE guild_id = ? AND status = 'held' LIMIT 1",
+            (guild_id,),
+        )
+        if not held:
+            return 0
         now = to_db_time(self._clock.now())
         async with self._db.transaction() as tx:
             await tx.execute(
