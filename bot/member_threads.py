@@ -1,7 +1,7 @@
 """Which private thread belongs to which member, for features that reach members there.
 
 A member with closed DMs is reached in a private thread made for them alone (see
-cogs/experts/delivery.py). The thread is found again by its id, not its name, because two
+bot/delivery.py). The thread is found again by its id, not its name, because two
 members can share a display name; and a member who deletes their data takes the record
 with them (the caller deletes the thread itself, which needs Discord).
 """

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import countries, languages
+from bot.delivery import FAILED, PrivateDelivery
 from bot.errors import UserError
 from bot.member_messages import CARD
 from bot.scheduler import Job
 from bot.text import escape_markdown
 from bot.ui import discord_time
-from cogs.experts.delivery import FAILED, PrivateDelivery
 from cogs.experts.enquiries import (
     NEEDS,
     Enquiry,

@@ -14,13 +14,13 @@ from discord.ext import commands
 from bot import countries
 from bot import languages as language_names
 from bot.checks import is_moderator, server_settings_of
+from bot.delivery import PrivateDelivery
 from bot.errors import UserError
 from bot.options import CountryName, LanguageName, Query, Reference, Span, Topic
 from bot.scheduler import Job
 from bot.text import calendar_date, escape_markdown, excerpt, plural
 from bot.ui import area_choices
 from cogs.experts.brokering import Brokering
-from cogs.experts.delivery import PrivateDelivery
 from cogs.experts.enquiries import (
     CLOSE_JOB,
     NEEDS,

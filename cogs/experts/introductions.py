@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.delivery import DM, FAILED, THREAD, PrivateDelivery
 from bot.errors import UserError
 from bot.member_messages import CARD
 from bot.partners import may_reach
 from bot.scheduler import Job
 from bot.text import escape_markdown
-from cogs.experts.delivery import DM, FAILED, THREAD, PrivateDelivery
 from cogs.experts.requests import IntroRequest, RequestError, RequestService
 from cogs.experts.views import RequestModal, answer_view
 from cogs.partners.crossing import Federation

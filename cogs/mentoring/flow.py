@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.delivery import DM, PrivateDelivery
 from bot.errors import UserError
 from bot.lookup import find_role, find_text_channel
 from bot.scheduler import Job
 from bot.text import clean, escape_markdown, fit
 from bot.ui import discord_time
-from cogs.experts.delivery import DM, PrivateDelivery
 from cogs.mentoring.pairings import Pairing, PairingError, PairingService, PairThread
 from cogs.mentoring.proposal_text import Labelled, about_the_mentee, about_the_mentor
 from cogs.mentoring.views import EndModal, checkin_view, proposal_view

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import discord
 
     from bot.app import HubBot
-    from cogs.experts.delivery import PrivateDelivery
+    from bot.delivery import PrivateDelivery
     from cogs.experts.requests import IntroRequest, RequestService
     from cogs.profiles.service import ProfileService
 

@@ -17,11 +17,11 @@ import discord
 from bot.audit import member_target
 from bot.checks import is_moderator, server_settings_of
 from bot.clock import from_db_time
+from bot.delivery import DM, FAILED, THREAD, PrivateDelivery
 from bot.errors import NotModerator
 from bot.lookup import find_text_channel
 from bot.text import escape_markdown, excerpt
 from bot.ui import discord_time
-from cogs.experts.delivery import DM, FAILED, THREAD, PrivateDelivery
 from cogs.profiles.cards import profile_embed
 from cogs.profiles.fields import Profile, Viewer
 from cogs.profiles.replies import Interaction, ids_of, show

@@ -1,6 +1,8 @@
-"""Private delivery for introductions, enquiries and mentoring: by DM, or, when a member's
-DMs are closed, as a mention in a private thread made for them alone (in the feature's
-channel), so no one is silently skipped and no one else reads the card.
+"""Private delivery, for every feature that must reach one member privately (introductions,
+enquiries, mentoring, profile review, partner networks): by DM, or, when a member's DMs are
+closed, as a mention in a private thread made for them alone (in the feature's channel), so
+no one is silently skipped and no one else reads the card. It lives in the shared core
+because several features use it, not only expert search, where it began.
 
 Also opens the private thread where two members meet once both have agreed.
 """
