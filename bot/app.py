@@ -13,6 +13,7 @@ from discord.ext import commands
 
 import cogs
 from bot import __version__
+from bot.actions import Actions
 from bot.audit import AuditEntry, AuditLog
 from bot.audit_text import AuditTargets, named_members
 from bot.audit_text import render as render_audit
@@ -92,6 +93,7 @@ class HubBot(commands.Bot):
         self._server_settings: ServerSettings | None = None
         self._servers_known: asyncio.Future[None] | None = None
         self.pages = Pages()
+        self.actions = Actions()  # what each persistent button does, by feature
         self.digest_sections = DigestSections()
         # Features say how their audit targets read ("event #12" -> its title and card).
         self.audit_targets = AuditTargets()

@@ -7,19 +7,17 @@ import io
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.actions import run_action
 from bot.text import excerpt, fit
 from bot.ui import HubModal, discord_time, error_reporting
 from cogs.announcements.delivery import render_post
 from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
 from cogs.announcements.recurrence import describe, upcoming
-
-if TYPE_CHECKING:
-    from cogs.announcements.cog import AnnouncementsCog
 
 Interaction = discord.Interaction[Any]
 FormSubmit = Callable[[Interaction, str, str], Awaitable[None]]
@@ -145,12 +143,6 @@ def approval_view(announcement_id: int) -> discord.ui.View:
     return view
 
 
-def _cog(interaction: Interaction) -> AnnouncementsCog:
-    cog: AnnouncementsCog | None = interaction.client.get_cog("AnnouncementsCog")
-    assert cog is not None
-    return cog
-
-
 class ConfirmButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"announce:confirm:(?P<id>\d+)"
 ):
@@ -172,7 +164,7 @@ class ConfirmButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).reviews.confirm(interaction, self.draft_id)
+        await run_action(interaction, "announce:confirm", self.draft_id)
 
 
 class DiscardButton(
@@ -196,7 +188,7 @@ class DiscardButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).reviews.discard(interaction, self.draft_id)
+        await run_action(interaction, "announce:discard", self.draft_id)
 
 
 class ReviewButton(
@@ -224,4 +216,4 @@ class ReviewButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).reviews.review(interaction, self.announcement_id, self.approve)
+        await run_action(interaction, "announce:review", self.announcement_id, self.approve)

@@ -69,6 +69,7 @@ class AreasCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.pages.register("areas", self._members_page)
+        self.bot.actions.register("areas:chosen", self.chosen)
         self.bot.scheduler.register(DIGEST_JOB, self.digest.run)
         self.bot.server_settings.on_change(self.digest.time_changed)
         self.bot.personal_data.register(
@@ -285,7 +286,9 @@ class AreasCog(commands.Cog):
         chosen = self._area(interaction.guild_id, area)
         assert interaction.guild_id is not None
         purpose, questions = await self.service.text(interaction.guild_id, chosen)
-        await interaction.response.send_modal(DescribeModal(chosen, purpose, questions, self))
+        await interaction.response.send_modal(
+            DescribeModal(chosen, purpose, questions, self.described)
+        )
 
     @describe.autocomplete("area")
     async def _describe_choices(

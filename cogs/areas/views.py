@@ -4,27 +4,18 @@ and the moderators' describe form. Persistent DynamicItems; the cog does the wor
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Awaitable, Callable
+from typing import Any, Self
 
 import discord
 
+from bot.actions import run_action
 from bot.challenge_areas import Area, AreaCatalog
 from bot.text import fit
 from bot.ui import HubModal, error_reporting
 
-if TYPE_CHECKING:
-    from cogs.areas.cog import AreasCog
-
 FIELD_LIMIT = 1024  # Discord's limit for one embed field's value
 BROWSE_BUDGET = 5000  # of the 6,000 characters an embed may hold, for the areas' lines
-
-
-def cog_of(interaction: discord.Interaction[Any]) -> AreasCog:
-    cog = interaction.client.get_cog("AreasCog")
-    if cog is None:
-        raise RuntimeError("The areas feature is not loaded.")
-    areas: AreasCog = cog
-    return areas
 
 
 def _values(interaction: discord.Interaction[Any]) -> list[str]:
@@ -49,7 +40,7 @@ class ChooseAreas(
 
     @error_reporting
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await cog_of(interaction).chosen(interaction, _values(interaction), add=self.mode == "add")
+        await run_action(interaction, "areas:chosen", _values(interaction), self.mode == "add")
 
 
 DYNAMIC_ITEMS = (ChooseAreas,)
@@ -89,10 +80,16 @@ def suggestion_view(areas: list[Area]) -> discord.ui.View:
     return view
 
 
+# What the describe form hands back: the area, its purpose and its open questions.
+Described = Callable[[discord.Interaction[Any], Area, str, list[str]], Awaitable[None]]
+
+
 class DescribeModal(HubModal, title="Describe this area"):
-    def __init__(self, area: Area, purpose: str, questions: list[str], cog: AreasCog) -> None:
+    def __init__(
+        self, area: Area, purpose: str, questions: list[str], on_described: Described
+    ) -> None:
         super().__init__(timeout=None)
-        self.area, self.cog = area, cog
+        self.area, self.on_described = area, on_described
         self.purpose: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Purpose (one paragraph)", style=discord.TextStyle.paragraph,
             max_length=1000, default=purpose[:1000],
@@ -106,7 +103,7 @@ class DescribeModal(HubModal, title="Describe this area"):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         questions = [q.strip() for q in self.questions.value.splitlines() if q.strip()]
-        await self.cog.described(interaction, self.area, self.purpose.value.strip(), questions)
+        await self.on_described(interaction, self.area, self.purpose.value.strip(), questions)
 
 
 def area_line(head: str, purpose: str, areas_shown: int) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.actions import run_action
 from bot.challenge_areas import AreaCatalog
 from bot.text import fit
 from bot.ui import HubModal, discord_time, error_reporting
@@ -24,9 +25,6 @@ from cogs.events.model import (
     describe_rrule,
     offsets_words,
 )
-
-if TYPE_CHECKING:
-    from cogs.events.cog import EventsCog
 
 Interaction = discord.Interaction[Any]
 FormSubmit = Callable[[Interaction, dict[str, str]], Awaitable[None]]
@@ -185,12 +183,6 @@ class EventForm(HubModal):
 # -- buttons --------------------------------------------------------------------------------
 
 
-def _cog(interaction: Interaction) -> EventsCog:
-    cog: EventsCog | None = interaction.client.get_cog("EventsCog")
-    assert cog is not None
-    return cog
-
-
 class ConfirmButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:confirm:(?P<id>\d+)"
 ):
@@ -211,7 +203,7 @@ class ConfirmButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).confirm(interaction, self.event_id)
+        await run_action(interaction, "events:confirm", self.event_id)
 
 
 class EditButton(
@@ -229,7 +221,7 @@ class EditButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).edit_preview(interaction, self.event_id)
+        await run_action(interaction, "events:edit", self.event_id)
 
 
 RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
@@ -261,7 +253,7 @@ class RsvpButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).rsvp(interaction, self.event_id, self.choice)
+        await run_action(interaction, "events:rsvp", self.event_id, self.choice)
 
 
 class AcceptOfferButton(
@@ -286,7 +278,7 @@ class AcceptOfferButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).accept_offer(interaction, self.event_id)
+        await run_action(interaction, "events:accept_offer", self.event_id)
 
 
 class MuteButton(
@@ -311,4 +303,4 @@ class MuteButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).mute_from_button(interaction, self.event_id)
+        await run_action(interaction, "events:mute", self.event_id)

@@ -81,6 +81,14 @@ class ExpertsCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AskButton, AnswerButton, AsTypedButton, EnquiryAnswerButton)
         self.bot.pages.register("experts", self._show_page)
+        for action, handler in (
+            ("experts:as_typed", self.search_as_typed),
+            ("experts:ask", self.introductions.ask),
+            ("experts:ask_partner", self.introductions.ask_partner),
+            ("experts:answer", self.introductions.answer),
+            ("experts:enquiry", self.brokering.answer),
+        ):
+            self.bot.actions.register(action, handler)
         self.bot.scheduler.register(EXPIRY_JOB, self.introductions.expire)
         self.bot.scheduler.register(CLOSE_JOB, self.brokering.close)
         self.bot.personal_data.register(

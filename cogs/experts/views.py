@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from bot.actions import run_action
 from bot.paging import page_buttons
 from bot.ui import HubModal, error_reporting
 from cogs.partners.views import PartnerAskButton
-
-if TYPE_CHECKING:
-    from cogs.experts.cog import ExpertsCog
 
 
 @dataclass(frozen=True)
@@ -73,9 +71,7 @@ class AsTypedButton(
 
     @error_reporting
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
-        assert cog is not None
-        await cog.search_as_typed(interaction, self.search_id)
+        await run_action(interaction, "experts:as_typed", self.search_id)
 
 
 class AskButton(
@@ -95,9 +91,7 @@ class AskButton(
 
     @error_reporting
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
-        assert cog is not None
-        await cog.introductions.ask(interaction, self.expert_id)
+        await run_action(interaction, "experts:ask", self.expert_id)
 
 
 class AnswerButton(
@@ -125,9 +119,7 @@ class AnswerButton(
 
     @error_reporting
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
-        assert cog is not None
-        await cog.introductions.answer(interaction, self.request_id, self.accept)
+        await run_action(interaction, "experts:answer", self.request_id, self.accept)
 
 
 def answer_view(request_id: int) -> discord.ui.View:
@@ -188,9 +180,7 @@ class EnquiryAnswerButton(
 
     @error_reporting
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
-        assert cog is not None
-        await cog.brokering.answer(interaction, self.enquiry_id, self.yes)
+        await run_action(interaction, "experts:enquiry", self.enquiry_id, self.yes)
 
 
 def enquiry_view(enquiry_id: int) -> discord.ui.View:

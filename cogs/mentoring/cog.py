@@ -83,6 +83,9 @@ class MentoringCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ProposalButton, CheckinButton)
         self.bot.pages.register("mentoring", self._show_dry_run_page)
+        self.bot.actions.register("mentoring:answer", self.flow.answer)
+        self.bot.actions.register("mentoring:checkin", self.flow.checkin)
+        self.bot.actions.register("mentoring:end", self.flow.end)
         self.bot.scheduler.register(EXPIRY_JOB, self.flow.expire)
         self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)
         self.bot.scheduler.register(ROUND_JOB, self._scheduled_round)

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from bot.actions import run_action
 from bot.paging import page_buttons
 from bot.ui import HubModal, error_reporting
 
-if TYPE_CHECKING:
-    from cogs.mentoring.cog import MentoringCog
-
 Interaction = discord.Interaction[Any]
-
-
-def _cog(interaction: Interaction) -> MentoringCog:
-    cog: MentoringCog | None = interaction.client.get_cog("MentoringCog")
-    assert cog is not None
-    return cog
 
 
 class ProposalButton(
@@ -47,7 +39,7 @@ class ProposalButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).flow.answer(interaction, self.pairing_id, self.accept)
+        await run_action(interaction, "mentoring:answer", self.pairing_id, self.accept)
 
 
 def proposal_view(pairing_id: int) -> discord.ui.View:
@@ -97,7 +89,7 @@ class CheckinButton(
 
     @error_reporting
     async def callback(self, interaction: Interaction) -> None:
-        await _cog(interaction).flow.checkin(interaction, self.pairing_id, self.stage, self.answer)
+        await run_action(interaction, "mentoring:checkin", self.pairing_id, self.stage, self.answer)
 
 
 def checkin_view(pairing_id: int, stage: int) -> discord.ui.View:
@@ -123,6 +115,6 @@ class EndModal(HubModal, title="End the pairing"):
         self.add_item(self.feedback)
 
     async def on_submit(self, interaction: Interaction) -> None:
-        await _cog(interaction).flow.end(
-            interaction, self.pairing_id, self.stage, self.feedback.value
+        await run_action(
+            interaction, "mentoring:end", self.pairing_id, self.stage, self.feedback.value
         )

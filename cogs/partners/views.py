@@ -4,14 +4,12 @@ the expert's server and id, so it keeps working after a restart."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from bot.actions import run_action
 from bot.ui import error_reporting
-
-if TYPE_CHECKING:
-    from cogs.experts.cog import ExpertsCog
 
 
 class PartnerAskButton(
@@ -37,6 +35,4 @@ class PartnerAskButton(
 
     @error_reporting
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: ExpertsCog | None = interaction.client.get_cog("ExpertsCog")
-        assert cog is not None
-        await cog.introductions.ask_partner(interaction, self.guild_id, self.expert_id)
+        await run_action(interaction, "experts:ask_partner", self.guild_id, self.expert_id)
