@@ -327,7 +327,7 @@ class SearchEngine:
     def _remember(self, doc: Doc) -> Doc:
         key = doc.key
         self._digests[key] = doc.digest()
-        keywords = doc.keywords or tuple(doc.expertise)
+        keywords = tuple(doc.expertise)
         self._expertise[key] = (doc.guild_id, keywords)
         counts = self.keywords.get(doc.guild_id)
         if counts is None:

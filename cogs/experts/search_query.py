@@ -239,8 +239,6 @@ def ranking(
     ending = completions(index, parsed.prefix) if parsed.prefix is not None else ()
     scoring = [c for w in parsed.words for c in _word_clauses(w.stems)]
     scoring += _word_clauses(ending, PREFIX_WEIGHT)
-    searched = [s for w in parsed.words for s in w.stems] + list(ending)
-    counting = [(tantivy.Occur.Should, _term(TEXT, s)) for s in searched]
     must = [(tantivy.Occur.Must, _phrase_query(p)) for p in parsed.phrases] + scope.clauses()
     if not scoring and not parsed.phrases:
         must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
@@ -249,8 +247,14 @@ def ranking(
     if not scoring:  # filters or quoted phrases alone: one pass ranks and counts
         return Ranking(_all(must + scope.leaving_out()), None, area_bits(boost_areas), phrase)
     scored = [(tantivy.Occur.Must, _all(scoring)), *must] if must else scoring
-    counted = [(tantivy.Occur.Must, _all(counting)), *must]
     servers = None if parsed.phrases else scope.servers()
+    if servers is None:  # the ranking pass counts (SearchIndex.search)
+        return Ranking(_all(scored), None, area_bits(boost_areas), phrase, scope.exclude_user)
+    # Several servers may be read without their filter: then the count, with the filter,
+    # is made apart, and only when many profiles may match.
+    searched = [s for w in parsed.words for s in w.stems] + list(ending)
+    counting = [(tantivy.Occur.Should, _term(TEXT, s)) for s in searched]
+    counted = [(tantivy.Occur.Must, _all(counting)), *must]
     return Ranking(
         scoring=_all(scored),
         counting=_all(counted + scope.leaving_out()),
@@ -258,6 +262,6 @@ def ranking(
         phrase=phrase,
         leave_out=scope.exclude_user,
         expected=sum(index.text_freq(s) for s in searched),
-        open_scoring=_all(scoring) if servers is not None else None,
+        open_scoring=_all(scoring),
         servers=servers,
     )
