@@ -40,13 +40,17 @@ class Clock:
 
 
 class OffsetClock(Clock):
-    """Real time plus an offset that only grows: time can be moved forward, never back."""
+    """Real time plus an offset: it starts at real time or at ``start`` (which may be in the
+    past, so a test about a given day runs on that day whenever it runs), and from then on
+    moves forward only."""
 
     def __init__(self, start: datetime | None = None) -> None:
         super().__init__()
         self._offset = timedelta(0)
         if start is not None:
-            self.set(start)
+            if start.tzinfo is None:
+                raise ValueError("Use an aware datetime.")
+            self._offset = start - datetime.now(UTC)
 
     @property
     def offset(self) -> timedelta:

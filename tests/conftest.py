@@ -25,8 +25,11 @@ def pytest_terminal_summary(
 
 
 @pytest.fixture
-def clock() -> OffsetClock:
-    return OffsetClock()
+def clock(request: pytest.FixtureRequest) -> OffsetClock:
+    """The bot's clock: real time, or the moment a test names with ``clock_at`` (a test about
+    a given day must not depend on the day it runs)."""
+    marker = request.node.get_closest_marker("clock_at")
+    return OffsetClock(marker.args[0] if marker else None)
 
 
 @pytest.fixture

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
+
 from tests.e2e.event_steps import confirm, create, field, moderator
 from tests.e2e.harness import Hub
 from tests.e2e.intro_steps import introduce
 
 
+@pytest.mark.clock_at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 async def test_natural_language_preview_then_card_and_scheduled_event(hub: Hub) -> None:
     mod = await moderator(hub)
     preview = await create(

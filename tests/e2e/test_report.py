@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from PIL import Image
 
 from tests.e2e.harness import Hub
@@ -19,6 +20,7 @@ from tests.e2e.report_steps import (
 )
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+pytestmark = pytest.mark.clock_at(NOW)  # the bot's clock: the reports cover fixed months
 END = "at the end of November 2026"
 MONTH = "November 2026"
 AREAS = (
@@ -85,7 +87,6 @@ def rows(result: object) -> dict[tuple[str, str], str]:
 async def test_the_csv_holds_exactly_the_known_numbers_and_forgets_an_erased_member(
     hub: Hub,
 ) -> None:
-    hub.clock.set(NOW)
     mod = await moderator(hub)
     erased = (await hub.double.add_member(hub.guild_id, "leaving")).id
     seed_known_server(hub, erased)
@@ -120,7 +121,6 @@ async def test_the_csv_holds_exactly_the_known_numbers_and_forgets_an_erased_mem
 
 
 async def test_the_charts_are_pngs_of_the_expected_size_with_alt_text(hub: Hub) -> None:
-    hub.clock.set(NOW)
     mod = await moderator(hub)
     erased = (await hub.double.add_member(hub.guild_id, "leaving")).id
     seed_known_server(hub, erased)

@@ -20,10 +20,10 @@ from tests.e2e.report_steps import moderator, report
 from tests.reports.seed import Seeder
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+pytestmark = pytest.mark.clock_at(NOW)  # the bot's clock: the reports cover fixed months
 
 
 async def test_bad_periods_are_answered_privately_with_what_to_type(hub: Hub) -> None:
-    hub.clock.set(NOW)
     mod = await moderator(hub)
     cases = {
         ("2026-03-31", "2026-03-01"): "The to date (1 March 2026) is before the from date "
@@ -49,7 +49,6 @@ async def test_bad_periods_are_answered_privately_with_what_to_type(hub: Hub) ->
 
 
 async def test_typed_dates_and_named_periods_say_which_days_they_cover(hub: Hub) -> None:
-    hub.clock.set(NOW)
     mod = await moderator(hub)
     typed = await report(hub, mod, **{"from": "1 March 2026", "to": "2026-05-31"})
     assert typed.content.startswith(

@@ -5,7 +5,10 @@ the environment's zone. Verification and who sees area channels are each server'
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.e2e.event_steps import confirm, create
 from tests.e2e.intro_steps import introduce
@@ -24,6 +27,7 @@ __all__ = ["servers"]  # the two-server fixture, from servers_steps
 NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
+@pytest.mark.clock_at(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # a Tuesday
 async def test_a_server_in_another_time_zone_runs_its_digest_report_and_events_on_its_clock(
     servers: Servers,
 ) -> None:

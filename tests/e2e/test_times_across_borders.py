@@ -5,11 +5,18 @@ Discord language is read."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 from tests.e2e import announce_steps
 from tests.e2e.event_steps import confirm, create, field, moderator
 from tests.e2e.harness import Hub
+
+# The bot's clock: the typed dates (February and October 2027) are ahead of it whenever the
+# suite runs.
+pytestmark = pytest.mark.clock_at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
 def _text(result: Any) -> str:
