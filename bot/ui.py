@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import discord
 from discord import app_commands
 
+from bot.actions import run_action
 from bot.challenge_areas import AreaCatalog
 from bot.errors import report_error, send_ephemeral
 from bot.geo import search_zones
@@ -58,6 +60,35 @@ def error_reporting(
             await report_error(interaction, exc)
 
     return wrapper
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A button that keeps working after a restart and hands its click to the handler its
+    feature registered under ``action`` (bot/actions.py).
+
+    A subclass gives the pattern of its custom ids (``template``) and its ``action``. The
+    pattern's named groups are the subclass's constructor arguments (digits read as numbers),
+    which is how discord.py builds the button again from a message posted before a restart;
+    the constructor hands this class the button and the handler's arguments.
+    """
+
+    action: ClassVar[str]
+
+    def __init__(self, button: discord.ui.Button[Any], *handler_args: object) -> None:
+        super().__init__(button)
+        self.handler_args = handler_args
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        found = {k: int(v) if v.isdigit() else v for k, v in match.groupdict().items()}
+        build: Any = cls  # each subclass's constructor takes its template's groups
+        return build(**found)  # type: ignore[no-any-return]
+
+    @error_reporting
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await run_action(interaction, self.action, *self.handler_args)
 
 
 def area_choices(catalog: AreaCatalog, typed: str) -> list[app_commands.Choice[str]]:

@@ -4,22 +4,21 @@ buttons (their custom ids carry the announcement id, so they work after a restar
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Self
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.actions import run_action
 from bot.text import excerpt, fit
-from bot.ui import HubModal, discord_time, error_reporting
+from bot.ui import ActionButton, HubModal, discord_time
 from cogs.announcements.delivery import render_post
 from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
 from cogs.announcements.recurrence import describe, upcoming
 
 Interaction = discord.Interaction[Any]
+Button = discord.ui.Button[Any]
 FormSubmit = Callable[[Interaction, str, str], Awaitable[None]]
 STATE_WORDS = {
     "awaiting_approval": "waiting for approval",
@@ -143,77 +142,40 @@ def approval_view(announcement_id: int) -> discord.ui.View:
     return view
 
 
-class ConfirmButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"announce:confirm:(?P<id>\d+)"
-):
+class ConfirmButton(ActionButton, template=r"announce:confirm:(?P<draft_id>\d+)"):
+    action = "announce:confirm"
+
     def __init__(self, draft_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Confirm",
-                style=discord.ButtonStyle.success,
-                custom_id=f"announce:confirm:{draft_id}",
-            )
-        )
-        self.draft_id = draft_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "announce:confirm", self.draft_id)
+        button: Button = discord.ui.Button(
+            label="Confirm", style=discord.ButtonStyle.success,
+            custom_id=f"announce:confirm:{draft_id}",
+        )  # fmt: skip
+        super().__init__(button, draft_id)
 
 
-class DiscardButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"announce:discard:(?P<id>\d+)"
-):
+class DiscardButton(ActionButton, template=r"announce:discard:(?P<draft_id>\d+)"):
+    action = "announce:discard"
+
     def __init__(self, draft_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"announce:discard:{draft_id}",
-            )
-        )
-        self.draft_id = draft_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "announce:discard", self.draft_id)
+        button: Button = discord.ui.Button(
+            label="Cancel", style=discord.ButtonStyle.secondary,
+            custom_id=f"announce:discard:{draft_id}",
+        )  # fmt: skip
+        super().__init__(button, draft_id)
 
 
 class ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"announce:(?P<choice>approve|reject):(?P<id>\d+)",
+    ActionButton, template=r"announce:(?P<choice>approve|reject):(?P<announcement_id>\d+)"
 ):
     """Approve or Reject, on the approval card in the audit channel."""
 
+    action = "announce:review"
+
     def __init__(self, announcement_id: int, choice: str) -> None:
         approve = choice == "approve"
-        super().__init__(
-            discord.ui.Button(
-                label="Approve" if approve else "Reject",
-                style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
-                custom_id=f"announce:{choice}:{announcement_id}",
-            )
+        button: Button = discord.ui.Button(
+            label="Approve" if approve else "Reject",
+            style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+            custom_id=f"announce:{choice}:{announcement_id}",
         )
-        self.announcement_id, self.approve = announcement_id, approve
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]), match["choice"])
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "announce:review", self.announcement_id, self.approve)
+        super().__init__(button, announcement_id, approve)

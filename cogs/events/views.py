@@ -4,18 +4,16 @@ after a restart."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Self
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.actions import run_action
 from bot.challenge_areas import AreaCatalog
 from bot.text import fit
-from bot.ui import HubModal, discord_time, error_reporting
+from bot.ui import ActionButton, HubModal, discord_time
 from cogs.events.model import (
     DESCRIPTION_LIMIT,
     LOCATION_LIMIT,
@@ -27,6 +25,7 @@ from cogs.events.model import (
 )
 
 Interaction = discord.Interaction[Any]
+Button = discord.ui.Button[Any]
 FormSubmit = Callable[[Interaction, dict[str, str]], Awaitable[None]]
 NAMES_SHOWN = 10
 
@@ -183,45 +182,23 @@ class EventForm(HubModal):
 # -- buttons --------------------------------------------------------------------------------
 
 
-class ConfirmButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:confirm:(?P<id>\d+)"
-):
+class ConfirmButton(ActionButton, template=r"events:confirm:(?P<event_id>\d+)"):
+    action = "events:confirm"
+
     def __init__(self, event_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Confirm", style=discord.ButtonStyle.success,
-                custom_id=f"events:confirm:{event_id}",
-            )
+        button: Button = discord.ui.Button(
+            label="Confirm", style=discord.ButtonStyle.success,
+            custom_id=f"events:confirm:{event_id}",
         )  # fmt: skip
-        self.event_id = event_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "events:confirm", self.event_id)
+        super().__init__(button, event_id)
 
 
-class EditButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:edit:(?P<id>\d+)"
-):
+class EditButton(ActionButton, template=r"events:edit:(?P<event_id>\d+)"):
+    action = "events:edit"
+
     def __init__(self, event_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Edit", custom_id=f"events:edit:{event_id}"))
-        self.event_id = event_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "events:edit", self.event_id)
+        button: Button = discord.ui.Button(label="Edit", custom_id=f"events:edit:{event_id}")
+        super().__init__(button, event_id)
 
 
 RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
@@ -233,74 +210,39 @@ RSVP_STYLES = {
 
 
 class RsvpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"events:rsvp:(?P<id>\d+):(?P<choice>going|maybe|declined)",
+    ActionButton, template=r"events:rsvp:(?P<event_id>\d+):(?P<choice>going|maybe|declined)"
 ):
+    action = "events:rsvp"
+
     def __init__(self, event_id: int, choice: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=RSVP_LABELS[choice], style=RSVP_STYLES[choice],
-                custom_id=f"events:rsvp:{event_id}:{choice}",
-            )
+        button: Button = discord.ui.Button(
+            label=RSVP_LABELS[choice], style=RSVP_STYLES[choice],
+            custom_id=f"events:rsvp:{event_id}:{choice}",
         )  # fmt: skip
-        self.event_id, self.choice = event_id, choice
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]), match["choice"])
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "events:rsvp", self.event_id, self.choice)
+        super().__init__(button, event_id, choice)
 
 
-class AcceptOfferButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:accept:(?P<id>\d+)"
-):
+class AcceptOfferButton(ActionButton, template=r"events:accept:(?P<event_id>\d+)"):
     """In the DM that offers a freed place to the first on the waitlist."""
 
+    action = "events:accept_offer"
+
     def __init__(self, event_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Take the place", style=discord.ButtonStyle.success,
-                custom_id=f"events:accept:{event_id}",
-            )
+        button: Button = discord.ui.Button(
+            label="Take the place", style=discord.ButtonStyle.success,
+            custom_id=f"events:accept:{event_id}",
         )  # fmt: skip
-        self.event_id = event_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "events:accept_offer", self.event_id)
+        super().__init__(button, event_id)
 
 
-class MuteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"events:mute:(?P<id>\d+)"
-):
+class MuteButton(ActionButton, template=r"events:mute:(?P<event_id>\d+)"):
     """On each reminder DM: turn this event's reminders off, as /event mute does."""
 
+    action = "events:mute"
+
     def __init__(self, event_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Mute reminders for this event", style=discord.ButtonStyle.secondary,
-                custom_id=f"events:mute:{event_id}",
-            )
+        button: Button = discord.ui.Button(
+            label="Mute reminders for this event", style=discord.ButtonStyle.secondary,
+            custom_id=f"events:mute:{event_id}",
         )  # fmt: skip
-        self.event_id = event_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["id"]))
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "events:mute", self.event_id)
+        super().__init__(button, event_id)

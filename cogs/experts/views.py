@@ -8,10 +8,11 @@ from typing import Any, Self
 
 import discord
 
-from bot.actions import run_action
 from bot.paging import page_buttons
-from bot.ui import HubModal, error_reporting
+from bot.ui import ActionButton, HubModal
 from cogs.partners.views import PartnerAskButton
+
+Button = discord.ui.Button[Any]
 
 
 @dataclass(frozen=True)
@@ -49,77 +50,50 @@ def results_view(
     return view
 
 
-class AsTypedButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"experts:astyped:(?P<search>\d+)"
-):
+class AsTypedButton(ActionButton, template=r"experts:astyped:(?P<search_id>\d+)"):
     """ "Search as typed" under results shown for a corrected word."""
 
+    action = "experts:as_typed"
+
     def __init__(self, search_id: int) -> None:
-        button = discord.ui.Button[Any](
-            label="Search as typed",
-            style=discord.ButtonStyle.secondary,
+        button: Button = discord.ui.Button(
+            label="Search as typed", style=discord.ButtonStyle.secondary,
             custom_id=f"experts:astyped:{search_id}",
-        )
-        super().__init__(button)
-        self.search_id = search_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["search"]))
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await run_action(interaction, "experts:as_typed", self.search_id)
+        )  # fmt: skip
+        super().__init__(button, search_id)
 
 
-class AskButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"experts:ask:(?P<expert>\d+)"
-):
+class AskButton(ActionButton, template=r"experts:ask:(?P<expert_id>\d+)"):
     """ "Request introduction" under a search result."""
 
+    action = "experts:ask"
+
     def __init__(self, expert_id: int, label: str = "Request introduction") -> None:
-        super().__init__(discord.ui.Button(label=label[:80], custom_id=f"experts:ask:{expert_id}"))
-        self.expert_id = expert_id
+        button: Button = discord.ui.Button(label=label[:80], custom_id=f"experts:ask:{expert_id}")
+        super().__init__(button, expert_id)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
-        return cls(int(match["expert"]), getattr(item, "label", None) or "Request introduction")
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await run_action(interaction, "experts:ask", self.expert_id)
+        return cls(int(match["expert_id"]), getattr(item, "label", None) or "Request introduction")
 
 
 class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"experts:answer:(?P<request>\d+):(?P<choice>accept|decline)",
+    ActionButton, template=r"experts:answer:(?P<request_id>\d+):(?P<choice>accept|decline)"
 ):
     """Accept or Decline, on the request the expert received."""
 
+    action = "experts:answer"
+
     def __init__(self, request_id: int, choice: str) -> None:
         accept = choice == "accept"
-        super().__init__(
-            discord.ui.Button(
-                label="Accept" if accept else "Decline",
-                style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
-                custom_id=f"experts:answer:{request_id}:{choice}",
-            )
+        button: Button = discord.ui.Button(
+            label="Accept" if accept else "Decline",
+            style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
+            custom_id=f"experts:answer:{request_id}:{choice}",
         )
-        self.request_id, self.accept = request_id, accept
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["request"]), match["choice"])
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await run_action(interaction, "experts:answer", self.request_id, self.accept)
+        super().__init__(button, request_id, accept)
 
 
 def answer_view(request_id: int) -> discord.ui.View:
@@ -156,31 +130,20 @@ class RequestModal(HubModal, title="Request an introduction"):
 
 
 class EnquiryAnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"experts:enquiry:(?P<enquiry>\d+):(?P<choice>yes|no)",
+    ActionButton, template=r"experts:enquiry:(?P<enquiry_id>\d+):(?P<choice>yes|no)"
 ):
     """ "I can help" or "Not for me", on an enquiry a member received."""
 
+    action = "experts:enquiry"
+
     def __init__(self, enquiry_id: int, choice: str) -> None:
         yes = choice == "yes"
-        super().__init__(
-            discord.ui.Button(
-                label="I can help" if yes else "Not for me",
-                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
-                custom_id=f"experts:enquiry:{enquiry_id}:{choice}",
-            )
+        button: Button = discord.ui.Button(
+            label="I can help" if yes else "Not for me",
+            style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
+            custom_id=f"experts:enquiry:{enquiry_id}:{choice}",
         )
-        self.enquiry_id, self.yes = enquiry_id, yes
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["enquiry"]), match["choice"])
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await run_action(interaction, "experts:enquiry", self.enquiry_id, self.yes)
+        super().__init__(button, enquiry_id, yes)
 
 
 def enquiry_view(enquiry_id: int) -> discord.ui.View:

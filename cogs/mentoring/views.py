@@ -2,44 +2,33 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 
 from bot.actions import run_action
 from bot.paging import page_buttons
-from bot.ui import HubModal, error_reporting
+from bot.ui import ActionButton, HubModal
 
 Interaction = discord.Interaction[Any]
+Button = discord.ui.Button[Any]
 
 
 class ProposalButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mentoring:proposal:(?P<pairing>\d+):(?P<choice>accept|decline)",
+    ActionButton, template=r"mentoring:proposal:(?P<pairing_id>\d+):(?P<choice>accept|decline)"
 ):
     """Accept or Decline, on the proposal each side received."""
 
+    action = "mentoring:answer"
+
     def __init__(self, pairing_id: int, choice: str) -> None:
         accept = choice == "accept"
-        super().__init__(
-            discord.ui.Button(
-                label="Accept" if accept else "Decline",
-                style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
-                custom_id=f"mentoring:proposal:{pairing_id}:{choice}",
-            )
+        button: Button = discord.ui.Button(
+            label="Accept" if accept else "Decline",
+            style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
+            custom_id=f"mentoring:proposal:{pairing_id}:{choice}",
         )
-        self.pairing_id, self.accept = pairing_id, accept
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: Any, match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["pairing"]), match["choice"])
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "mentoring:answer", self.pairing_id, self.accept)
+        super().__init__(button, pairing_id, accept)
 
 
 def proposal_view(pairing_id: int) -> discord.ui.View:
@@ -66,30 +55,19 @@ _STYLES = {
 
 
 class CheckinButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"mentoring:checkin:(?P<pairing>\d+):(?P<stage>\d+):(?P<answer>well|help|end)",
+    ActionButton,
+    template=r"mentoring:checkin:(?P<pairing_id>\d+):(?P<stage>\d+):(?P<answer>well|help|end)",
 ):
     """One of the three answers to a check-in."""
 
+    action = "mentoring:checkin"
+
     def __init__(self, pairing_id: int, stage: int, answer: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=CHECKIN_LABELS[answer],
-                style=_STYLES[answer],
-                custom_id=f"mentoring:checkin:{pairing_id}:{stage}:{answer}",
-            )
-        )
-        self.pairing_id, self.stage, self.answer = pairing_id, stage, answer
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: Any, match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["pairing"]), int(match["stage"]), match["answer"])
-
-    @error_reporting
-    async def callback(self, interaction: Interaction) -> None:
-        await run_action(interaction, "mentoring:checkin", self.pairing_id, self.stage, self.answer)
+        button: Button = discord.ui.Button(
+            label=CHECKIN_LABELS[answer], style=_STYLES[answer],
+            custom_id=f"mentoring:checkin:{pairing_id}:{stage}:{answer}",
+        )  # fmt: skip
+        super().__init__(button, pairing_id, stage, answer)
 
 
 def checkin_view(pairing_id: int, stage: int) -> discord.ui.View:

@@ -48,6 +48,15 @@ class ProfilesCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        flow = self.flow
+        for action, handler in (
+            ("profiles:introduce", flow.open_form),
+            ("profiles:go", flow.button),
+            ("profiles:pick", flow.picked),
+            ("profiles:verify", flow.review.verify),
+            ("profiles:erase", flow.own_data.erase),
+        ):
+            self.bot.actions.register(action, handler)
         self.bot.scheduler.register(PURGE_JOB, self._purge)
         self.bot.personal_data.register(
             "profiles", export=self.service.export, erase=self.service.erase

@@ -2,7 +2,8 @@
 
 Every component is a DynamicItem whose custom id carries what it does, and the form's state
 lives in the database draft, so each one keeps working after a restart. The callbacks only
-hand over to ``ProfileFlow`` (flow.py), which holds the Discord-side logic.
+hand over to the handlers the profiles cog registered (bot/actions.py): ``ProfileFlow``
+(flow.py) holds the Discord-side logic.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import discord
 
 from bot import countries, geo, languages
+from bot.actions import run_action
 from bot.challenge_areas import AreaCatalog
 from bot.text import fit
-from bot.ui import HubModal, error_reporting
+from bot.ui import ActionButton, HubModal, error_reporting
 from cogs.profiles.fields import LIMITS, CareerStage, OpenTo, Visibility
 
 if TYPE_CHECKING:
@@ -27,48 +29,33 @@ COMMON_COUNTRIES = [
     "ES", "IT", "AT", "CH", "IL", "IN", "KE", "NG", "ZA", "SG",
 ]  # fmt: skip
 OTHER = "__other__"
+Button = discord.ui.Button[Any]
 
 
-def flow_of(interaction: discord.Interaction[Any]) -> ProfileFlow:
-    cog = interaction.client.get_cog("ProfilesCog")
-    if cog is None:
-        raise RuntimeError("The profiles feature is not loaded.")
-    flow: ProfileFlow = cog.flow
-    return flow
-
-
-class IntroduceButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"profiles:introduce"
-):
+class IntroduceButton(ActionButton, template=r"profiles:introduce"):
     """On the welcome message, and on nudges: opens the member's own form."""
 
+    action = "profiles:introduce"
+
     def __init__(self, label: str = "Introduce yourself") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=discord.ButtonStyle.primary, custom_id="profiles:introduce"
-            )
+        button: Button = discord.ui.Button(
+            label=label, style=discord.ButtonStyle.primary, custom_id="profiles:introduce"
         )
+        super().__init__(button)
 
     @classmethod
     async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         return cls(getattr(item, "label", None) or "Introduce yourself")
 
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await flow_of(interaction).open_form(interaction)
-
 
 class FlowButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"profiles:go:(?P<action>about|work|preview|text|confirm|reconfirm)",
+    ActionButton, template=r"profiles:go:(?P<step>about|work|preview|text|confirm|reconfirm)"
 ):
     """Moves through the form: steps, re-opening the text, confirming."""
 
+    action = "profiles:go"
     LABELS: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
         "about": ("Back", discord.ButtonStyle.secondary),
         "work": ("Next: your work", discord.ButtonStyle.primary),
@@ -78,27 +65,18 @@ class FlowButton(
         "reconfirm": ("Still correct", discord.ButtonStyle.success),
     }
 
-    def __init__(self, action: str, label: str | None = None) -> None:
-        default_label, style = self.LABELS[action]
-        super().__init__(
-            discord.ui.Button(
-                label=label or default_label, style=style, custom_id=f"profiles:go:{action}"
-            )
+    def __init__(self, step: str, label: str | None = None) -> None:
+        default_label, style = self.LABELS[step]
+        button: Button = discord.ui.Button(
+            label=label or default_label, style=style, custom_id=f"profiles:go:{step}"
         )
-        self.action = action
+        super().__init__(button, step)
 
     @classmethod
     async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
-        return cls(match["action"], getattr(item, "label", None))
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await flow_of(interaction).button(interaction, self.action)
+        return cls(match["step"], getattr(item, "label", None))
 
 
 class FlowSelect(
@@ -124,68 +102,37 @@ class FlowSelect(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
         values = [str(v) for v in data.get("values", [])]
-        await flow_of(interaction).picked(interaction, self.field, values)
+        await run_action(interaction, "profiles:pick", self.field, values)
 
 
 class VerifyButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"profiles:verify:(?P<action>approve|reject):(?P<user>\d+)",
+    ActionButton, template=r"profiles:verify:(?P<decision>approve|reject):(?P<user_id>\d+)"
 ):
     """In the moderators' queue: approve or reject one introduction."""
 
-    def __init__(self, action: str, user_id: int) -> None:
-        approve = action == "approve"
-        super().__init__(
-            discord.ui.Button(
-                label="Approve" if approve else "Reject",
-                style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
-                custom_id=f"profiles:verify:{action}:{user_id}",
-            )
+    action = "profiles:verify"
+
+    def __init__(self, decision: str, user_id: int) -> None:
+        approve = decision == "approve"
+        button: Button = discord.ui.Button(
+            label="Approve" if approve else "Reject",
+            style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+            custom_id=f"profiles:verify:{decision}:{user_id}",
         )
-        self.action = action
-        self.user_id = user_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> Self:
-        return cls(match["action"], int(match["user"]))
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await flow_of(interaction).review.verify(interaction, self.action, self.user_id)
+        super().__init__(button, decision, user_id)
 
 
-class EraseButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"profiles:erase:(?P<user>\d+)"
-):
+class EraseButton(ActionButton, template=r"profiles:erase:(?P<user_id>\d+)"):
     """The confirm button of /profile delete; only the member it names can press it."""
 
+    action = "profiles:erase"
+
     def __init__(self, user_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Delete everything",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"profiles:erase:{user_id}",
-            )
-        )
-        self.user_id = user_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> Self:
-        return cls(int(match["user"]))
-
-    @error_reporting
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await flow_of(interaction).own_data.erase(interaction, self.user_id)
+        button: Button = discord.ui.Button(
+            label="Delete everything", style=discord.ButtonStyle.danger,
+            custom_id=f"profiles:erase:{user_id}",
+        )  # fmt: skip
+        super().__init__(button, user_id)
 
 
 DYNAMIC_ITEMS = (IntroduceButton, FlowButton, FlowSelect, VerifyButton, EraseButton)
