@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -25,7 +23,6 @@ from bot.clock import Clock, ensure_utc, from_db_time, to_db_time
 from bot.db import Database, Row
 from bot.jobs import Job, JobHandler, JobInterrupted, JobReporter, SchedulerPolicy
 from bot.timeparse import format_duration
-from bot.wallclock import cron_matcher, next_instant
 
 __all__ = [
     "Job",
@@ -34,7 +31,6 @@ __all__ = [
     "JobReporter",
     "Scheduler",
     "SchedulerPolicy",
-    "next_cron_time",
 ]
 
 log = logging.getLogger(__name__)
@@ -479,27 +475,3 @@ class Scheduler:
             await self._reporter(job, outcome, error)
         except Exception:
             log.exception("could not report %s job %d", outcome, job.id)
-
-
-_CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def _standard_weekdays(field: str) -> str:
-    """Standard crontab counts weekdays from Sunday = 0; APScheduler 3 from Monday = 0."""
-    return re.sub(r"\d", lambda m: _CRON_DAY_NAMES[int(m.group(0)) % 8], field)
-
-
-def next_cron_time(expression: str, timezone: str, after: datetime) -> datetime | None:
-    """Next fire of a standard crontab expression in an IANA time zone, after ``after``.
-
-    The expression is matched on the zone's wall clock and each match becomes an instant by
-    ``bot.wallclock``'s rule (a repeated time once, at its first instant; a skipped time
-    later by the jump), the rule events follow too. CronTrigger in the zone posted a repeated
-    time at both instants.
-    """
-    fields = expression.split()
-    if len(fields) != 5:
-        raise ValueError(f"'{expression}' needs five fields: minute hour day month weekday.")
-    minute, hour, day, month, weekday = fields
-    matches = cron_matcher(minute, hour, day, month, _standard_weekdays(weekday))
-    return next_instant(matches, ZoneInfo(timezone), ensure_utc(after))

@@ -390,7 +390,7 @@ class Settings(BaseSettings):
     def _cron(cls, value: str) -> str:
         value = value.strip()
         if value:
-            from bot.scheduler import next_cron_time
+            from bot.wallclock import next_cron_time
 
             try:
                 next_cron_time(value, "UTC", datetime(2026, 1, 1, tzinfo=UTC))

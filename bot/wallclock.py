@@ -21,11 +21,14 @@ night New York goes forward); that instant runs once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import ensure_utc
 
 # The first matching wall-clock time at or after the given one, or None when none is left.
 WallMatcher = Callable[[datetime], datetime | None]
@@ -130,3 +133,27 @@ def cron_instants(
     while following is not None:
         yield following
         following = next_instant(matches, zone, following)
+
+
+_CRON_DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _standard_weekdays(field: str) -> str:
+    """Standard crontab counts weekdays from Sunday = 0; APScheduler 3 from Monday = 0."""
+    return re.sub(r"\d", lambda m: _CRON_DAY_NAMES[int(m.group(0)) % 8], field)
+
+
+def next_cron_time(expression: str, timezone: str, after: datetime) -> datetime | None:
+    """Next fire of a standard crontab expression in an IANA time zone, after ``after``.
+
+    The expression is matched on the zone's wall clock and each match becomes an instant by
+    ``bot.wallclock``'s rule (a repeated time once, at its first instant; a skipped time
+    later by the jump), the rule events follow too. CronTrigger in the zone posted a repeated
+    time at both instants.
+    """
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"'{expression}' needs five fields: minute hour day month weekday.")
+    minute, hour, day, month, weekday = fields
+    matches = cron_matcher(minute, hour, day, month, _standard_weekdays(weekday))
+    return next_instant(matches, ZoneInfo(timezone), ensure_utc(after))

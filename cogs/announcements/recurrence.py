@@ -1,7 +1,7 @@
 """When an announcement runs: the repeat a moderator chose, as a cron expression in a zone.
 
 Every recurrence is stored as a standard 5-field crontab expression read on the zone's wall
-clock (through ``bot.scheduler.next_cron_time``), so "weekly, Monday 09:00 Europe/London"
+clock (through ``bot.wallclock.next_cron_time``), so "weekly, Monday 09:00 Europe/London"
 stays 09:00 London when the clocks change. Each local occurrence runs once, by the rule in
 ``bot.wallclock`` that events follow too: a time the clocks repeat runs at its first instant
 only, a time they skip runs later by the jump (02:30 New York at 03:30). The named repeats
@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.scheduler import next_cron_time
 from bot.text import excerpt
-from bot.wallclock import WallMatcher, cron_matcher, wall_time
+from bot.wallclock import WallMatcher, cron_matcher, next_cron_time, wall_time
 
 NAMED = ("none", "daily", "weekdays", "weekly", "monthly")
 CRON_HELP = (

@@ -13,8 +13,9 @@ import discord
 
 from bot.challenge_areas import Area
 from bot.member_messages import DIGEST
-from bot.scheduler import Job, next_cron_time
+from bot.scheduler import Job
 from bot.text import escape_markdown, fit
+from bot.wallclock import next_cron_time
 from cogs.areas.service import AreaService, iso_week
 from cogs.reports.cog import ReportsCog
 

@@ -18,9 +18,10 @@ from bot.checks import (
 from bot.errors import UserError
 from bot.institutions import load_institutions
 from bot.options import Avoid, Listing, Mentees, Paragraph
-from bot.scheduler import Job, next_cron_time
+from bot.scheduler import Job
 from bot.text import escape_markdown, excerpt, plural
 from bot.ui import area_choices
+from bot.wallclock import next_cron_time
 from cogs.mentoring.flow import PairingFlow
 from cogs.mentoring.matching import Round, Weights, solve
 from cogs.mentoring.pairings import (

@@ -13,7 +13,8 @@ import pytest
 from bot.clock import OffsetClock
 from bot.db import Database
 from bot.migrations import migrate
-from bot.scheduler import Job, Scheduler, SchedulerPolicy, next_cron_time
+from bot.scheduler import Job, Scheduler, SchedulerPolicy
+from bot.wallclock import next_cron_time
 
 Reports = list[tuple[int, str, str | None]]
 

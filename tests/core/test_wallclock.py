@@ -12,8 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.scheduler import next_cron_time
-from bot.wallclock import cron_instants, cron_matcher, instants, skipped_by, to_instant, wall_time
+from bot.wallclock import (
+    cron_instants,
+    cron_matcher,
+    instants,
+    next_cron_time,
+    skipped_by,
+    to_instant,
+    wall_time,
+)
 from tests.dst_oracle import ZONES, Change, changes, expected_instant
 
 WINDOW = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
