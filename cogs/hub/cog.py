@@ -5,23 +5,24 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import MODERATOR_PERMISSIONS, moderator_only
+from bot.checks import MODERATOR_PERMISSIONS, is_moderator, moderator_only, server_settings_of
 from bot.errors import UserError
 from bot.lookup import find_role, find_text_channel
 from bot.options import Reference, Span
+from bot.paging import page_view, show_page
 from bot.server_settings import CONFIGURABLE, MENTOR_WEIGHTS, SettingValueError, parse, shown
 from bot.text import excerpt
 from bot.timeparse import format_duration
 from bot.ui import answer_leftover, discord_time
 from cogs.areas.cog import AreasCog
 from cogs.hub.audit_targets import register_audit_targets
-from cogs.hub.config import effect, setting_choices, show_embed, value_choices
+from cogs.hub.config import effect, setting_choices, show_pages, value_choices
 from cogs.hub.service import AboutFacts, HealthReport, HubService
 from cogs.profiles.service import ProfileService
 from cogs.reports.cog import ReportsCog
@@ -76,6 +77,9 @@ def health_embed(report: HealthReport, latency_seconds: float) -> discord.Embed:
     return embed
 
 
+SETTINGS_KEY = "settings"  # the page buttons' key: there is one list of settings a server
+
+
 class HubCog(commands.Cog):
     """/about for everyone; /hub, hidden by Discord from members, for the moderators."""
 
@@ -96,6 +100,9 @@ class HubCog(commands.Cog):
             bot.db, bot.scheduler, bot.clock, profiles, bot.version, bot.started_at
         )
         register_audit_targets(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.pages.register("config", self._settings_page)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[HubBot]) -> None:
@@ -153,16 +160,28 @@ class HubCog(commands.Cog):
     @config.command(name="show", description="This server's settings and where each comes from")
     @moderator_only()
     async def config_show(self, interaction: discord.Interaction[HubBot]) -> None:
-        assert interaction.guild_id is not None
-        current = await self.bot.server_settings.all(interaction.guild_id)
+        await self._settings_page(interaction, SETTINGS_KEY, 0, edit=False)
+
+    async def _settings_page(
+        self, interaction: discord.Interaction[Any], key: str, page: int, edit: bool = True
+    ) -> None:
+        """One page of this server's settings (Previous and Next when they need several)."""
         guild_id = interaction.guild_id
+        assert guild_id is not None
+        settings = await server_settings_of(interaction)
+        if not is_moderator(interaction.user, settings):  # a page turned after a demotion
+            raise UserError("The server's settings are for moderators.")
+        current = await self.bot.server_settings.all(guild_id)
         count = len(self.bot.areas.of(guild_id).areas)
         areas = (
             f"this server's own list of {count} (/areas-admin download, upload or reset)"
             if self.bot.areas.is_own(guild_id)
             else f"the bot's list of {count} (/areas-admin upload gives this server its own)"
         )
-        await interaction.response.send_message(embed=show_embed(current, areas), ephemeral=True)
+        pages = show_pages(current, areas)
+        page = min(max(page, 0), len(pages) - 1)
+        view = page_view("config", key, page, len(pages))
+        await show_page(interaction, pages[page], view, edit=edit)
 
     @config.command(name="set", description="Change a setting for this server")
     @app_commands.describe(

@@ -68,26 +68,48 @@ FROM_NOW = {
 }
 
 
-def show_embed(current: list[Current], areas: str) -> discord.Embed:
-    """``areas``: whose list of challenge areas is in force, said in words."""
-    embed = discord.Embed(
-        title="This server's settings",
-        description="Change one with /hub config set; /hub config reset puts it back to the "
-        f"default, which comes from the bot's environment.\nChallenge areas: {areas}.",
+FIELDS_PER_PAGE = 25  # Discord's most fields in one embed
+CHARACTERS_PER_PAGE = 5500  # of the 6,000 Discord allows a message's embeds
+
+
+def show_pages(current: list[Current], areas: str) -> list[discord.Embed]:
+    """Every setting as a field, on as many pages as Discord's limits need (one today: 22
+    settings, about 4,600 characters); ``areas``: whose list of challenge areas is in
+    force, said in words."""
+    description = (
+        "Change one with /hub config set; /hub config reset puts it back to the default, "
+        f"which comes from the bot's environment.\nChallenge areas: {areas}."
     )
+    pages: list[list[tuple[str, str]]] = [[]]
+    used = len(description)
     for item in current:
-        source = (
-            f"this server's own (the default is {shown(item.default)})"
-            if item.own
-            else f"the default, from {item.setting.env}"
-        )
-        embed.add_field(
-            name=item.setting.label,
-            value=f"**{shown(item.value)}**: {source}.\nSets {item.setting.help}; takes "
-            f"{allowed(item.setting.name)}.",
-            inline=False,
-        )
-    return embed
+        name, value = item.setting.label, _field_value(item)
+        if len(pages[-1]) == FIELDS_PER_PAGE or used + len(name) + len(value) > CHARACTERS_PER_PAGE:
+            pages.append([])
+            used = len(description)
+        pages[-1].append((name, value))
+        used += len(name) + len(value)
+    embeds = []
+    for number, fields in enumerate(pages, start=1):
+        embed = discord.Embed(title="This server's settings", description=description)
+        for name, value in fields:
+            embed.add_field(name=name, value=value, inline=False)
+        if len(pages) > 1:
+            embed.set_footer(text=f"Page {number} of {len(pages)}")
+        embeds.append(embed)
+    return embeds
+
+
+def _field_value(item: Current) -> str:
+    source = (
+        f"this server's own (the default is {shown(item.default)})"
+        if item.own
+        else f"the default, from {item.setting.env}"
+    )
+    return (
+        f"**{shown(item.value)}**: {source}.\nSets {item.setting.help}; takes "
+        f"{allowed(item.setting.name)}."
+    )
 
 
 def weights_line(weights: dict[str, float]) -> str:
