@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from bot.server_settings import CONFIGURABLE
 from tests.e2e.announce_steps import schedule, scheduled
 from tests.e2e.audit_steps import audit_entry, audit_text
 from tests.e2e.harness import Hub
@@ -130,3 +131,41 @@ async def test_the_mentoring_weights_change_the_next_rounds_scores(hub: Hub) -> 
                  "mentor_weight_country"):  # fmt: skip
         await config(hub, mod, "set", setting=name, value="0")
     assert before != "0.00" and await total() == "0.00"
+
+
+async def test_settings_that_outgrow_one_message_are_shown_on_pages(hub: Hub) -> None:
+    """Channels and roles with 100-character names (Discord's longest) push the settings
+    past one message's 6,000 characters: Previous and Next turn the pages, and only for a
+    moderator."""
+    mod = await moderator(hub)
+    names = {name: (name.replace("_", "-") + "-" + "x" * 100)[:100] for name in CONFIGURABLE
+             if name.endswith(("_channel", "_role"))}  # fmt: skip
+    for name, long_name in names.items():
+        if name.endswith("_channel"):
+            hub.double.create_channel(hub.guild_id, long_name)
+        else:
+            role = hub.double.create_role(hub.guild_id, long_name)
+            if name == "moderator_role":
+                await hub.double.set_member_roles(
+                    hub.guild_id, mod, [hub.moderator_role_id, role.id]
+                )
+    for name, long_name in names.items():
+        done = await config(hub, mod, "set", setting=name, value=long_name)
+        assert "is now" in done.content, done.content
+
+    first = await config(hub, mod, "show")
+    assert first.ephemeral and first.embeds[0]["footer"]["text"] == "Page 1 of 2"
+    shown = fields(first)  # the page is replaced in place when it is turned
+    following = await hub.double.click(
+        hub.guild_id, mod, first.message, "page:config:settings:1:next"
+    )
+    assert following.embeds[0]["footer"]["text"] == "Page 2 of 2"
+    shown |= fields(following)
+    assert list(shown) == [s.label for s in CONFIGURABLE.values()]
+    assert shown["Channels: expert requests"].startswith(f"**{names['requests_channel']}**")
+
+    await hub.double.set_member_roles(hub.guild_id, mod, [])  # no longer a moderator
+    refused = await hub.double.click(
+        hub.guild_id, mod, following.message, "page:config:settings:0:prev"
+    )
+    assert refused.ephemeral and refused.content == "The server's settings are for moderators."
