@@ -62,6 +62,9 @@ def error_reporting(
     return wrapper
 
 
+BUTTON_LABEL_LIMIT = 80  # Discord's longest button label
+
+
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
     """A button that keeps working after a restart and hands its click to the handler its
     feature registered under ``action`` (bot/actions.py).
@@ -69,12 +72,22 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?
     A subclass gives the pattern of its custom ids (``template``) and its ``action``. The
     pattern's named groups are the subclass's constructor arguments (digits read as numbers),
     which is how discord.py builds the button again from a message posted before a restart;
-    the constructor hands this class the button and the handler's arguments.
+    the constructor hands this class the custom id, the label, the handler's arguments and
+    the style.
     """
 
     action: ClassVar[str]
 
-    def __init__(self, button: discord.ui.Button[Any], *handler_args: object) -> None:
+    def __init__(
+        self,
+        custom_id: str,
+        label: str,
+        *handler_args: object,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    ) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label[:BUTTON_LABEL_LIMIT], style=style, custom_id=custom_id
+        )
         super().__init__(button)
         self.handler_args = handler_args
 

@@ -18,7 +18,6 @@ from cogs.announcements.model import EMBED_LIMIT, TITLE_LIMIT, Announcement
 from cogs.announcements.recurrence import describe, upcoming
 
 Interaction = discord.Interaction[Any]
-Button = discord.ui.Button[Any]
 FormSubmit = Callable[[Interaction, str, str], Awaitable[None]]
 STATE_WORDS = {
     "awaiting_approval": "waiting for approval",
@@ -146,22 +145,16 @@ class ConfirmButton(ActionButton, template=r"announce:confirm:(?P<draft_id>\d+)"
     action = "announce:confirm"
 
     def __init__(self, draft_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Confirm", style=discord.ButtonStyle.success,
-            custom_id=f"announce:confirm:{draft_id}",
-        )  # fmt: skip
-        super().__init__(button, draft_id)
+        super().__init__(
+            f"announce:confirm:{draft_id}", "Confirm", draft_id, style=discord.ButtonStyle.success
+        )
 
 
 class DiscardButton(ActionButton, template=r"announce:discard:(?P<draft_id>\d+)"):
     action = "announce:discard"
 
     def __init__(self, draft_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Cancel", style=discord.ButtonStyle.secondary,
-            custom_id=f"announce:discard:{draft_id}",
-        )  # fmt: skip
-        super().__init__(button, draft_id)
+        super().__init__(f"announce:discard:{draft_id}", "Cancel", draft_id)
 
 
 class ReviewButton(
@@ -173,9 +166,10 @@ class ReviewButton(
 
     def __init__(self, announcement_id: int, choice: str) -> None:
         approve = choice == "approve"
-        button: Button = discord.ui.Button(
-            label="Approve" if approve else "Reject",
+        super().__init__(
+            f"announce:{choice}:{announcement_id}",
+            "Approve" if approve else "Reject",
+            announcement_id,
+            approve,
             style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
-            custom_id=f"announce:{choice}:{announcement_id}",
         )
-        super().__init__(button, announcement_id, approve)

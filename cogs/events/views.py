@@ -25,7 +25,6 @@ from cogs.events.model import (
 )
 
 Interaction = discord.Interaction[Any]
-Button = discord.ui.Button[Any]
 FormSubmit = Callable[[Interaction, dict[str, str]], Awaitable[None]]
 NAMES_SHOWN = 10
 
@@ -186,19 +185,16 @@ class ConfirmButton(ActionButton, template=r"events:confirm:(?P<event_id>\d+)"):
     action = "events:confirm"
 
     def __init__(self, event_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Confirm", style=discord.ButtonStyle.success,
-            custom_id=f"events:confirm:{event_id}",
-        )  # fmt: skip
-        super().__init__(button, event_id)
+        super().__init__(
+            f"events:confirm:{event_id}", "Confirm", event_id, style=discord.ButtonStyle.success
+        )
 
 
 class EditButton(ActionButton, template=r"events:edit:(?P<event_id>\d+)"):
     action = "events:edit"
 
     def __init__(self, event_id: int) -> None:
-        button: Button = discord.ui.Button(label="Edit", custom_id=f"events:edit:{event_id}")
-        super().__init__(button, event_id)
+        super().__init__(f"events:edit:{event_id}", "Edit", event_id)
 
 
 RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "declined": "Can't go"}
@@ -215,11 +211,13 @@ class RsvpButton(
     action = "events:rsvp"
 
     def __init__(self, event_id: int, choice: str) -> None:
-        button: Button = discord.ui.Button(
-            label=RSVP_LABELS[choice], style=RSVP_STYLES[choice],
-            custom_id=f"events:rsvp:{event_id}:{choice}",
-        )  # fmt: skip
-        super().__init__(button, event_id, choice)
+        super().__init__(
+            f"events:rsvp:{event_id}:{choice}",
+            RSVP_LABELS[choice],
+            event_id,
+            choice,
+            style=RSVP_STYLES[choice],
+        )
 
 
 class AcceptOfferButton(ActionButton, template=r"events:accept:(?P<event_id>\d+)"):
@@ -228,11 +226,12 @@ class AcceptOfferButton(ActionButton, template=r"events:accept:(?P<event_id>\d+)
     action = "events:accept_offer"
 
     def __init__(self, event_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Take the place", style=discord.ButtonStyle.success,
-            custom_id=f"events:accept:{event_id}",
-        )  # fmt: skip
-        super().__init__(button, event_id)
+        super().__init__(
+            f"events:accept:{event_id}",
+            "Take the place",
+            event_id,
+            style=discord.ButtonStyle.success,
+        )
 
 
 class MuteButton(ActionButton, template=r"events:mute:(?P<event_id>\d+)"):
@@ -241,8 +240,4 @@ class MuteButton(ActionButton, template=r"events:mute:(?P<event_id>\d+)"):
     action = "events:mute"
 
     def __init__(self, event_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Mute reminders for this event", style=discord.ButtonStyle.secondary,
-            custom_id=f"events:mute:{event_id}",
-        )  # fmt: skip
-        super().__init__(button, event_id)
+        super().__init__(f"events:mute:{event_id}", "Mute reminders for this event", event_id)

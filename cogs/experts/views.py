@@ -12,8 +12,6 @@ from bot.paging import page_buttons
 from bot.ui import ActionButton, HubModal
 from cogs.partners.views import PartnerAskButton
 
-Button = discord.ui.Button[Any]
-
 
 @dataclass(frozen=True)
 class Found:
@@ -56,11 +54,7 @@ class AsTypedButton(ActionButton, template=r"experts:astyped:(?P<search_id>\d+)"
     action = "experts:as_typed"
 
     def __init__(self, search_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Search as typed", style=discord.ButtonStyle.secondary,
-            custom_id=f"experts:astyped:{search_id}",
-        )  # fmt: skip
-        super().__init__(button, search_id)
+        super().__init__(f"experts:astyped:{search_id}", "Search as typed", search_id)
 
 
 class AskButton(ActionButton, template=r"experts:ask:(?P<expert_id>\d+)"):
@@ -69,8 +63,7 @@ class AskButton(ActionButton, template=r"experts:ask:(?P<expert_id>\d+)"):
     action = "experts:ask"
 
     def __init__(self, expert_id: int, label: str = "Request introduction") -> None:
-        button: Button = discord.ui.Button(label=label[:80], custom_id=f"experts:ask:{expert_id}")
-        super().__init__(button, expert_id)
+        super().__init__(f"experts:ask:{expert_id}", label, expert_id)
 
     @classmethod
     async def from_custom_id(
@@ -88,12 +81,13 @@ class AnswerButton(
 
     def __init__(self, request_id: int, choice: str) -> None:
         accept = choice == "accept"
-        button: Button = discord.ui.Button(
-            label="Accept" if accept else "Decline",
+        super().__init__(
+            f"experts:answer:{request_id}:{choice}",
+            "Accept" if accept else "Decline",
+            request_id,
+            accept,
             style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
-            custom_id=f"experts:answer:{request_id}:{choice}",
         )
-        super().__init__(button, request_id, accept)
 
 
 def answer_view(request_id: int) -> discord.ui.View:
@@ -138,12 +132,13 @@ class EnquiryAnswerButton(
 
     def __init__(self, enquiry_id: int, choice: str) -> None:
         yes = choice == "yes"
-        button: Button = discord.ui.Button(
-            label="I can help" if yes else "Not for me",
+        super().__init__(
+            f"experts:enquiry:{enquiry_id}:{choice}",
+            "I can help" if yes else "Not for me",
+            enquiry_id,
+            yes,
             style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
-            custom_id=f"experts:enquiry:{enquiry_id}:{choice}",
         )
-        super().__init__(button, enquiry_id, yes)
 
 
 def enquiry_view(enquiry_id: int) -> discord.ui.View:

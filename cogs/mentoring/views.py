@@ -11,7 +11,6 @@ from bot.paging import page_buttons
 from bot.ui import ActionButton, HubModal
 
 Interaction = discord.Interaction[Any]
-Button = discord.ui.Button[Any]
 
 
 class ProposalButton(
@@ -23,12 +22,13 @@ class ProposalButton(
 
     def __init__(self, pairing_id: int, choice: str) -> None:
         accept = choice == "accept"
-        button: Button = discord.ui.Button(
-            label="Accept" if accept else "Decline",
+        super().__init__(
+            f"mentoring:proposal:{pairing_id}:{choice}",
+            "Accept" if accept else "Decline",
+            pairing_id,
+            accept,
             style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
-            custom_id=f"mentoring:proposal:{pairing_id}:{choice}",
         )
-        super().__init__(button, pairing_id, accept)
 
 
 def proposal_view(pairing_id: int) -> discord.ui.View:
@@ -63,11 +63,14 @@ class CheckinButton(
     action = "mentoring:checkin"
 
     def __init__(self, pairing_id: int, stage: int, answer: str) -> None:
-        button: Button = discord.ui.Button(
-            label=CHECKIN_LABELS[answer], style=_STYLES[answer],
-            custom_id=f"mentoring:checkin:{pairing_id}:{stage}:{answer}",
-        )  # fmt: skip
-        super().__init__(button, pairing_id, stage, answer)
+        super().__init__(
+            f"mentoring:checkin:{pairing_id}:{stage}:{answer}",
+            CHECKIN_LABELS[answer],
+            pairing_id,
+            stage,
+            answer,
+            style=_STYLES[answer],
+        )
 
 
 def checkin_view(pairing_id: int, stage: int) -> discord.ui.View:

@@ -20,8 +20,7 @@ class PartnerAskButton(ActionButton, template=r"partners:ask:(?P<guild_id>\d+):(
 
     def __init__(self, guild_id: int, expert_id: int, label: str = "Request introduction") -> None:
         custom_id = f"partners:ask:{guild_id}:{expert_id}"
-        button: discord.ui.Button[Any] = discord.ui.Button(label=label[:80], custom_id=custom_id)
-        super().__init__(button, guild_id, expert_id)
+        super().__init__(custom_id, label, guild_id, expert_id)
 
     @classmethod
     async def from_custom_id(

@@ -29,7 +29,6 @@ COMMON_COUNTRIES = [
     "ES", "IT", "AT", "CH", "IL", "IN", "KE", "NG", "ZA", "SG",
 ]  # fmt: skip
 OTHER = "__other__"
-Button = discord.ui.Button[Any]
 
 
 class IntroduceButton(ActionButton, template=r"profiles:introduce"):
@@ -38,10 +37,7 @@ class IntroduceButton(ActionButton, template=r"profiles:introduce"):
     action = "profiles:introduce"
 
     def __init__(self, label: str = "Introduce yourself") -> None:
-        button: Button = discord.ui.Button(
-            label=label, style=discord.ButtonStyle.primary, custom_id="profiles:introduce"
-        )
-        super().__init__(button)
+        super().__init__("profiles:introduce", label, style=discord.ButtonStyle.primary)
 
     @classmethod
     async def from_custom_id(
@@ -67,10 +63,7 @@ class FlowButton(
 
     def __init__(self, step: str, label: str | None = None) -> None:
         default_label, style = self.LABELS[step]
-        button: Button = discord.ui.Button(
-            label=label or default_label, style=style, custom_id=f"profiles:go:{step}"
-        )
-        super().__init__(button, step)
+        super().__init__(f"profiles:go:{step}", label or default_label, step, style=style)
 
     @classmethod
     async def from_custom_id(
@@ -114,12 +107,13 @@ class VerifyButton(
 
     def __init__(self, decision: str, user_id: int) -> None:
         approve = decision == "approve"
-        button: Button = discord.ui.Button(
-            label="Approve" if approve else "Reject",
+        super().__init__(
+            f"profiles:verify:{decision}:{user_id}",
+            "Approve" if approve else "Reject",
+            decision,
+            user_id,
             style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
-            custom_id=f"profiles:verify:{decision}:{user_id}",
         )
-        super().__init__(button, decision, user_id)
 
 
 class EraseButton(ActionButton, template=r"profiles:erase:(?P<user_id>\d+)"):
@@ -128,11 +122,12 @@ class EraseButton(ActionButton, template=r"profiles:erase:(?P<user_id>\d+)"):
     action = "profiles:erase"
 
     def __init__(self, user_id: int) -> None:
-        button: Button = discord.ui.Button(
-            label="Delete everything", style=discord.ButtonStyle.danger,
-            custom_id=f"profiles:erase:{user_id}",
-        )  # fmt: skip
-        super().__init__(button, user_id)
+        super().__init__(
+            f"profiles:erase:{user_id}",
+            "Delete everything",
+            user_id,
+            style=discord.ButtonStyle.danger,
+        )
 
 
 DYNAMIC_ITEMS = (IntroduceButton, FlowButton, FlowSelect, VerifyButton, EraseButton)
