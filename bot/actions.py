@@ -3,8 +3,10 @@
 A button that must keep working after a restart is a DynamicItem: its custom id says what it
 does and to what ("events:rsvp:12:going"), and discord.py builds it again from that id. Its
 callback hands the click to the handler its feature registered under an action name
-(``bot.actions.register("events:rsvp", ...)``, when the cog loads), so a view module needs
-nothing of its cog, and a click on a feature that is not loaded is answered in words.
+(``bot.add_buttons({RsvpButton: self.rsvp})`` when the cog loads, which takes the name
+from the button's class; a select or a form registers its own with ``bot.actions.register``),
+so a view module needs nothing of its cog, and a click on a feature that is not loaded is
+answered in words.
 Action names are written as custom ids are ("events:rsvp"), never as audit kinds
 ("event.created") or job kinds ("events.reminder").
 """

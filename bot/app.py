@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -13,7 +14,7 @@ from discord.ext import commands
 
 import cogs
 from bot import __version__
-from bot.actions import Actions
+from bot.actions import Actions, Handler
 from bot.audit import AuditEntry, AuditLog
 from bot.audit_text import AuditTargets, named_members
 from bot.audit_text import render as render_audit
@@ -35,6 +36,7 @@ from bot.scheduler import Job, Scheduler, SchedulerPolicy
 from bot.server_areas import ServerAreas
 from bot.server_settings import ServerSettings
 from bot.settings import Settings
+from bot.ui import ActionButton
 from bot.web import WebServer
 
 log = logging.getLogger(__name__)
@@ -154,6 +156,14 @@ class HubBot(commands.Bot):
         if self._server_settings is None:
             raise RuntimeError("The database is not open yet.")
         return self._server_settings
+
+    def add_buttons(self, handlers: Mapping[type[ActionButton], Handler]) -> None:
+        """Persistent buttons and the handler each one's clicks go to: discord.py rebuilds
+        them from posted messages, and each button's ``action`` (named once, in its class)
+        is registered for its handler."""
+        self.add_dynamic_items(*handlers)
+        for button, handler in handlers.items():
+            self.actions.register(button.action, handler)
 
     async def setup_hook(self) -> None:
         settings = self.settings

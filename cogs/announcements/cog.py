@@ -83,10 +83,13 @@ class AnnouncementsCog(commands.Cog):
         self.reviews = Review(bot, self.service)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ConfirmButton, DiscardButton, ReviewButton)
-        self.bot.actions.register("announce:confirm", self.reviews.confirm)
-        self.bot.actions.register("announce:discard", self.reviews.discard)
-        self.bot.actions.register("announce:review", self.reviews.review)
+        self.bot.add_buttons(
+            {
+                ConfirmButton: self.reviews.confirm,
+                DiscardButton: self.reviews.discard,
+                ReviewButton: self.reviews.review,
+            }
+        )
         self.bot.scheduler.register(RUN_JOB, self.delivery.run)
         self.bot.personal_data.register(
             "announcements", export=self.service.export, erase=self.service.erase

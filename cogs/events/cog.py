@@ -104,18 +104,16 @@ class EventsCog(commands.Cog):
         self.subscription = Subscription(self)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(
-            ConfirmButton, EditButton, RsvpButton, AcceptOfferButton, MuteButton
+        self.bot.add_buttons(
+            {
+                ConfirmButton: self.confirm,
+                EditButton: self.edit_preview,
+                RsvpButton: self.rsvp,
+                AcceptOfferButton: self.accept_offer,
+                MuteButton: self.mute_from_button,
+            }
         )
         self.bot.pages.register("events", self._list_page)
-        for action, handler in (
-            ("events:confirm", self.confirm),
-            ("events:edit", self.edit_preview),
-            ("events:rsvp", self.rsvp),
-            ("events:accept_offer", self.accept_offer),
-            ("events:mute", self.mute_from_button),
-        ):
-            self.bot.actions.register(action, handler)
         self.bot.scheduler.register(REMINDER_JOB, self.delivery.remind)
         self.bot.scheduler.register(OFFER_JOB, self.answering.offer_expired)
         self.bot.scheduler.register(NEXT_JOB, self.answering.next_occurrence)

@@ -79,16 +79,17 @@ class ExpertsCog(commands.Cog):
         self.brokering = Brokering(bot, self.enquiries, self.profiles, delivery)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(AskButton, AnswerButton, AsTypedButton, EnquiryAnswerButton)
+        self.bot.add_buttons(
+            {
+                AsTypedButton: self.search_as_typed,
+                AskButton: self.introductions.ask,
+                AnswerButton: self.introductions.answer,
+                EnquiryAnswerButton: self.brokering.answer,
+            }
+        )
+        # The partners feature posts this one's button (PartnerAskButton) with its own cards.
+        self.bot.actions.register("experts:ask_partner", self.introductions.ask_partner)
         self.bot.pages.register("experts", self._show_page)
-        for action, handler in (
-            ("experts:as_typed", self.search_as_typed),
-            ("experts:ask", self.introductions.ask),
-            ("experts:ask_partner", self.introductions.ask_partner),
-            ("experts:answer", self.introductions.answer),
-            ("experts:enquiry", self.brokering.answer),
-        ):
-            self.bot.actions.register(action, handler)
         self.bot.scheduler.register(EXPIRY_JOB, self.introductions.expire)
         self.bot.scheduler.register(CLOSE_JOB, self.brokering.close)
         self.bot.personal_data.register(

@@ -82,10 +82,8 @@ class MentoringCog(commands.Cog):
         self._erased: dict[tuple[int, int], tuple[list[Pairing], list[PairThread]]] = {}
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ProposalButton, CheckinButton)
+        self.bot.add_buttons({ProposalButton: self.flow.answer, CheckinButton: self.flow.checkin})
         self.bot.pages.register("mentoring", self._show_dry_run_page)
-        self.bot.actions.register("mentoring:answer", self.flow.answer)
-        self.bot.actions.register("mentoring:checkin", self.flow.checkin)
         self.bot.actions.register("mentoring:end", self.flow.end)
         self.bot.scheduler.register(EXPIRY_JOB, self.flow.expire)
         self.bot.scheduler.register(CHECKIN_JOB, self.flow.send_checkin)

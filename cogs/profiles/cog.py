@@ -20,7 +20,16 @@ from cogs.profiles.cards import profile_embed
 from cogs.profiles.fields import Profile, ProfileInputError, Visibility
 from cogs.profiles.flow import ProfileFlow
 from cogs.profiles.service import PURGE_JOB, ProfileService
-from cogs.profiles.views import DYNAMIC_ITEMS, erase_view, nudge_view, welcome_view
+from cogs.profiles.views import (
+    EraseButton,
+    FlowButton,
+    FlowSelect,
+    IntroduceButton,
+    VerifyButton,
+    erase_view,
+    nudge_view,
+    welcome_view,
+)
 
 if TYPE_CHECKING:
     from bot.app import HubBot
@@ -47,16 +56,17 @@ class ProfilesCog(commands.Cog):
         self.flow = ProfileFlow(bot, self.service)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         flow = self.flow
-        for action, handler in (
-            ("profiles:introduce", flow.open_form),
-            ("profiles:go", flow.button),
-            ("profiles:pick", flow.picked),
-            ("profiles:verify", flow.review.verify),
-            ("profiles:erase", flow.own_data.erase),
-        ):
-            self.bot.actions.register(action, handler)
+        self.bot.add_buttons(
+            {
+                IntroduceButton: flow.open_form,
+                FlowButton: flow.button,
+                VerifyButton: flow.review.verify,
+                EraseButton: flow.own_data.erase,
+            }
+        )
+        self.bot.add_dynamic_items(FlowSelect)
+        self.bot.actions.register("profiles:pick", flow.picked)
         self.bot.scheduler.register(PURGE_JOB, self._purge)
         self.bot.personal_data.register(
             "profiles", export=self.service.export, erase=self.service.erase

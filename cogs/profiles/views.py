@@ -130,9 +130,6 @@ class EraseButton(ActionButton, template=r"profiles:erase:(?P<user_id>\d+)"):
         )
 
 
-DYNAMIC_ITEMS = (IntroduceButton, FlowButton, FlowSelect, VerifyButton, EraseButton)
-
-
 # -- building the form's screens -------------------------------------------------------------
 
 
