@@ -21,10 +21,10 @@ from pathlib import Path
 
 import tantivy
 
-from cogs.experts.search_text import ANALYZER, PLAIN, build_analyzer, plain_words
+from cogs.experts.search_text import ANALYZER, PLAIN, build_analyzer, one_spelling, plain_words
 from cogs.experts.search_vocabulary import KnownWords
 
-VERSION = 3  # raise when what is indexed, or how, changes: the index is then rebuilt
+VERSION = 4  # raise when what is indexed, or how, changes: the index is then rebuilt
 # How often each part of a profile is written into the one searched field: its weight.
 # One field (not five, each weighted at query time) gives a word one term clause a
 # spelling instead of five: at 100,000 profiles tantivy's best 50 for a common word took
@@ -225,15 +225,24 @@ def _document(doc: Doc) -> tantivy.Document:
     return tantivy.Document.from_dict(body, SCHEMA)
 
 
+_APART = "\x1e"  # between the parts given to one_spelling together: not a letter or digit
+
+
 def _values_of(doc: Doc) -> list[str]:
-    """The searched field's values: each expertise keyword on its own, each part repeated
-    as often as it weighs."""
-    values = doc.expertise * REPEATS["expertise"]
+    """The searched field's values, in one spelling (``one_spelling``): each expertise
+    keyword on its own, each part repeated as often as it weighs."""
+    keywords = doc.expertise
     fields = doc.fields
-    for name, times in _WHOLE:
-        text = fields.get(name)
-        if text:
-            values += [text] * times
+    parts = [(text, times) for name, times in _WHOLE if (text := fields.get(name))]
+    texts = [*keywords, *(text for text, _ in parts)]
+    joined = _APART.join(texts)
+    if joined.count(_APART) != len(texts) - 1:  # a member's text holds the separator
+        spelled = [one_spelling(t) for t in texts]
+    else:  # one call for the whole profile: a call a part would cost more than the work
+        spelled = one_spelling(joined).split(_APART)
+    values = spelled[: len(keywords)] * REPEATS["expertise"]
+    for text, (_, times) in zip(spelled[len(keywords) :], parts, strict=True):
+        values += [text] * times
     return values
 
 

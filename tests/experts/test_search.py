@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.server_areas import ServerAreas
 from cogs.experts.search_index import Doc, Filters, SearchIndex
 from cogs.experts.search_query import Scope, ranking
-from cogs.experts.search_text import parse
+from cogs.experts.search_text import build_analyzer, one_spelling, parse, stem, words
 from cogs.experts.service import ExpertInputError, ExpertService
 from cogs.profiles.service import ProfileService
 
@@ -154,3 +154,43 @@ def test_an_index_built_from_profiles_without_words_still_answers_later_searches
     hits = index.search(ranking(parse("policing"), Scope(G, Filters()), set(), index), 5, 0)
     assert hits.user_ids == [3]
     index.close()
+
+
+def test_both_spellings_of_a_word_weigh_the_same(tmp_path: Path) -> None:
+    """-ise and -ize are one term in the index: searched as two stems, the rarer spelling
+    weighed more, and the one member who wrote 'radicalization' ranked above four who
+    wrote 'radicalisation' the same way."""
+    index = SearchIndex(tmp_path / "index")
+    index.open()
+    british = [Doc(u, {"expertise": "radicalisation", "bio": "x"}, guild_id=G) for u in range(1, 5)]
+    american = Doc(5, {"expertise": "radicalization", "bio": "x"}, guild_id=G)
+    capitals = Doc(6, {"expertise": "RADICALISATION", "bio": "x"}, guild_id=G)
+    index.replace_all([*british, american, capitals])
+    for typed in ("radicalisation", "Radicalization", "RADICALISED"):
+        hits = index.search(ranking(parse(typed), Scope(G, Filters()), set(), index), 10, 0)
+        assert hits.user_ids == [1, 2, 3, 4, 5, 6], typed  # equal scores: by user id
+        assert len(set(hits.scores)) == 1, typed
+    index.close()
+
+
+ENDINGS = ["ise", "ize", "ised", "ized", "ising", "isation", "izations", "yse", "ysed", "yzing"]
+WORDS = ["radical", "organ", "anal", "this", "cris", "İstanbul", "Théor", "x" * 38, "7", "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(WORDS),
+            st.sampled_from(["", *ENDINGS, *(e.upper() for e in ENDINGS), "is", "es"]),
+            st.sampled_from([" ", "_", "-", "; ", "\x1e", "İ", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_the_index_holds_each_word_as_stem_gives_it(parts: list[tuple[str, str, str]]) -> None:
+    """What reasons and queries stem one word at a time is what the index made of the whole
+    text (spellings unified in both, the same words dropped as too long)."""
+    text = "".join(w + ending + sep for w, ending, sep in parts)
+    indexed = build_analyzer().analyze(one_spelling(text))
+    assert indexed == [s for w in words(text) if (s := stem(w))]
