@@ -9,7 +9,8 @@ expressions over a profile's whole text: a third of a second a build of 100,000)
 so both spellings weigh the same. The rest is expanded on the query side: each query word
 is searched in every spelling of it (rules for -our/-or and -tre/-ter, and the breame
 package's list of about 1,700 pairs: programme/program, defence/defense, judgement/judgment,
-...), which costs a build nothing. The reasons ("matched: ...") quote the member's own
+...), which costs a build nothing; each spelling's term is weighed as the whole word
+(``search_query``). The reasons ("matched: ...") quote the member's own
 words, read from their profile.
 """
 

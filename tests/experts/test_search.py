@@ -194,3 +194,25 @@ def test_the_index_holds_each_word_as_stem_gives_it(parts: list[tuple[str, str, 
     text = "".join(w + ending + sep for w, ending, sep in parts)
     indexed = build_analyzer().analyze(one_spelling(text))
     assert indexed == [s for w in words(text) if (s := stem(w))]
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [("behaviour", "behavior"), ("programme", "program"), ("centre", "center")],
+)
+def test_a_word_searched_in_its_spellings_weighs_the_same_in_each(
+    tmp_path: Path, british: str, american: str
+) -> None:
+    """Spellings still searched as several terms are each weighed as the word: before, the
+    rarer spelling's term weighed more, and its one writer ranked above the four others."""
+    index = SearchIndex(tmp_path / "index")
+    index.open()
+    docs = [Doc(u, {"expertise": british, "bio": "x"}, guild_id=G) for u in range(1, 5)]
+    docs.append(Doc(5, {"expertise": american, "bio": "x"}, guild_id=G))
+    docs.append(Doc(6, {"expertise": "policing", "bio": "x"}, guild_id=G))
+    index.replace_all(docs)
+    for typed in (british, american):
+        hits = index.search(ranking(parse(typed), Scope(G, Filters()), set(), index), 10, 0)
+        assert sorted(hits.user_ids) == [1, 2, 3, 4, 5], typed
+        assert max(hits.scores) == pytest.approx(min(hits.scores), rel=1e-5), typed
+    index.close()
