@@ -9,8 +9,7 @@ process on the index on disk, ExpertService.find p50/p95/p99 per query kind, war
 (the first run of each query after opening), one edit until search shows it, a rebuild
 while searching (every answer counted, none may be empty), typo precision on 120
 misspellings of words that are in the profiles, how many top-5 results of phrase queries
-hold the phrase, what a word's two spellings cost tantivy against one, and FTS5 bm25() over
-the same data as the baseline.
+hold the phrase, and FTS5 bm25() over the same data as the baseline.
 """
 
 from __future__ import annotations
@@ -26,15 +25,13 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
-import tantivy
-
 from bench.profile_generator import AMERICAN, DOMAIN, PHRASES, profiles, typo_list, vocabulary
 from bot.challenge_areas import load_areas
 from bot.clock import Clock, to_db_time
 from bot.db import Database
 from bot.migrations import migrate
 from bot.server_areas import ServerAreas
-from cogs.experts.search_index import CANDIDATES, SCHEMA, TEXT, Filters, SearchIndex
+from cogs.experts.search_index import Filters, SearchIndex
 from cogs.experts.search_query import Correction, Scope, correction, ranking, typing
 from cogs.experts.search_service import ExpertInputError, ExpertService
 from cogs.experts.search_text import Word, parse, stems_of
@@ -125,8 +122,6 @@ async def ready(path: Path, repeat: int) -> None:
     print(f"  typo precision: {await typo_precision(service)}")
     quoted, loose = await phrase_precision(service, True), await phrase_precision(service, False)
     print(f"  top-5 results holding the phrase: quoted {quoted}, unquoted {loose}")
-    union = await service.engine.run(partial(spelling_union, word="radicalisation"))
-    print(f"  tantivy's rank and count of 'radicalisation', its spellings' stems {union}")
     ours = [await timed(partial(service.find, GUILD, "radicalisation", Filters()))
             for _ in range(50)]  # fmt: skip
     base = fts(path, "radicalisation", 10)
@@ -275,28 +270,6 @@ async def phrase_precision(service: ExpertService, quoted: bool) -> str:
             good += holds(text, phrase)
             total += 1
     return f"{good} of {total}"
-
-
-def spelling_union(index: SearchIndex, word: str, repeat: int = 400) -> str:
-    """On a worker thread: what a word's spellings cost tantivy itself (rank the best 51 and
-    count), the union of every spelling's stem as searches run it against the typed
-    spelling's stem alone: the part of a common word's time that indexing one stem for
-    both spellings would save."""
-    stems = stems_of(word)
-    union = tantivy.Query.boolean_query(
-        [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, TEXT, s)) for s in stems]
-    )
-    alone = tantivy.Query.term_query(SCHEMA, TEXT, stems[0])
-    medians = []
-    for query in (union, alone):
-        samples = []
-        for _ in range(repeat):
-            began = time.perf_counter()
-            index.searcher.search(query, limit=CANDIDATES + 1, count=True)
-            samples.append(time.perf_counter() - began)
-        medians.append(statistics.median(samples) * 1000)
-    return (f"{'/'.join(stems)}: {medians[0]:.2f} ms; {stems[0]} alone {medians[1]:.2f} ms "
-            "(medians)")  # fmt: skip
 
 
 def fts(path: Path, text: str, repeat: int) -> list[float]:
