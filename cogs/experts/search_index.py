@@ -230,18 +230,17 @@ _APART = "\x1e"  # between the parts given to one_spelling together: not a lette
 
 def _values_of(doc: Doc) -> list[str]:
     """The searched field's values, in one spelling (``one_spelling``): each expertise
-    keyword on its own, each part repeated as often as it weighs."""
+    keyword on its own, each part repeated as often as it weighs (an empty one adds
+    nothing)."""
     keywords = doc.expertise
     fields = doc.fields
-    parts = [(text, times) for name, times in _WHOLE if (text := fields.get(name))]
-    texts = [*keywords, *(text for text, _ in parts)]
-    joined = _APART.join(texts)
-    if joined.count(_APART) != len(texts) - 1:  # a member's text holds the separator
-        spelled = [one_spelling(t) for t in texts]
-    else:  # one call for the whole profile: a call a part would cost more than the work
-        spelled = one_spelling(joined).split(_APART)
+    texts = [*keywords, *[fields.get(name) or "" for name, _ in _WHOLE]]
+    # One call for the whole profile: a call a part costs more than the work.
+    spelled = one_spelling(_APART.join(texts)).split(_APART)
+    if len(spelled) != len(texts):  # a member's text holds the separator
+        spelled = [one_spelling(text) for text in texts]
     values = spelled[: len(keywords)] * REPEATS["expertise"]
-    for text, (_, times) in zip(spelled[len(keywords) :], parts, strict=True):
+    for text, (_, times) in zip(spelled[len(keywords) :], _WHOLE, strict=True):
         values += [text] * times
     return values
 
