@@ -4,14 +4,14 @@ tantivy tokenises and stems the profiles (Snowball English, in Rust, while index
 same analyzer reads the query, so both sides always agree. British and American spellings
 meet in two ways. The -ise/-ize and -yse/-yze endings, the most frequent difference in this
 network's words (radicalisation, organisation, polarisation, analyse), are written one way
-in the text given to tantivy and in every word searched (``one_spelling``, two regular
-expressions over a profile's whole text: a third of a second a build of 100,000): one term,
+in the text given to tantivy and in every word searched (``one_spelling``, regular
+expressions over a profile's whole text: about 0.4 s of CPU a build of 100,000): one term,
 so both spellings weigh the same. The rest is expanded on the query side: each query word
 is searched in every spelling of it (rules for -our/-or and -tre/-ter, and the breame
 package's list of about 1,700 pairs: programme/program, defence/defense, judgement/judgment,
 ...), which costs a build nothing; each spelling's term is weighed as the whole word
-(``search_query``). The reasons ("matched: ...") quote the member's own
-words, read from their profile.
+(``search_query``). The reasons ("matched: ...") quote the member's own words, read from
+their profile.
 """
 
 from __future__ import annotations
@@ -79,10 +79,10 @@ _ANALYZER = build_analyzer()
 # British -ise and -yse endings, written as -ize and -yze in what is indexed and in each word
 # searched. Snowball's English stemmer strips -ization but not -isation (radicalization ->
 # "radic", radicalisation -> "radicalis"), so a search had to take the union of both stems:
-# two posting lists to rank (0.82 ms for "radicalisation" at 100,000 profiles, one stem 0.44)
-# and two document frequencies, which weighed the rarer spelling higher and ranked its
+# two posting lists to rank (0.82 ms for "radicalisation" at 100,000 profiles, as one stem
+# 0.56) and two document frequencies, which weighed the rarer spelling higher and ranked its
 # writers first. Plain regular expressions (no callback), so a build's 85 MB of text takes
-# about a third of a second. The case is kept (lower-casing is tantivy's, after splitting:
+# about 0.4 s. The case is kept (lower-casing is tantivy's, after splitting:
 # Python's would split a word at a capital I with a dot), so a word in all capitals has its
 # own pass and one in mixed case (RadicalISation) keeps its spelling.
 _ISE = r"(?=(?:e|es|ed|ing|ations?|ational|ers?)(?![^\W_]))"  # then the word ends
