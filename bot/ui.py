@@ -73,10 +73,13 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?
     pattern's named groups are the subclass's constructor arguments (digits read as numbers),
     which is how discord.py builds the button again from a message posted before a restart;
     the constructor hands this class the custom id, the label, the handler's arguments and
-    the style.
+    the style. With ``keeps_label`` the constructor also takes ``label``, and a button
+    rebuilt from a posted message keeps the label it was posted with (a search result's
+    "Request introduction to ...", say).
     """
 
     action: ClassVar[str]
+    keeps_label: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -95,7 +98,10 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
+        found: dict[str, object]
         found = {k: int(v) if v.isdigit() else v for k, v in match.groupdict().items()}
+        if cls.keeps_label and (label := getattr(item, "label", None)):
+            found["label"] = label
         build: Any = cls  # each subclass's constructor takes its template's groups
         return build(**found)  # type: ignore[no-any-return]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 import discord
 
@@ -61,15 +60,10 @@ class AskButton(ActionButton, template=r"experts:ask:(?P<expert_id>\d+)"):
     """ "Request introduction" under a search result."""
 
     action = "experts:ask"
+    keeps_label = True
 
     def __init__(self, expert_id: int, label: str = "Request introduction") -> None:
         super().__init__(f"experts:ask:{expert_id}", label, expert_id)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(int(match["expert_id"]), getattr(item, "label", None) or "Request introduction")
 
 
 class AnswerButton(

@@ -3,11 +3,6 @@ the expert's server and id, so it keeps working after a restart."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
-
-import discord
-
 from bot.ui import ActionButton
 
 
@@ -17,14 +12,8 @@ class PartnerAskButton(ActionButton, template=r"partners:ask:(?P<guild_id>\d+):(
     reaches no one who is not findable now."""
 
     action = "experts:ask_partner"
+    keeps_label = True
 
     def __init__(self, guild_id: int, expert_id: int, label: str = "Request introduction") -> None:
         custom_id = f"partners:ask:{guild_id}:{expert_id}"
         super().__init__(custom_id, label, guild_id, expert_id)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        label = getattr(item, "label", None) or "Request introduction"
-        return cls(int(match["guild_id"]), int(match["expert_id"]), label)

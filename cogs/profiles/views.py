@@ -35,15 +35,10 @@ class IntroduceButton(ActionButton, template=r"profiles:introduce"):
     """On the welcome message, and on nudges: opens the member's own form."""
 
     action = "profiles:introduce"
+    keeps_label = True
 
     def __init__(self, label: str = "Introduce yourself") -> None:
         super().__init__("profiles:introduce", label, style=discord.ButtonStyle.primary)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(getattr(item, "label", None) or "Introduce yourself")
 
 
 class FlowButton(
@@ -52,6 +47,7 @@ class FlowButton(
     """Moves through the form: steps, re-opening the text, confirming."""
 
     action = "profiles:go"
+    keeps_label = True
     LABELS: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
         "about": ("Back", discord.ButtonStyle.secondary),
         "work": ("Next: your work", discord.ButtonStyle.primary),
@@ -64,12 +60,6 @@ class FlowButton(
     def __init__(self, step: str, label: str | None = None) -> None:
         default_label, style = self.LABELS[step]
         super().__init__(f"profiles:go:{step}", label or default_label, step, style=style)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        return cls(match["step"], getattr(item, "label", None))
 
 
 class FlowSelect(
